@@ -1,0 +1,68 @@
+"""What an election file holds: the ballots and what the file says about counting them."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .profile import Profile
+
+
+@dataclass
+class Project:
+    """A participatory-budgeting project (a candidate with a cost)."""
+
+    id: str
+    cost: int
+    name: str = ""
+    #: the official outcome recorded in the file, if any (pabulib ``selected``)
+    selected: bool | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Election:
+    """Ballots plus defaults from the file; ``count()`` applies them, options override."""
+
+    title: str = ""
+    candidates: list[str] = field(default_factory=list)
+    #: ranked ballots (BLT, CSV, CDF, ordinal .pb)
+    profile: Profile | None = None
+    seats: int = 1
+    #: the method the file asks for (BLT: stv when seats > 1; .pb: META rule)
+    method: str | None = None
+    #: default counting options from the file (RCTab rules, .pb scoring, withdrawn candidates)
+    options: dict[str, Any] = field(default_factory=dict)
+    withdrawn: list[str] = field(default_factory=list)
+    # participatory budgeting
+    projects: list[Project] | None = None
+    budget: int | None = None
+    vote_type: str = "ordinal"  # ordinal | approval | cumulative | choose-1
+    #: non-ranked PB ballots: (count, {project_id: points}); approval/choose-1 use 1 point each
+    pb_ballots: list[tuple[float, dict[str, float]]] | None = None
+    meta: dict[str, str] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return f"<Election {self.title!r} {len(self.candidates)} candidates>"
+
+    @property
+    def is_pb(self) -> bool:
+        return self.projects is not None
+
+    def count(self, method: str | None = None, **overrides):
+        """Count with the file's defaults, letting the caller override any of them."""
+        from . import count, default_method
+
+        method = method or self.method or default_method(self)
+        options: dict[str, Any] = dict(self.options)
+        if self.withdrawn:
+            options.setdefault("withdrawn", list(self.withdrawn))
+        if self.is_pb:
+            options.setdefault("budget", self.budget)
+            options.setdefault("projects", self.projects)
+            options.setdefault("vote_type", self.vote_type)
+            ballots = self.pb_ballots if self.pb_ballots is not None else self.profile
+        else:
+            options.setdefault("seats", self.seats)
+            ballots = self.profile
+        options.update({k: v for k, v in overrides.items() if v is not None})
+        return count(ballots, method=method, candidates=self.candidates or None, **options)
