@@ -133,29 +133,34 @@ def _as_key(ranking) -> tuple:
     return tuple(key)
 
 
+def _hashable(ranking) -> tuple:
+    return tuple(frozenset(m) if isinstance(m, set | list) else m for m in ranking)
+
+
 def compress(ballots: Iterable) -> Counter:
     """Count distinct rankings. Accepts rankings, or ``(count, ranking)`` pairs.
 
     The first item decides which form the whole iterable uses; mixing forms is an error.
+    Overvotes may be given as sets or lists inside a ranking.
     """
-    it = iter(ballots)
-    try:
-        first = next(it)
-    except StopIteration:
+    if not isinstance(ballots, list | tuple):
+        ballots = list(ballots)
+    if not ballots:
         return Counter()
     counter: Counter = Counter()
-    if _is_pair(first):
-        counter[tuple(first[1])] += first[0]
-        for item in it:
+    if _is_pair(ballots[0]):
+        for item in ballots:
             if not _is_pair(item):
                 raise BallotError(f"expected a (count, ranking) pair, got {item!r}")
             count, ranking = item
             if count < 0:
                 raise BallotError(f"a ballot count cannot be negative: {count!r}")
-            counter[tuple(ranking)] += count
-    else:
-        counter[tuple(first)] += 1
-        counter.update(map(tuple, it))
+            counter[_hashable(ranking)] += count
+        return counter
+    try:
+        counter.update(map(tuple, ballots))
+    except TypeError:  # overvotes written as sets or lists: the slower, general path
+        counter = Counter(map(_hashable, ballots))
     return counter
 
 
