@@ -50,9 +50,10 @@ class Election:
 
     def count(self, method: str | None = None, **overrides):
         """Count with the file's defaults, letting the caller override any of them."""
-        from . import count, default_method
+        from . import _resolve, count, default_method
 
         method = method or self.method or default_method(self)
+        accepted = getattr(_resolve(method), "options", None)
         options: dict[str, Any] = dict(self.options)
         if self.withdrawn:
             options.setdefault("withdrawn", list(self.withdrawn))
@@ -64,5 +65,7 @@ class Election:
         else:
             options.setdefault("seats", self.seats)
             ballots = self.profile
+        if accepted is not None:  # file defaults another method would need are dropped
+            options = {k: v for k, v in options.items() if k in accepted}
         options.update({k: v for k, v in overrides.items() if v is not None})
         return count(ballots, method=method, candidates=self.candidates or None, **options)

@@ -1,0 +1,43 @@
+"""Option checking shared by every method, so a typo is an error rather than a silent default."""
+from __future__ import annotations
+
+import functools
+
+from .errors import BallotError
+
+#: options every method accepts (a method may refuse a value, e.g. IRV with seats > 1)
+COMMON = frozenset({"seats", "seed", "withdrawn", "tiebreak"})
+
+
+def method_options(*names: str):
+    """Declare a method's options; unknown ones raise ``BallotError`` naming the allowed ones.
+
+    The wrapped function gets ``.options`` (a frozenset) so callers such as ``Election.count``
+    can pass only the file defaults a method understands.
+    """
+    allowed = COMMON | frozenset(names)
+
+    def wrap(fn):
+        @functools.wraps(fn)
+        def checked(ballots, **options):
+            unknown = sorted(set(options) - allowed - {"candidates"})
+            if unknown:
+                raise BallotError(f"{fn.__name__.removeprefix('count_')}: unknown option(s) "
+                                  f"{', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
+            return fn(ballots, **options)
+
+        checked.options = allowed
+        return checked
+
+    return wrap
+
+
+def positive_int(name: str, value, *, minimum: int = 1) -> int:
+    """Validate a whole-number option such as ``seats``."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise BallotError(f"{name} must be a whole number, not {value!r}") from None
+    if number != value and not isinstance(value, str) or number < minimum:
+        raise BallotError(f"{name} must be a whole number of at least {minimum}, not {value!r}")
+    return number
