@@ -34,10 +34,12 @@ def method_options(*names: str):
 
 def positive_int(name: str, value, *, minimum: int = 1) -> int:
     """Validate a whole-number option such as ``seats``."""
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise BallotError(f"{name} must be a whole number, not {value!r}")
     try:
         number = int(value)
     except (TypeError, ValueError):
         raise BallotError(f"{name} must be a whole number, not {value!r}") from None
-    if number != value and not isinstance(value, str) or number < minimum:
-        raise BallotError(f"{name} must be a whole number of at least {minimum}, not {value!r}")
+    if number < minimum:
+        raise BallotError(f"{name} must be at least {minimum}, not {value!r}")
     return number
