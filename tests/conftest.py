@@ -1,11 +1,17 @@
-"""Fixtures shared by every test package."""
+"""Fixtures shared by every test package.
+
+App tests run twice: on SQLite (a file, so several connections see one database) and on
+PostgreSQL, in a throwaway database created from ``test`` and dropped at the end.
+"""
 import os
+import uuid
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 TESTDATA = Path(os.environ.get("PBAPP_TESTDATA", ROOT.parent / "shared" / "testdata"))
+PG_ADMIN_URL = os.environ.get("PBAPP_TEST_PG", "postgresql://127.0.0.1:5432/test")
 
 
 @pytest.fixture(scope="session")
@@ -13,3 +19,81 @@ def testdata() -> Path:
     """The published elections in ``../shared/testdata`` (see its README)."""
     assert TESTDATA.is_dir(), f"test data not found at {TESTDATA}; set PBAPP_TESTDATA"
     return TESTDATA
+
+
+def config_for(url: str) -> type:
+    from pbapp.config import TestConfig
+
+    return type("BoundTestConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url})
+
+
+def _pg_admin():
+    import psycopg
+
+    return psycopg.connect(PG_ADMIN_URL, autocommit=True)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request, tmp_path_factory):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+        return
+    name = f"pbapp_test_{uuid.uuid4().hex[:12]}"
+    with _pg_admin() as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE test')
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    try:
+        yield f"postgresql+psycopg://{base.split('://', 1)[1]}/{name}"
+    finally:
+        with _pg_admin() as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def migrated(database_url):
+    """The schema built by the migrations (not create_all), once per database."""
+    from flask_migrate import upgrade
+
+    from pbapp import create_app
+
+    app = create_app(config_for(database_url))
+    with app.app_context():
+        upgrade()
+        from pbapp.extensions import db
+        db.engine.dispose()
+    return database_url
+
+
+def _empty_tables(db) -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        if db.engine.dialect.name == "postgresql":
+            conn.exec_driver_sql("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
+                                 + " RESTART IDENTITY CASCADE")
+        else:
+            for t in tables:
+                conn.exec_driver_sql(f'DELETE FROM "{t}"')
+
+
+@pytest.fixture()
+def app(migrated):
+    from pbapp import create_app
+    from pbapp.extensions import db
+
+    app = create_app(config_for(migrated))
+    with app.app_context():
+        _empty_tables(db)
+        yield app
+        db.session.remove()
+        _empty_tables(db)
+        db.engine.dispose()
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture()
+def runner(app):
+    return app.test_cli_runner()

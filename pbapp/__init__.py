@@ -1,0 +1,74 @@
+"""pbapp: participatory budgeting and advisory boards for community safety partnerships."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, render_template
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .config import Config
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def create_app(config: type | dict | None = None) -> Flask:
+    """Build an app; ``config`` is a Config class or a dict of overrides (tests)."""
+    app = Flask(__name__, template_folder=str(ROOT / "templates"),
+                static_folder=str(ROOT / "static"), instance_path=str(ROOT / "instance"))
+    app.config.from_object(Config)
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+    Path(app.instance_path).mkdir(exist_ok=True)
+
+    from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app)
+
+    from .cycles import bp as cycles_bp
+    from .main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(cycles_bp)
+
+    from . import auth, models  # noqa: F401  (user loader; every table known to Alembic)
+
+    from . import cli
+
+    cli.register(app)
+    register_error_pages(app)
+    return app
+
+
+def register_error_pages(app: Flask) -> None:
+    from .extensions import db
+
+    def page(code: int, title: str):
+        def handler(error):
+            if code == 500:
+                db.session.rollback()
+            return render_template("errors/error.html", code=code, title=title), code
+        return handler
+
+    for code, title in ((400, "Bad request"), (403, "Not allowed"), (404, "Page not found"),
+                        (429, "Too many attempts"), (500, "Something went wrong")):
+        app.register_error_handler(code, page(code, title))
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record):
+    """WAL and a busy timeout let concurrent voters queue instead of failing; FKs enforced."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cur = dbapi_connection.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=10000")
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.close()

@@ -1,0 +1,80 @@
+"""Advisory boards: who sits for which sector, and the meetings they keep minutes of."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..auth.models import User
+from ..cycles.models import Neighbourhood
+from ..extensions import db
+from ..models_base import UTCDateTime
+
+SEATS = ("police", "public_health", "school", "faith", "nonprofit", "resident", "youth")
+
+board_neighbourhood = Table(
+    "board_neighbourhood", db.metadata,
+    Column("board_id", ForeignKey("board.id", ondelete="CASCADE"), primary_key=True),
+    Column("neighbourhood_id", ForeignKey("neighbourhood.id"), primary_key=True),
+)
+
+
+class Board(db.Model):
+    __tablename__ = "board"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(160))
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    charter: Mapped[str] = mapped_column(Text, default="")
+
+    neighbourhoods: Mapped[list[Neighbourhood]] = relationship(secondary=board_neighbourhood)
+    memberships: Mapped[list["Membership"]] = relationship(back_populates="board",
+                                                           cascade="all, delete-orphan")
+    meetings: Mapped[list["Meeting"]] = relationship(back_populates="board",
+                                                     order_by="Meeting.starts_at.desc()",
+                                                     cascade="all, delete-orphan")
+
+    def __repr__(self) -> str:
+        return f"<Board {self.slug}>"
+
+    def member(self, user) -> "Membership | None":
+        return next((m for m in self.memberships if m.user_id == getattr(user, "id", None)), None)
+
+
+class Membership(db.Model):
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("board_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("board.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    seat: Mapped[str] = mapped_column(String(20))
+    organisation: Mapped[str] = mapped_column(String(160), default="")
+    is_chair: Mapped[bool] = mapped_column(default=False)
+    term_start: Mapped[date]
+    term_end: Mapped[date | None]
+
+    board: Mapped[Board] = relationship(back_populates="memberships")
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Membership board={self.board_id} user={self.user_id} {self.seat}>"
+
+
+class Meeting(db.Model):
+    __tablename__ = "meeting"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("board.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(160))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    location: Mapped[str] = mapped_column(String(200), default="")
+    agenda: Mapped[str] = mapped_column(Text, default="")
+    minutes: Mapped[str] = mapped_column(Text, default="")
+
+    board: Mapped[Board] = relationship(back_populates="meetings")
+
+    def __repr__(self) -> str:
+        return f"<Meeting {self.id} board={self.board_id}>"

@@ -1,0 +1,81 @@
+"""Budget cycles: one pass of propose → review → vote → count → fund, with phase dates."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..models_base import UTCDateTime, utcnow
+
+PHASES = ("draft", "proposals", "review", "voting", "counting", "implementation", "closed")
+
+cycle_neighbourhood = Table(
+    "cycle_neighbourhood", db.metadata,
+    Column("cycle_id", ForeignKey("cycle.id", ondelete="CASCADE"), primary_key=True),
+    Column("neighbourhood_id", ForeignKey("neighbourhood.id"), primary_key=True),
+)
+
+
+class Neighbourhood(db.Model):
+    __tablename__ = "neighbourhood"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    population: Mapped[int | None]
+
+    def __repr__(self) -> str:
+        return f"<Neighbourhood {self.slug}>"
+
+
+class Cycle(db.Model):
+    __tablename__ = "cycle"
+    __table_args__ = (
+        CheckConstraint("budget_cents >= 0", name="budget_not_negative"),
+        CheckConstraint("max_ranks >= 1", name="max_ranks_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(160))
+    description: Mapped[str] = mapped_column(Text, default="")
+    budget_cents: Mapped[int]
+    method: Mapped[str] = mapped_column(String(40), default="equal-shares")
+    max_ranks: Mapped[int] = mapped_column(default=5)
+    phase: Mapped[str] = mapped_column(String(20), default="draft")
+    proposals_open: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    voting_opens: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    voting_closes: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    neighbourhoods: Mapped[list[Neighbourhood]] = relationship(secondary=cycle_neighbourhood)
+
+    def __repr__(self) -> str:
+        return f"<Cycle {self.slug} {self.phase}>"
+
+    @property
+    def budget(self) -> int:
+        """Whole currency units, the unit the counting rules work in."""
+        return self.budget_cents // 100
+
+
+class Result(db.Model):
+    """A stored count: the tally's JSON plus the hash of the cast-vote record it counted."""
+
+    __tablename__ = "result"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id", ondelete="CASCADE"), index=True)
+    method: Mapped[str] = mapped_column(String(40))
+    data: Mapped[dict] = mapped_column(db.JSON)
+    cvr_sha256: Mapped[str] = mapped_column(String(64))
+    ballots: Mapped[int]
+    counted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    cycle: Mapped[Cycle] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Result cycle={self.cycle_id} {self.method}>"

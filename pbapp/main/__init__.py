@@ -1,0 +1,6 @@
+"""Public pages that belong to no single domain: home and about."""
+from flask import Blueprint
+
+bp = Blueprint("main", __name__)
+
+from . import views  # noqa: E402,F401

@@ -1,0 +1,155 @@
+"""``pbapp-tally``: recount any election file without running the site.
+
+    pbapp-tally FILE [--method M] [--seats N] [--budget B] [--rules CONFIG.json]
+                [--format auto|blt|pb|csv|cdf] [--json]
+
+Defaults come from the file (BLT seats, ``.pb`` rule, RCTab config). Prints a round-by-round
+table, or the result JSON with ``--json``. Exit status 2 means the file or an option was refused.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from . import METHODS, BallotError, TallyError
+from .formats import detect_format, read_election
+from .report import render_text
+
+#: files larger than this show a progress bar while being read (on a terminal only)
+PROGRESS_BYTES = 8 * 1024 * 1024
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="pbapp-tally", description=__doc__.split("\n\n")[0],
+        epilog="Methods: " + ", ".join(METHODS))
+    p.add_argument("file", metavar="FILE", help="election file (.blt, .pb, .csv, CDF .json, "
+                   "or an RCTab contest config .json)")
+    p.add_argument("--method", choices=sorted(METHODS), help="counting method (default: from "
+                   "the file)")
+    p.add_argument("--seats", type=int, help="number of winners (ranked methods)")
+    p.add_argument("--budget", type=int, help="budget in whole currency units (PB methods)")
+    p.add_argument("--rules", metavar="CONFIG.json", help="RCTab contest config whose rules apply")
+    p.add_argument("--format", default="auto", choices=["auto", "blt", "pb", "csv", "cdf"],
+                   help="file format (default: from the name and content)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--seed", help="seed of the tie-break draw (recorded in the result)")
+    p.add_argument("--option", "-o", action="append", default=[], metavar="KEY=VALUE",
+                   help="any other method option, e.g. -o overvote=skip -o variant=meek")
+    p.add_argument("--output", metavar="RESULT.json", help="also write the result JSON here")
+    p.add_argument("--convert", metavar="OUT", help="write the ballots to OUT (.blt, .pb or "
+                   ".csv) instead of counting")
+    return p
+
+
+def parse_option(text: str) -> tuple[str, object]:
+    """``key=value``; the value is read as JSON when it can be (numbers, true, lists)."""
+    key, sep, raw = text.partition("=")
+    if not sep or not key:
+        raise BallotError(f"--option takes KEY=VALUE, not {text!r}")
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError:
+        value = raw
+    return key.strip().replace("-", "_"), value
+
+
+def load(path: str, fmt: str):
+    """Read the file, with a progress bar for big files on a terminal."""
+    size = os.path.getsize(path)
+    if fmt == "auto":
+        fmt = detect_format(path)
+    if size < PROGRESS_BYTES or not sys.stderr.isatty() or fmt == "rctab":
+        return read_election(path, fmt)
+    from tqdm import tqdm
+
+    chunks = []
+    with open(path, "rb") as fh, tqdm(total=size, unit="B", unit_scale=True,
+                                      desc="reading", file=sys.stderr, leave=False) as bar:
+        while chunk := fh.read(1 << 20):
+            chunks.append(chunk)
+            bar.update(len(chunk))
+    text = b"".join(chunks).decode("utf-8-sig")
+    return _parse_text(text, fmt)
+
+
+def _parse_text(text: str, fmt: str):
+    if fmt == "blt":
+        from .formats.blt import parse_blt
+        return parse_blt(text)
+    if fmt == "pb":
+        from .formats.pabulib import parse_pb
+        return parse_pb(text)
+    if fmt == "csv":
+        from .formats.csvcvr import parse_csv
+        return parse_csv(text)
+    from .formats.cdf import parse_cdf
+    return parse_cdf(text)
+
+
+def convert(election, out: str) -> None:
+    suffix = Path(out).suffix.lower()
+    if suffix == ".blt":
+        from .formats.blt import write_blt
+        write_blt(election, out)
+    elif suffix == ".pb":
+        from .formats.pabulib import write_pb
+        write_pb(election, out)
+    elif suffix == ".csv":
+        from .formats.csvcvr import write_csv
+        write_csv(election, out)
+    else:
+        raise BallotError(f"cannot write {out!r}: use a .blt, .pb or .csv file name")
+
+
+def run(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    election = load(args.file, args.format)
+    method = args.method
+    options: dict = {}
+    if args.rules:
+        from .formats.rctab import rules_from_config
+
+        with open(args.rules, encoding="utf-8-sig") as fh:
+            rule_method, rule_options = rules_from_config(json.load(fh))
+        election.options.update(rule_options)
+        election.method = rule_method
+        if rule_options.get("seats"):
+            election.seats = int(rule_options["seats"])
+    if args.convert:
+        convert(election, args.convert)
+        return 0
+    for text in args.option:
+        key, value = parse_option(text)
+        options[key] = value
+    if args.seats is not None:
+        options["seats"] = args.seats
+    if args.budget is not None:
+        options["budget"] = args.budget
+    if args.seed is not None:
+        options["seed"] = args.seed
+    result = election.count(method, **options)
+    data = result.to_dict()
+    if args.output:
+        Path(args.output).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n",
+                                     encoding="utf-8")
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        print(render_text(result, title=election.title))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        return run(argv)
+    except (TallyError, OSError) as exc:
+        print(f"pbapp-tally: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

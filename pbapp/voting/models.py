@@ -1,0 +1,43 @@
+"""Participation proves who voted; a ballot records what was voted. Nothing links the two."""
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from ..models_base import UTCDateTime
+
+CHANNELS = ("online", "code", "paper")
+
+
+class Participation(db.Model):
+    __tablename__ = "participation"
+    __table_args__ = (UniqueConstraint("cycle_id", "voter_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id", ondelete="CASCADE"))
+    voter_key: Mapped[str] = mapped_column(String(128))
+    channel: Mapped[str] = mapped_column(String(10))
+    voted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<Participation cycle={self.cycle_id} {self.channel}>"
+
+
+class Ballot(db.Model):
+    __tablename__ = "ballot"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True,
+                                    default=lambda: str(uuid.uuid4()))
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(10))
+    #: proposal ids, most preferred first
+    ranking: Mapped[list] = mapped_column(db.JSON)
+    receipt_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    cast_on: Mapped[date]
+
+    def __repr__(self) -> str:
+        return f"<Ballot {self.id[:8]} cycle={self.cycle_id}>"

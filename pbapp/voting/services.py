@@ -1,0 +1,86 @@
+"""Casting a ballot: validate fully, then write participation and ballot in one transaction."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..cycles.models import Cycle
+from ..extensions import db
+from ..models_base import utcnow
+from ..proposals.models import Proposal
+from .models import CHANNELS, Ballot, Participation
+
+RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+class BallotRejected(Exception):
+    """The ballot was not recorded; the message says why, in words for the voter."""
+
+
+def voter_key(kind: str, ident) -> str:
+    """A keyed hash, so the participation table holds no raw account id or code."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"{kind}:{ident}".encode(), hashlib.sha256).hexdigest()
+
+
+def receipt_hash(code: str) -> str:
+    return hashlib.sha256(code.replace("-", "").upper().encode()).hexdigest()
+
+
+def new_receipt() -> str:
+    raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(16))
+    return "-".join(raw[i:i + 4] for i in range(0, 16, 4))
+
+
+def ballot_choices(cycle: Cycle) -> list[Proposal]:
+    return list(db.session.scalars(
+        select(Proposal).where(Proposal.cycle_id == cycle.id,
+                               Proposal.status.in_(("accepted", "funded", "not_funded")))
+        .order_by(Proposal.title)))
+
+
+def validate_ranking(cycle: Cycle, ranking: list[int]) -> list[int]:
+    if cycle.phase != "voting":
+        raise BallotRejected("Voting is not open for this cycle.")
+    if not ranking:
+        raise BallotRejected("Rank at least one proposal.")
+    if len(set(ranking)) != len(ranking):
+        raise BallotRejected("Each proposal can be ranked only once.")
+    if len(ranking) > cycle.max_ranks:
+        raise BallotRejected(f"You can rank at most {cycle.max_ranks} proposals.")
+    allowed = {p.id for p in ballot_choices(cycle)}
+    if not set(ranking) <= allowed:
+        raise BallotRejected("Your ballot lists a proposal that is not on this ballot.")
+    return ranking
+
+
+def cast_ballot(cycle: Cycle, key: str, channel: str, ranking: list[int]) -> str:
+    """Record one ballot and return its receipt code (shown once, stored only as a hash).
+
+    The unique (cycle, voter_key) constraint, not a prior SELECT, stops a second ballot, so
+    concurrent submissions yield exactly one.
+    """
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown channel {channel!r}")
+    ranking = validate_ranking(cycle, ranking)
+    receipt = new_receipt()
+    now = utcnow()
+    try:
+        with db.session.begin_nested():
+            db.session.add(Participation(cycle_id=cycle.id, voter_key=key, channel=channel,
+                                         voted_at=now))
+            db.session.add(Ballot(cycle_id=cycle.id, channel=channel, ranking=ranking,
+                                  receipt_hash=receipt_hash(receipt), cast_on=now.date()))
+    except IntegrityError:
+        raise BallotRejected("A ballot has already been cast with this account or code.") from None
+    return receipt
+
+
+def is_counted(cycle: Cycle, receipt: str) -> bool:
+    return db.session.scalar(select(Ballot.id).where(
+        Ballot.cycle_id == cycle.id, Ballot.receipt_hash == receipt_hash(receipt))) is not None
