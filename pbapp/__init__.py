@@ -32,11 +32,12 @@ def create_app(config: type | dict | None = None) -> Flask:
     limiter.init_app(app)
     babel.init_app(app)
 
-    from .cycles import bp as cycles_bp
-    from .main import bp as main_bp
+    from .text import render_markdown
 
-    app.register_blueprint(main_bp)
-    app.register_blueprint(cycles_bp)
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
+    for blueprint in blueprints():
+        app.register_blueprint(blueprint)
 
     from . import auth, models  # noqa: F401  (user loader; every table known to Alembic)
 
@@ -45,6 +46,19 @@ def create_app(config: type | dict | None = None) -> Flask:
     cli.register(app)
     register_error_pages(app)
     return app
+
+
+def blueprints() -> list:
+    """Every blueprint, imported inside the factory so importing pbapp stays cheap."""
+    from .audit import bp as audit_bp
+    from .auth import bp as auth_bp
+    from .boards import bp as boards_bp
+    from .cycles import bp as cycles_bp
+    from .main import bp as main_bp
+    from .proposals import bp as proposals_bp
+    from .voting import bp as voting_bp
+
+    return [main_bp, auth_bp, boards_bp, cycles_bp, proposals_bp, voting_bp, audit_bp]
 
 
 def register_error_pages(app: Flask) -> None:

@@ -28,9 +28,26 @@ def config_for(url: str) -> type:
 
 
 def _pg_admin():
+    """A maintenance connection to the server's ``postgres`` database (not the template)."""
     import psycopg
 
-    return psycopg.connect(PG_ADMIN_URL, autocommit=True)
+    return psycopg.connect(PG_ADMIN_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True)
+
+
+def _create_from_template(name: str) -> None:
+    """CREATE DATABASE … TEMPLATE test, retried while another run briefly holds the template."""
+    import time
+
+    import psycopg
+
+    for attempt in range(30):
+        try:
+            with _pg_admin() as conn:
+                conn.execute(f'CREATE DATABASE "{name}" TEMPLATE test')
+            return
+        except psycopg.errors.ObjectInUse:
+            time.sleep(0.5 + attempt * 0.1)
+    raise RuntimeError("the template database 'test' stayed busy")
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -39,8 +56,7 @@ def database_url(request, tmp_path_factory):
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
         return
     name = f"pbapp_test_{uuid.uuid4().hex[:12]}"
-    with _pg_admin() as conn:
-        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE test')
+    _create_from_template(name)
     base = PG_ADMIN_URL.rsplit("/", 1)[0]
     try:
         yield f"postgresql+psycopg://{base.split('://', 1)[1]}/{name}"
@@ -58,7 +74,7 @@ def migrated(database_url):
 
     app = create_app(config_for(database_url))
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
         from pbapp.extensions import db
         db.engine.dispose()
     return database_url
