@@ -113,3 +113,49 @@ def client(app):
 @pytest.fixture()
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture()
+def make_user(app):
+    """Factory: ``make_user(role="staff", email=None, name=None, password="pw-123456789")``."""
+    from pbapp.auth.models import User
+    from pbapp.extensions import db
+
+    counter = iter(range(1, 10_000))
+
+    def make(role: str = "resident", email: str | None = None, name: str | None = None,
+             password: str = "pw-123456789", **kw) -> User:
+        n = next(counter)
+        user = User(email=email or f"user{n}-{role}@example.org", name=name or f"User {n}",
+                    role=role, **kw)
+        user.set_password(password)
+        db.session.add(user)
+        db.session.commit()
+        return user
+    return make
+
+
+@pytest.fixture()
+def login(client):
+    """Sign a user in on ``client`` without going through the login form."""
+    def sign_in(user):
+        with client.session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+        return user
+    return sign_in
+
+
+def csrf_token(client, url: str) -> str:
+    """The CSRF token from a rendered form, as a browser would submit it."""
+    import re
+
+    page = client.get(url)
+    match = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', page.data)
+    assert match, f"no CSRF token on {url} (status {page.status_code})"
+    return match.group(1).decode()
+
+
+@pytest.fixture()
+def csrf(client):
+    return lambda url: csrf_token(client, url)

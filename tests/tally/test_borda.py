@@ -38,7 +38,7 @@ def test_dowdall_rounding_keeps_exact_ties():
     assert 1 / 2 + 1 / 3 + 1 / 6 != 1 / 3 + 1 / 3 + 1 / 3
     r = count(ballots, method="borda", scoring="dowdall")
     assert r.rounds[0].tallies["a"] == r.rounds[0].tallies["b"] == 1
-    assert r.extra["ranking"][-2:] == [["a", "b"], ["v"]] or ["a", "b"] in r.extra["ranking"]
+    assert ["a", "b"] in r.extra["ranking"]
 
 
 @pytest.mark.parametrize("scoring", [[1], "1", (1,), "1,0"])
@@ -50,10 +50,11 @@ def test_points_list_one_point_for_a_first_choice_is_plurality(scoring):
 
 def test_krakow_style_three_two_one():
     # ranks beyond the third get nothing
-    ballots = [(2, ("a", "b", "c", "d")), (1, ("d", "c", "b", "a")), (1, ("c", "d"))]
+    ballots = [(2, ("a", "b", "c", "d")), (1, ("d", "c", "b", "a")), (2, ("c", "d"))]
     r = count(ballots, method="borda", scoring=[3, 2, 1], seats=4)
-    assert r.rounds[0].tallies == {"a": 6, "b": 5, "c": 2 + 2 + 3, "d": 3 + 2}
-    assert r.winners == ["c", "a", "b", "d"]
+    assert r.rounds[0].tallies == {"a": 2 * 3, "b": 2 * 2 + 1, "c": 2 * 1 + 2 + 2 * 3,
+                                   "d": 3 + 2 * 2}
+    assert r.winners == ["c", "d", "a", "b"]
     assert r.options["scoring"] == [3, 2, 1]
 
 
