@@ -7,7 +7,7 @@ and repeats are ignored and an overvote ends the ballot (``profile.clean_rows``)
 Schulze, ranked pairs and Borda each reduce the ballots to a strict partial order ("x beats
 y"); ``order_winners`` turns that into the ordered winners, breaking a tie for a seat with the
 seeded draw of ``ties.break_tie``. With no earlier rounds to look back on, the draw is the whole
-rule, whatever the ``tiebreak`` option says.
+rule: ``tiebreak`` may be "draw" or "previous-round" (the same here), and other modes are refused.
 """
 from __future__ import annotations
 
@@ -22,7 +22,11 @@ from .result import Round
 from .ties import DEFAULT_SEED, TieBreak, break_tie
 
 
-def pairwise_matrix(profile: Profile, rows: np.ndarray | None = None) -> np.ndarray:
+#: a one-shot count has no earlier rounds, so both of these come down to the seeded draw
+ONE_SHOT_TIEBREAKS = (None, "draw", "previous-round")
+
+
+def pairwise_matrix(profile: Profile) -> np.ndarray:
     """``m[a, b]`` = ballots preferring ``a`` to ``b`` (float64, zero diagonal).
 
     Works over distinct rankings, never single ballots, and never loops in Python over rows:
@@ -32,7 +36,7 @@ def pairwise_matrix(profile: Profile, rows: np.ndarray | None = None) -> np.ndar
     pair of rank columns, so the cost grows with rows x ranks², not rows x candidates².
     """
     n = len(profile.candidates)
-    r = clean_rows(profile) if rows is None else rows
+    r = clean_rows(profile)
     weights = profile.counts
     if r.size == 0 or n == 0:
         return np.zeros((n, n))
@@ -69,8 +73,10 @@ def common_options(profile: Profile, seats=1, seed=DEFAULT_SEED, withdrawn=None,
     """Check ``seats``/``seed``/``withdrawn``; return seats, seed and the standing candidates."""
     if not profile.candidates:
         raise BallotError("there are no candidates to count")
-    if tiebreak is not None and not isinstance(tiebreak, str):
-        raise BallotError(f"tiebreak must be a rule name, not {tiebreak!r}")
+    if tiebreak not in ONE_SHOT_TIEBREAKS:
+        raise BallotError(f"tiebreak {tiebreak!r} is not available here: with no earlier rounds "
+                          f"to compare, ties go to the seeded draw (tiebreak 'draw' or "
+                          f"'previous-round')")
     seats = positive_int("seats", seats)
     index = profile.index
     if withdrawn is None:
@@ -158,6 +164,4 @@ def decision_rounds(tallies: dict[str, float], order: Sequence[int],
                 text = "; ".join(t for t in (text, f"tie for seat {seat}{same}") if t)
             rounds.append(Round(len(rounds) + 1, dict(tallies), tie_break=tb, note=text))
         rounds[-1].elected.append(names[c])
-    if not rounds:  # no seats: cannot happen once options are checked, but keep the count
-        rounds.append(Round(1, dict(tallies), note=note))
     return rounds

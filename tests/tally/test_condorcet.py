@@ -31,6 +31,19 @@ def test_pairwise_counts_truncated_ballots_by_hand():
                           [1, 0, 1, 0]]
 
 
+def test_pairwise_matches_a_ballot_by_ballot_count():
+    rng = np.random.default_rng(5)
+    names = list("abcdefg")
+    ballots = [tuple(rng.permutation(names)[:rng.integers(1, 8)]) for _ in range(500)]
+    expected = np.zeros((7, 7))
+    for b in ballots:
+        place = {c: b.index(c) if c in b else len(names) for c in names}
+        for i, x in enumerate(names):
+            for j, y in enumerate(names):
+                expected[i, j] += place[x] < place[y]
+    assert np.array_equal(pairwise_matrix(from_ballots(ballots, names)), expected)
+
+
 def test_pairwise_ignores_skips_and_repeats_and_stops_at_an_overvote():
     messy = [("a", None, "b", "a"), ("c", {"a", "b"}, "d")]
     plain = [("a", "b"), ("c",)]
@@ -140,6 +153,13 @@ def test_withdrawn_candidate_cannot_win_and_others_keep_their_head_to_head():
     assert r.pairwise[3] == [68, 68, 58, 0]  # the ballots' own matrix is kept
 
 
+def test_tiebreak_draw_and_previous_round_both_mean_the_draw_here():
+    plain = count(ROCK_PAPER, method="ranked_pairs").winners
+    for mode in ("draw", "previous-round"):
+        r = count(ROCK_PAPER, method="ranked_pairs", tiebreak=mode)
+        assert r.winners == plain and r.options["tiebreak"] == mode
+
+
 def test_empty_count_is_a_tie_among_everyone():
     r = count([], method="ranked_pairs", candidates=["x", "y"])
     assert r.ballots == 0 and r.tie_breaks[0].among == ["x", "y"]
@@ -153,6 +173,7 @@ def test_empty_count_is_a_tie_among_everyone():
     ("ranked_pairs", {"seats": 5}, "more than the 4 standing"),
     ("schulze", {"withdrawn": ["Atlanta"]}, "not a candidate"),
     ("ranked_pairs", {"seats": 4, "withdrawn": "M"}, "more than the 3 standing"),
+    ("schulze", {"tiebreak": "candidate-order"}, "seeded draw"),
 ])
 def test_bad_options_are_refused(method, options, message):
     with pytest.raises(BallotError, match=message):
