@@ -1,1 +1,145 @@
-from . import bp  # noqa: F401
+"""Sign-up, sign-in and sign-out, the account page, and the admin's account pages."""
+from __future__ import annotations
+
+import hashlib
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..cycles.models import Neighbourhood
+from ..extensions import db, limiter
+from . import bp, services
+from .forms import LoginForm, RegisterForm, RoleForm, StaffForm
+from .models import User
+from .permissions import admin_required
+from .safe_next import safe_next
+
+# Only failed sign-ins count, so a community centre sharing one address is not locked out
+# by its own residents; the per-email limit also slows guessing spread over many addresses.
+LOGIN_FAILURES_PER_ADDRESS = "10 per minute"
+LOGIN_FAILURES_PER_EMAIL = "5 per 15 minutes"
+USERS_PER_PAGE = 50
+LOGIN_FAILED = "Email address or password is incorrect."
+
+
+def _login_email_key() -> str:
+    """Hashed so rate-limit storage (Redis) holds no email addresses."""
+    email = services.normalise_email(request.form.get("email", ""))
+    return hashlib.sha256(email.encode()).hexdigest()
+
+
+def _login_failed(_response) -> bool:
+    return g.get("login_failed", False)
+
+
+def _next_or(default: str) -> str:
+    return safe_next(request.args.get("next")) or default
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("auth.account"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = services.register_user(
+                email=form.email.data, password=form.password.data, name=form.name.data,
+                neighbourhood_id=form.neighbourhood_id, birth_year=form.birth_year.data)
+        except services.EmailTaken as error:
+            form.email.errors.append(str(error))
+        except services.WeakPassword as error:
+            form.password.errors.append(str(error))
+        else:
+            db.session.commit()
+            login_user(user)
+            flash("Welcome! Your account is ready.", "success")
+            return redirect(_next_or(url_for("auth.account")), 303)
+    return render_template("auth/register.html", form=form,
+                           next=safe_next(request.args.get("next")))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(LOGIN_FAILURES_PER_ADDRESS, methods=["POST"], deduct_when=_login_failed)
+@limiter.limit(LOGIN_FAILURES_PER_EMAIL, methods=["POST"], deduct_when=_login_failed,
+               key_func=_login_email_key, scope="email")
+def login():
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(_next_or(url_for("auth.account")))
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user)
+            flash(f"Signed in as {user.name}.", "success")
+            return redirect(_next_or(url_for("main.home")), 303)
+        g.login_failed = True
+        error = LOGIN_FAILED
+    return render_template("auth/login.html", form=form, error=error,
+                           next=safe_next(request.args.get("next")))
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash("You are signed out.", "success")
+    return redirect(url_for("main.home"), 303)
+
+
+@bp.get("/account")
+@login_required
+def account():
+    neighbourhood = (db.session.get(Neighbourhood, current_user.neighbourhood_id)
+                     if current_user.neighbourhood_id else None)
+    return render_template("auth/account.html", user=current_user, neighbourhood=neighbourhood)
+
+
+@bp.get("/admin/users")
+@admin_required
+def admin_users():
+    search = request.args.get("q", "")
+    page = db.paginate(services.users_query(search), per_page=USERS_PER_PAGE, error_out=False)
+    forms = {}
+    for user in page.items:
+        forms[user.id] = RoleForm(prefix=f"u{user.id}", formdata=None, role=user.role)
+        forms[user.id].role.label.text = f"Role of {user.name}"
+    return render_template("auth/admin_users.html", page=page, forms=forms, search=search)
+
+
+@bp.route("/admin/users/new-staff", methods=["GET", "POST"])
+@admin_required
+def admin_new_staff():
+    form = StaffForm()
+    if form.validate_on_submit():
+        try:
+            user = services.create_staff(current_user, email=form.email.data,
+                                         name=form.name.data, password=form.password.data)
+        except services.EmailTaken as error:
+            form.email.errors.append(str(error))
+        except services.WeakPassword as error:
+            form.password.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"Staff account created for {user.name} ({user.email}).", "success")
+            return redirect(url_for("auth.admin_users"), 303)
+    return render_template("auth/admin_new_staff.html", form=form)
+
+
+@bp.post("/admin/users/<int:user_id>/role")
+@admin_required
+def admin_set_role(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    form = RoleForm(prefix=f"u{user.id}")
+    if not form.validate():
+        flash("Choose one of the listed roles.", "error")
+        return redirect(url_for("auth.admin_users"), 303)
+    try:
+        services.set_role(current_user, user, form.role.data)
+    except services.AccountError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(f"{user.name} is now {user.role}.", "success")
+    return redirect(url_for("auth.admin_users"), 303)

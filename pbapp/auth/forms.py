@@ -1,0 +1,87 @@
+"""Forms for signing up, signing in and managing accounts."""
+from __future__ import annotations
+
+import re
+
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import EmailField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
+
+from ..cycles.models import Neighbourhood
+from ..extensions import db
+from ..models_base import utcnow
+from .models import ROLES
+from .services import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+NO_NEIGHBOURHOOD = 0
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _email_shape(form, field) -> None:
+    if field.data and not _EMAIL.fullmatch(field.data):
+        raise ValidationError("Enter an email address like name@example.org.")
+
+
+def _birth_year(form, field) -> None:
+    if field.data is not None and not 1900 <= field.data <= utcnow().year:
+        raise ValidationError(f"Enter a year between 1900 and {utcnow().year}.")
+
+
+def _email_field(label: str = "Email address") -> EmailField:
+    return EmailField(label, filters=[_strip],
+                      validators=[DataRequired("Enter your email address."), Length(max=254),
+                                  _email_shape])
+
+
+def _new_password_field(label: str) -> PasswordField:
+    return PasswordField(label, validators=[
+        DataRequired("Choose a password."),
+        Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH,
+               message=f"Use between {MIN_PASSWORD_LENGTH} and {MAX_PASSWORD_LENGTH} characters."),
+    ])
+
+
+def _name_field() -> StringField:
+    return StringField("Name", filters=[_strip],
+                       validators=[DataRequired("Enter a name."), Length(max=120)])
+
+
+class RegisterForm(FlaskForm):
+    name = _name_field()
+    email = _email_field()
+    password = _new_password_field("Password")
+    confirm = PasswordField("Repeat the password", validators=[
+        DataRequired("Repeat the password."), EqualTo("password", "The passwords do not match.")])
+    neighbourhood = SelectField("Neighbourhood (optional)", coerce=int, default=NO_NEIGHBOURHOOD)
+    birth_year = IntegerField("Birth year (optional)", validators=[Optional(), _birth_year])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        rows = db.session.execute(select(Neighbourhood.id, Neighbourhood.name)
+                                  .order_by(Neighbourhood.name)).all()
+        self.neighbourhood.choices = [(NO_NEIGHBOURHOOD, "Prefer not to say")] + \
+            [(row.id, row.name) for row in rows]
+
+    @property
+    def neighbourhood_id(self) -> int | None:
+        return self.neighbourhood.data or None
+
+
+class LoginForm(FlaskForm):
+    email = _email_field()
+    password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
+
+
+class StaffForm(FlaskForm):
+    name = _name_field()
+    email = _email_field()
+    password = _new_password_field("First password")
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("Role", choices=list(ROLES))
