@@ -91,12 +91,32 @@ def _empty_tables(db) -> None:
                 conn.exec_driver_sql(f'DELETE FROM "{t}"')
 
 
+def isolate_requests(app, db) -> None:
+    """Make each test request behave as in production although the test holds an app context.
+
+    Requests reuse the test's app context, so ``g`` and the session would be shared: forget what
+    Flask-Login and Flask-WTF cache in ``g`` before each request, and roll back at its end, so a
+    view that forgets to commit loses its changes here too.
+    """
+    from flask import g
+
+    @app.before_request
+    def _forget_cached_globals():
+        for key in ("_login_user", "csrf_token"):
+            g.pop(key, None)
+
+    @app.teardown_request
+    def _end_transaction(_exc):
+        db.session.rollback()
+
+
 @pytest.fixture()
 def app(migrated):
     from pbapp import create_app
     from pbapp.extensions import db
 
     app = create_app(config_for(migrated))
+    isolate_requests(app, db)
     with app.app_context():
         _empty_tables(db)
         yield app

@@ -1,0 +1,80 @@
+"""Forms for boards, memberships and meetings. Rules that need the database live in services."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, DateField, DateTimeLocalField, RadioField, SelectField,
+                     SelectMultipleField, StringField, TextAreaField)
+from wtforms.validators import (DataRequired, InputRequired, Length, Optional, Regexp,
+                                ValidationError)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from .services import SEAT_LABELS, SLUG_RE
+
+try:
+    from wtforms import SelectChoice as choice
+except ImportError:  # WTForms before 3.3 takes plain pairs
+    def choice(value, label):
+        return (value, label)
+
+EMAIL_RE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+EXISTING_ACCOUNT = ("existing", "They already have an account")
+NEW_ACCOUNT = ("new", "Create an account for them (you will see a temporary password once)")
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class CheckboxListField(SelectMultipleField):
+    """Several choices as a list of checkboxes: easier on a phone than a multi-select."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class BoardForm(FlaskForm):
+    name = StringField("Name", filters=[_strip], validators=[DataRequired(), Length(max=160)])
+    slug = StringField("Web address", filters=[_strip], validators=[
+        DataRequired(), Length(max=80),
+        Regexp(SLUG_RE, message="Use lower-case letters, digits and single hyphens.")])
+    purpose = TextAreaField("Purpose", validators=[Length(max=2000)])
+    neighbourhoods = CheckboxListField("Neighbourhoods it serves", coerce=int)
+    charter = TextAreaField("Charter or memorandum of understanding",
+                            validators=[Length(max=50_000)], render_kw={"rows": 12})
+
+
+class MembershipForm(FlaskForm):
+    seat = SelectField("Seat", choices=[choice(k, v) for k, v in SEAT_LABELS.items()])
+    organisation = StringField("Organisation", validators=[Length(max=160)])
+    is_chair = BooleanField("Chair of this board")
+    term_start = DateField("Term starts", validators=[InputRequired(message="Give a start date.")])
+    term_end = DateField("Term ends", validators=[Optional()])
+
+    def validate_term_end(self, field):
+        if field.data and self.term_start.data and field.data < self.term_start.data:
+            raise ValidationError("The term cannot end before it starts.")
+
+
+class InviteForm(MembershipForm):
+    account = RadioField("Account", default="existing",
+                         choices=[choice(*EXISTING_ACCOUNT), choice(*NEW_ACCOUNT)])
+    email = StringField("Email", filters=[_strip], validators=[
+        DataRequired(), Length(max=254), Regexp(EMAIL_RE, message="Enter an email address.")])
+    name = StringField("Name (for a new account)", filters=[_strip], validators=[Length(max=120)])
+
+    def existing_accounts_only(self) -> None:
+        """For chairs: they may seat people who have accounts, not create accounts."""
+        self.account.choices = [choice(*EXISTING_ACCOUNT)]
+
+    def validate_name(self, field):
+        if self.account.data == "new" and not field.data.strip():
+            raise ValidationError("Give the new member's name.")
+
+
+class MeetingForm(FlaskForm):
+    title = StringField("Title", filters=[_strip], validators=[DataRequired(), Length(max=160)])
+    starts_at = DateTimeLocalField("Starts", format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+                                   validators=[InputRequired(message="Give a date and time.")])
+    location = StringField("Location", validators=[Length(max=200)])
+    agenda = TextAreaField("Agenda", validators=[Length(max=50_000)], render_kw={"rows": 8})
+    minutes = TextAreaField("Minutes", validators=[Length(max=200_000)], render_kw={"rows": 12})
