@@ -1,1 +1,295 @@
-from . import bp  # noqa: F401
+"""Proposal and idea pages: load (404) → the service checks role (403) and phase → 303."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from wtforms import SelectChoice
+
+from ..boards.models import Board
+from ..cycles.models import Cycle, Neighbourhood
+from ..extensions import db
+from . import bp
+from . import services as svc
+from .forms import IdeaForm, NewProposalForm, ProposalForm, ReviewForm, WithdrawForm
+from .models import STATUSES, Idea, Proposal
+
+
+def _proposal_or_404(proposal_id: int) -> Proposal:
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None or not svc.can_view(current_user, proposal):
+        abort(404)
+    return proposal
+
+
+def _public_cycle_or_404(slug: str) -> Cycle:
+    cycle = db.session.scalar(select(Cycle).where(Cycle.slug == slug))
+    if cycle is None or cycle.phase == "draft":
+        abort(404)
+    return cycle
+
+
+def _refuse(error: svc.Refused, back: str):
+    """Wrong role is 403; wrong moment is a message on the page it came from, nothing changed."""
+    if isinstance(error, svc.NotAllowed):
+        abort(403)
+    flash(str(error), "error")
+    return redirect(back, 303)
+
+
+def _allowed(check, *args) -> bool:
+    try:
+        check(current_user, *args)
+    except svc.Refused:
+        return False
+    return True
+
+
+def _hood_choices(cycle: Cycle | None) -> list[SelectChoice]:
+    hoods = (cycle.neighbourhoods if cycle is not None else []) or db.session.scalars(
+        select(Neighbourhood).order_by(Neighbourhood.name)).all()
+    return [SelectChoice(h.id, h.name) for h in sorted(hoods, key=lambda h: h.name)]
+
+
+def _fields(form: ProposalForm) -> svc.ProposalFields:
+    return svc.ProposalFields(
+        title=form.title.data, summary=form.summary.data, description=form.description.data or "",
+        problem=form.problem.data, root_cause=form.root_cause.data or "",
+        metrics=form.metrics.data or "", cost=form.cost.data,
+        neighbourhood_ids=form.neighbourhoods.data or [])
+
+
+def _is_fragment_request() -> bool:
+    return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-Boosted")
+
+
+# Proposals ----------------------------------------------------------------------------------
+
+@bp.get("/")
+def index():
+    cycles = db.session.scalars(select(Cycle).where(Cycle.phase != "draft")
+                                .order_by(Cycle.created_at.desc(), Cycle.id.desc())).all()
+    query = Proposal.visible_to(current_user)
+    cycle = None
+    if slug := request.args.get("cycle"):
+        cycle = next((c for c in cycles if c.slug == slug), None)
+        if cycle is None:
+            abort(404)
+        query = query.where(Proposal.cycle_id == cycle.id)
+    status = request.args.get("status") or None
+    if status is not None:
+        if status not in STATUSES:
+            abort(400)
+        query = query.where(Proposal.status == status)
+    proposals = db.session.scalars(query.options(selectinload(Proposal.cycle),
+                                                 selectinload(Proposal.board))
+                                   .order_by(Proposal.cycle_id.desc(), Proposal.title)).all()
+    context = dict(proposals=proposals, cycles=cycles, cycle=cycle, status=status,
+                   statuses=STATUSES, boards=svc.member_boards(current_user))
+    template = "proposals/_list.html" if _is_fragment_request() else "proposals/index.html"
+    return render_template(template, **context), 200, {"Vary": "HX-Request"}
+
+
+@bp.get("/<int:proposal_id>")
+def show(proposal_id: int, withdraw_form: WithdrawForm | None = None):
+    proposal = _proposal_or_404(proposal_id)
+    return render_template(
+        "proposals/show.html", proposal=proposal, withdraw_form=withdraw_form or WithdrawForm(),
+        can_edit=_allowed(svc.check_edit, proposal),
+        can_submit=_allowed(svc.check_submit, proposal),
+        can_review=_allowed(svc.check_review, proposal),
+        can_withdraw=_allowed(svc.check_withdraw, proposal))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    idea = None
+    if request.args.get("idea"):
+        idea = db.session.get(Idea, request.args.get("idea", type=int) or 0)
+        if idea is None:
+            abort(404)
+    boards = svc.member_boards(current_user)
+    if not boards:
+        abort(403)
+    if idea is not None:
+        cycles = [idea.cycle]
+    else:
+        cycles = db.session.scalars(select(Cycle).where(Cycle.phase.in_(svc.DRAFTING_PHASES))
+                                    .order_by(Cycle.created_at.desc(), Cycle.id.desc())).all()
+    back = url_for(".idea", idea_id=idea.id) if idea else url_for(".index")
+    try:
+        if not cycles:
+            raise svc.NotNow("No budget cycle is open for proposals just now. Nothing was changed.")
+        svc.check_create_draft(current_user, boards[0], cycles[0], idea)
+    except svc.Refused as error:
+        return _refuse(error, back)
+    form = NewProposalForm(data=_from_idea(idea) if request.method == "GET" else None)
+    form.board.choices = [SelectChoice(b.id, b.name) for b in boards]
+    form.cycle.choices = [SelectChoice(c.id, f"{c.name} ({c.phase})") for c in cycles]
+    form.neighbourhoods.choices = _hood_choices(idea.cycle if idea else None)
+    if request.method == "POST" and form.board.data not in {b.id for b in boards} and \
+            db.session.get(Board, form.board.data or 0) is not None:
+        abort(403)  # someone else's board: a matter of role, not of a mistyped form
+    if form.validate_on_submit():
+        board = next(b for b in boards if b.id == form.board.data)
+        cycle = next(c for c in cycles if c.id == form.cycle.data)
+        try:
+            proposal = svc.create_draft(current_user, board, cycle, _fields(form), idea=idea)
+        except (svc.NotAllowed, svc.NotNow) as error:
+            return _refuse(error, back)
+        except svc.Refused as error:
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Draft saved. Only your board and staff can see it until it is reviewed.")
+            return redirect(url_for(".show", proposal_id=proposal.id), 303)
+    return render_template("proposals/form.html", form=form, idea=idea, proposal=None)
+
+
+def _from_idea(idea: Idea | None) -> dict | None:
+    if idea is None:
+        return None
+    return {"problem": f"{idea.problem}\n\nWhere: {idea.place}", "description": idea.suggestion,
+            "cycle": idea.cycle_id,
+            "neighbourhoods": [idea.neighbourhood_id] if idea.neighbourhood_id else []}
+
+
+@bp.route("/<int:proposal_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(proposal_id: int):
+    proposal = _proposal_or_404(proposal_id)
+    back = url_for(".show", proposal_id=proposal.id)
+    try:
+        svc.check_edit(current_user, proposal)
+    except svc.Refused as error:
+        return _refuse(error, back)
+    form = ProposalForm(data=_draft_data(proposal) if request.method == "GET" else None)
+    form.neighbourhoods.choices = _hood_choices(proposal.cycle)
+    if form.validate_on_submit():
+        try:
+            svc.update_draft(current_user, proposal, _fields(form))
+        except (svc.NotAllowed, svc.NotNow) as error:
+            return _refuse(error, back)
+        except svc.Refused as error:
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Draft saved.")
+            return redirect(back, 303)
+    return render_template("proposals/form.html", form=form, idea=None, proposal=proposal)
+
+
+def _draft_data(proposal: Proposal) -> dict:
+    names = ("title", "summary", "description", "problem", "root_cause", "metrics")
+    return {**{n: getattr(proposal, n) for n in names}, "cost": proposal.cost,
+            "neighbourhoods": [n.id for n in proposal.neighbourhoods]}
+
+
+@bp.post("/<int:proposal_id>/submit")
+@login_required
+def submit(proposal_id: int):
+    proposal = _proposal_or_404(proposal_id)
+    back = url_for(".show", proposal_id=proposal.id)
+    try:
+        svc.submit_proposal(current_user, proposal)
+    except svc.Refused as error:
+        return _refuse(error, back)
+    db.session.commit()
+    flash("Submitted for staff review. It can no longer be edited.")
+    return redirect(back, 303)
+
+
+@bp.route("/<int:proposal_id>/review", methods=["GET", "POST"])
+@login_required
+def review(proposal_id: int):
+    proposal = _proposal_or_404(proposal_id)
+    back = url_for(".show", proposal_id=proposal.id)
+    try:
+        svc.check_review(current_user, proposal)
+    except svc.Refused as error:
+        return _refuse(error, back)
+    form = ReviewForm()
+    if form.validate_on_submit():
+        try:
+            svc.review_proposal(current_user, proposal, form.decision.data, form.reason.data or "",
+                                form.feasibility_note.data or "", form.cost_note.data or "")
+        except (svc.NotAllowed, svc.NotNow) as error:
+            return _refuse(error, back)
+        except svc.Refused as error:
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"Proposal {proposal.status}. The decision and its reason are now public.")
+            return redirect(back, 303)
+    return render_template("proposals/review.html", form=form, proposal=proposal)
+
+
+@bp.post("/<int:proposal_id>/withdraw")
+@login_required
+def withdraw(proposal_id: int):
+    proposal = _proposal_or_404(proposal_id)
+    back = url_for(".show", proposal_id=proposal.id)
+    try:
+        svc.check_withdraw(current_user, proposal)
+    except svc.Refused as error:
+        return _refuse(error, back)
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        return show(proposal_id, withdraw_form=form)
+    svc.withdraw_proposal(current_user, proposal, form.reason.data or "")
+    db.session.commit()
+    flash("Proposal withdrawn.")
+    return redirect(back, 303)
+
+
+# Resident ideas -------------------------------------------------------------------------------
+
+@bp.get("/cycles/<slug>/ideas")
+def ideas(slug: str):
+    cycle = _public_cycle_or_404(slug)
+    rows = db.session.scalars(select(Idea).where(Idea.cycle_id == cycle.id)
+                              .order_by(Idea.created_at.desc(), Idea.id.desc())).all()
+    return render_template("proposals/ideas.html", cycle=cycle, ideas=rows,
+                           open_for_ideas=cycle.phase in svc.IDEA_PHASES,
+                           can_view=lambda p: svc.can_view(current_user, p))
+
+
+@bp.route("/cycles/<slug>/ideas/new", methods=["GET", "POST"])
+@login_required
+def new_idea(slug: str):
+    cycle = _public_cycle_or_404(slug)
+    back = url_for(".ideas", slug=cycle.slug)
+    try:
+        svc.check_submit_idea(current_user, cycle)
+    except svc.Refused as error:
+        return _refuse(error, back)
+    form = IdeaForm()
+    form.neighbourhood.choices = [SelectChoice(0, "Not sure, or city-wide"), *_hood_choices(cycle)]
+    if form.validate_on_submit():
+        try:
+            idea = svc.submit_idea(current_user, cycle, form.problem.data, form.place.data,
+                                   form.suggestion.data, form.neighbourhood.data or None)
+        except (svc.NotAllowed, svc.NotNow) as error:
+            return _refuse(error, back)
+        except svc.Refused as error:
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Thank you: your idea is now listed for the boards to consider.")
+            return redirect(url_for(".idea", idea_id=idea.id), 303)
+    return render_template("proposals/idea_form.html", form=form, cycle=cycle)
+
+
+@bp.get("/ideas/<int:idea_id>")
+def idea(idea_id: int):
+    found = db.session.get(Idea, idea_id)
+    if found is None or found.cycle.phase == "draft":
+        abort(404)
+    can_develop = (found.proposal_id is None and bool(svc.member_boards(current_user))
+                   and found.cycle.phase in svc.DRAFTING_PHASES)
+    return render_template("proposals/idea.html", idea=found, can_develop=can_develop,
+                           can_view=lambda p: svc.can_view(current_user, p),
+                           sees_authors=current_user.is_authenticated and (
+                               current_user.is_staff or bool(svc.member_boards(current_user))))

@@ -1,0 +1,56 @@
+"""Forms for ideas, proposals, review and withdrawal; choices are filled in by the views."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (IntegerField, RadioField, SelectChoice, SelectField, SelectMultipleField,
+                     StringField, TextAreaField)
+from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional,
+                                ValidationError)
+
+# Cost is stored in cents in a 32-bit column on PostgreSQL: stay well below 2**31 cents.
+MAX_COST = 20_000_000
+
+
+class IdeaForm(FlaskForm):
+    problem = TextAreaField("What is the problem?", validators=[DataRequired(), Length(max=2000)])
+    place = StringField("Where does it happen?", validators=[DataRequired(), Length(max=200)])
+    suggestion = TextAreaField("What would help?", validators=[DataRequired(), Length(max=2000)])
+    neighbourhood = SelectField("Neighbourhood", coerce=int, default=0)
+
+
+class ProposalForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(), Length(max=160)])
+    summary = TextAreaField("Summary", validators=[DataRequired(), Length(max=400)])
+    description = TextAreaField("Description", validators=[Optional(), Length(max=20_000)])
+    problem = TextAreaField("Problem it addresses", validators=[DataRequired(), Length(max=4000)])
+    root_cause = TextAreaField("Root cause it addresses",
+                               validators=[Optional(), Length(max=4000)])
+    neighbourhoods = SelectMultipleField("Neighbourhoods", coerce=int)
+    cost = IntegerField("Cost", validators=[
+        InputRequired(message="Give the cost in whole currency units."),
+        NumberRange(min=1, max=MAX_COST,
+                    message=f"The cost must be between 1 and {MAX_COST:,}.")])
+    metrics = TextAreaField("Metrics it aims to move", validators=[Optional(), Length(max=2000)])
+
+
+class NewProposalForm(ProposalForm):
+    board = SelectField("Proposing board", coerce=int)
+    cycle = SelectField("Budget cycle", coerce=int)
+
+
+class ReviewForm(FlaskForm):
+    decision = RadioField("Decision", choices=[SelectChoice("accept", "Accept onto the ballot"),
+                                               SelectChoice("reject", "Reject")],
+                          validators=[InputRequired(message="Choose accept or reject.")])
+    feasibility_note = TextAreaField("Feasibility", validators=[Optional(), Length(max=4000)])
+    cost_note = TextAreaField("Cost check", validators=[Optional(), Length(max=4000)])
+    reason = TextAreaField("Reason (public)", validators=[Length(max=2000)])
+
+    def validate_reason(self, field) -> None:
+        if self.decision.data == "reject" and not (field.data or "").strip():
+            raise ValidationError("Give the reason for rejecting; residents will read it.")
+
+
+class WithdrawForm(FlaskForm):
+    reason = TextAreaField("Why is the board withdrawing it? (public)",
+                           validators=[Optional(), Length(max=2000)])
