@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from numbers import Real
 
 import numpy as np
@@ -174,6 +175,9 @@ def from_ballots(ballots: Iterable, candidates: Sequence | None = None) -> Profi
     if isinstance(ballots, Profile):
         return ballots
     raw = compress(ballots)
+    fast = _from_plain_rankings(raw, candidates)
+    if fast is not None:
+        return fast
     merged: Counter = Counter()
     for ranking, count in raw.items():
         merged[_as_key(ranking)] += count
@@ -212,6 +216,35 @@ def from_ballots(ballots: Iterable, candidates: Sequence | None = None) -> Profi
                 except KeyError:
                     raise BallotError(f"unknown candidate {mark!r} in a ballot") from None
     return Profile(names, rows, counts, overvotes)
+
+
+def _from_plain_rankings(raw: Counter, candidates) -> Profile | None:
+    """The common case, vectorised: every mark a non-empty name, no skips or overvotes.
+
+    Returns None when any ranking needs the general path (numbers, blanks, sets).
+    """
+    keys = list(raw)
+    marks = set().union(*keys) if keys else set()
+    if not all(type(m) is str for m in marks) or "" in marks:
+        return None
+    if candidates is None:
+        names = sorted(marks, key=_natural_key)
+    else:
+        names = [str(c) for c in candidates]
+        if len(set(names)) != len(names):
+            raise BallotError("candidate names must be unique")
+        unknown = marks - set(names)
+        if unknown:
+            raise BallotError(f"unknown candidate {min(unknown)!r} in a ballot")
+    index = {name: i for i, name in enumerate(names)}
+    lengths = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+    width = max(int(lengths.max()) if len(keys) else 0, 1)
+    flat = np.fromiter(map(index.__getitem__, chain.from_iterable(keys)), dtype=np.int32,
+                       count=int(lengths.sum()))
+    rows = np.full((len(keys), width), PAD, dtype=np.int32)
+    rows[np.arange(width) < lengths[:, None]] = flat
+    counts = np.fromiter(raw.values(), dtype=np.float64, count=len(keys))
+    return Profile(names, rows, counts)
 
 
 def _natural_key(name: str):
