@@ -179,3 +179,39 @@ def csrf_token(client, url: str) -> str:
 @pytest.fixture()
 def csrf(client):
     return lambda url: csrf_token(client, url)
+
+
+@pytest.fixture()
+def make_cycle(app):
+    """``make_cycle(slug="spring", phase="draft", method="greedy", max_ranks=3, budget=1000)``."""
+    from pbapp.cycles.models import Cycle
+    from pbapp.extensions import db
+
+    def make(slug: str = "spring", phase: str = "draft", method: str = "greedy",
+             max_ranks: int = 3, budget: int = 1000, **kw) -> Cycle:
+        cycle = Cycle(slug=slug, name=kw.pop("name", f"Cycle {slug}"), phase=phase,
+                      method=method, max_ranks=max_ranks, budget_cents=budget * 100, **kw)
+        db.session.add(cycle)
+        db.session.commit()
+        return cycle
+    return make
+
+
+@pytest.fixture()
+def make_proposal(app):
+    """``make_proposal(cycle, title, cost=100, status="accepted")``; one board for them all."""
+    from pbapp.boards.models import Board
+    from pbapp.extensions import db
+    from pbapp.proposals.models import Proposal
+
+    boards = []
+
+    def make(cycle, title: str, cost: int = 100, status: str = "accepted") -> Proposal:
+        if not boards:
+            boards.append(Board(slug="east", name="East board"))
+        proposal = Proposal(cycle=cycle, board=boards[0], title=title, summary=f"About {title}",
+                            cost_cents=cost * 100, status=status)
+        db.session.add(proposal)
+        db.session.commit()
+        return proposal
+    return make

@@ -1,27 +1,191 @@
-"""Counting a cycle with ``pbapp.tally`` and publishing what it funded."""
+"""Budget cycles: creating and editing them, moving them through their phases, counting the
+ballots with ``pbapp.tally`` and publishing what was funded. Each function flushes and writes its
+audit event in the caller's transaction; the request commits once."""
 from __future__ import annotations
 
 import hashlib
+import re
+from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from .. import tally
 from ..audit.services import record
 from ..extensions import db
 from ..models_base import utcnow
 from ..proposals.models import Proposal, StatusChange
-from ..voting.models import Ballot
+from ..voting.models import Ballot, Participation
 from ..voting.services import ballot_choices
-from .models import PHASES, Cycle, Result
+from .models import PHASES, Cycle, Neighbourhood, Result
+
+#: slugs that would shadow fixed URLs (/cycles/manage/, /vote/tracker)
+RESERVED_SLUGS = frozenset({"manage", "tracker", "new"})
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+#: changing these after ballots exist would change what voters were asked or how they count
+BALLOT_FIELDS = ("budget_cents", "method", "max_ranks", "neighbourhoods")
+EDITABLE = ("name", "slug", "description", "proposals_open", "voting_opens", "voting_closes",
+            *BALLOT_FIELDS)
 
 
 class PhaseError(Exception):
     """The action is not allowed in the cycle's current phase."""
 
 
+class CycleInvalid(ValueError):
+    """The cycle's settings are not acceptable; ``field`` names the one at fault."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
 def canonical_cvr(rankings: list[list[int]]) -> str:
     """One line per ballot, sorted: the same ballots always give the same text and hash."""
     return "".join(sorted(",".join(map(str, r)) + "\n" for r in rankings))
+
+
+def locked_fields(cycle: Cycle) -> set[str]:
+    """Settings that may no longer change: the slug once public, ballot settings once voting
+    opens (voters ranked under them), everything but the wording once the cycle is closed."""
+    locked: set[str] = set()
+    if cycle.phase != "draft":
+        locked.add("slug")
+    if PHASES.index(cycle.phase) >= PHASES.index("voting"):
+        locked.update(BALLOT_FIELDS)
+    if cycle.phase == "closed":
+        locked.update({"proposals_open", "voting_opens", "voting_closes"})
+    return locked
+
+
+def _check(values: dict, cycle_id: int | None = None) -> None:
+    slug = values.get("slug")
+    if slug is not None:
+        if not SLUG_PATTERN.match(slug):
+            raise CycleInvalid("slug", "Use lower-case letters, digits and single hyphens.")
+        if slug in RESERVED_SLUGS:
+            raise CycleInvalid("slug", f"“{slug}” is reserved; choose another.")
+        taken = db.session.scalar(select(Cycle.id).where(Cycle.slug == slug))
+        if taken is not None and taken != cycle_id:
+            raise CycleInvalid("slug", "Another cycle already uses this slug.")
+    if "method" in values and values["method"] not in tally.METHODS:
+        raise CycleInvalid("method", "Choose one of the counting methods listed.")
+    if values.get("budget_cents", 0) < 0:
+        raise CycleInvalid("budget", "The budget cannot be negative.")
+    if values.get("max_ranks", 1) < 1:
+        raise CycleInvalid("max_ranks", "Voters must be able to rank at least one proposal.")
+    opens, closes = values.get("voting_opens"), values.get("voting_closes")
+    if opens and closes and closes <= opens:
+        raise CycleInvalid("voting_closes", "Voting must close after it opens.")
+    start = values.get("proposals_open")
+    if start and opens and opens < start:
+        raise CycleInvalid("voting_opens", "Voting cannot open before proposals do.")
+
+
+def _audit_value(value):
+    if isinstance(value, list):
+        return sorted(n.slug for n in value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def create_cycle(actor, *, neighbourhoods: list[Neighbourhood] = (), **values) -> Cycle:
+    """A new cycle starts as a draft, visible to staff only."""
+    values["neighbourhoods"] = list(neighbourhoods)
+    _check(values)
+    unknown = set(values) - set(EDITABLE)
+    if unknown:
+        raise TypeError(f"not cycle settings: {', '.join(sorted(unknown))}")
+    cycle = Cycle(phase="draft", **values)
+    db.session.add(cycle)
+    db.session.flush()
+    record(actor, "cycle.create", f"cycle:{cycle.id}", slug=cycle.slug, name=cycle.name,
+           budget_cents=cycle.budget_cents, method=cycle.method, max_ranks=cycle.max_ranks)
+    return cycle
+
+
+def update_cycle(cycle: Cycle, actor, **values) -> dict:
+    """Apply the changed settings and return them as {field: [old, new]}; a change to a field
+    that the phase has locked is refused whatever the form showed."""
+    unknown = set(values) - set(EDITABLE)
+    if unknown:
+        raise TypeError(f"not cycle settings: {', '.join(sorted(unknown))}")
+    changed = {k: v for k, v in values.items()
+               if _audit_value(getattr(cycle, k)) != _audit_value(v)}
+    refused = sorted(set(changed) & locked_fields(cycle))
+    if refused:
+        raise PhaseError(f"In the {cycle.phase} phase these can no longer change: "
+                         f"{', '.join(f.replace('_cents', '') for f in refused)}.")
+    merged = {k: getattr(cycle, k) for k in ("proposals_open", "voting_opens", "voting_closes")}
+    merged.update(changed)
+    _check(merged, cycle.id)
+    diff = {}
+    for key, value in changed.items():
+        diff[key] = [_audit_value(getattr(cycle, key)), _audit_value(value)]
+        setattr(cycle, key, value)
+    if diff:
+        db.session.flush()
+        record(actor, "cycle.update", f"cycle:{cycle.id}", changes=diff)
+    return diff
+
+
+@dataclass(frozen=True)
+class PhaseMove:
+    """A step a cycle could take from its current phase, and why it is blocked, if it is."""
+
+    to: str
+    forward: bool
+    blocked: str | None = None
+
+
+def _count(model, cycle: Cycle) -> int:
+    return db.session.scalar(select(func.count()).select_from(model)
+                             .where(model.cycle_id == cycle.id))
+
+
+def _blocker(cycle: Cycle, to: str) -> str | None:
+    here = PHASES.index(cycle.phase)
+    if to not in PHASES:
+        return f"Unknown phase {to!r}."
+    there = PHASES.index(to)
+    if abs(there - here) != 1:
+        return (f"The cycle is in the {cycle.phase} phase; it moves one step at a time "
+                f"(the page may be out of date).")
+    if there > here:
+        if to == "voting" and not ballot_choices(cycle):
+            return "Accept at least one proposal before voting opens."
+        if to == "implementation":
+            return "Publish a counted result; publishing moves the cycle to implementation."
+        return None
+    if cycle.phase == "proposals" and _count(Proposal, cycle):
+        return "Proposals have been made, so the cycle cannot go back to being a draft."
+    if cycle.phase == "voting" and _count(Participation, cycle):
+        return "Ballots have been cast, so the ballot can no longer change."
+    if cycle.phase == "counting" and _count(Result, cycle):
+        return "The ballots have been counted, so voting cannot reopen."
+    if cycle.phase == "implementation":
+        return "The result is published; it cannot be unpublished."
+    return None
+
+
+def phase_moves(cycle: Cycle) -> list[PhaseMove]:
+    """The next and previous phase, each with the reason it is blocked (None when allowed)."""
+    here = PHASES.index(cycle.phase)
+    moves = []
+    for there in (here + 1, here - 1):
+        if 0 <= there < len(PHASES):
+            moves.append(PhaseMove(PHASES[there], there > here, _blocker(cycle, PHASES[there])))
+    return moves
+
+
+def advance_phase(cycle: Cycle, to: str, actor) -> None:
+    """Move the cycle one step to ``to``: forward, or back where nothing done so far would be
+    invalidated. ``to`` is the phase the page offered, so a stale page is refused rather than
+    moving the cycle two steps."""
+    blocked = _blocker(cycle, to)
+    if blocked:
+        raise PhaseError(blocked)
+    set_phase(cycle, to, actor)
 
 
 def set_phase(cycle: Cycle, phase: str, actor) -> None:
@@ -58,6 +222,10 @@ def count_cycle(cycle: Cycle, actor) -> Result:
 
 def publish_result(result: Result, actor) -> None:
     """Make the count public and mark funded proposals; the cycle moves to implementation."""
+    if result.cycle.phase != "counting":
+        raise PhaseError("Only a cycle in the counting phase can publish a result.")
+    if result.published_at is not None:
+        raise PhaseError("This result is already published.")
     result.published_at = utcnow()
     funded = set(result.data["winners"])
     for p in ballot_choices(result.cycle):
@@ -67,5 +235,18 @@ def publish_result(result: Result, actor) -> None:
                                           from_status=p.status, to_status=new,
                                           reason="Result of the count."))
             p.status = new
+    old = result.cycle.phase
     result.cycle.phase = "implementation"
-    record(actor, "cycle.publish", f"cycle:{result.cycle_id}", result_id=result.id)
+    record(actor, "cycle.publish", f"cycle:{result.cycle_id}", result_id=result.id,
+           funded=sorted(funded, key=str), old=old, new="implementation")
+
+
+def latest_results(cycle: Cycle) -> list[Result]:
+    return list(db.session.scalars(select(Result).where(Result.cycle_id == cycle.id)
+                                   .order_by(Result.counted_at.desc(), Result.id.desc())))
+
+
+def cycle_stats(cycle: Cycle) -> dict[str, int]:
+    """Numbers staff need before moving a phase: proposals made, on the ballot, ballots cast."""
+    return {"proposals": _count(Proposal, cycle), "on_ballot": len(ballot_choices(cycle)),
+            "ballots": _count(Participation, cycle)}

@@ -1,10 +1,18 @@
-from flask import abort, render_template
+"""Public cycle pages and results; staff pages under /cycles/manage/ to run a cycle."""
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
 from sqlalchemy import select
 
+from .. import tally
+from ..auth.permissions import staff_required
 from ..extensions import db
 from ..voting.services import ballot_choices
 from . import bp
-from .models import Cycle, Result
+from .forms import ActionForm, CycleForm, PhaseForm
+from .models import PHASES, Cycle, Neighbourhood, Result
+from .services import (CycleInvalid, PhaseError, advance_phase, count_cycle, create_cycle,
+                       cycle_stats, latest_results, locked_fields, phase_moves, publish_result,
+                       update_cycle)
 
 
 def _cycle_or_404(slug: str) -> Cycle:
@@ -18,6 +26,42 @@ def published_result(cycle: Cycle) -> Result | None:
     return db.session.scalar(select(Result).where(
         Result.cycle_id == cycle.id, Result.published_at.is_not(None))
         .order_by(Result.published_at.desc()).limit(1))
+
+
+def describe_rounds(data: dict) -> list[dict]:
+    """Each round with its decisions named by proposal title, for people rather than machines."""
+    names = data.get("names", {})
+    pb = data.get("method") in tally.PB_METHODS
+    rounds = []
+    for rnd in data.get("rounds", []):
+        elected, eliminated = rnd.get("elected") or [], rnd.get("eliminated") or []
+        outcome = {c: ("funded" if pb else "elected") for c in elected}
+        outcome.update({c: "eliminated" for c in eliminated})
+        note = rnd.get("note") or ""
+        for c in elected + eliminated:  # notes begin with the id of the project they decide
+            if note.startswith(f"{c} "):
+                note = names.get(c, c) + note[len(c):]
+        tie = rnd.get("tie_break")
+        rounds.append({
+            "number": rnd.get("round"), "note": note, "outcome": outcome,
+            "elected": [names.get(c, c) for c in elected],
+            "eliminated": [names.get(c, c) for c in eliminated],
+            "tallies": [(names.get(c, c), v, outcome.get(c))
+                        for c, v in (rnd.get("tallies") or {}).items()],
+            "threshold": rnd.get("threshold"),
+            "tie": tie and {"among": [names.get(c, c) for c in tie.get("among", [])],
+                            "chosen": names.get(tie.get("chosen"), tie.get("chosen")),
+                            "detail": tie.get("detail", "")},
+        })
+    return rounds
+
+
+def _result_context(result: Result) -> dict:
+    names = result.data.get("names", {})
+    return {"result": result, "data": result.data, "names": names,
+            "rounds": describe_rounds(result.data),
+            "winners": [names.get(w, w) for w in result.data.get("winners", [])],
+            "pb": result.method in tally.PB_METHODS}
 
 
 @bp.get("/")
@@ -40,5 +84,160 @@ def results(slug: str):
     result = published_result(cycle)
     if result is None:
         abort(404)
-    return render_template("cycles/results.html", cycle=cycle, result=result,
-                           data=result.data, names=result.data.get("names", {}))
+    return render_template("cycles/results.html", cycle=cycle, **_result_context(result))
+
+
+# Staff pages. Each POST checks the role (decorator) and the phase (service), then commits once.
+
+def _managed_or_404(slug: str) -> Cycle:
+    cycle = db.session.scalar(select(Cycle).where(Cycle.slug == slug))
+    if cycle is None:
+        abort(404)
+    return cycle
+
+
+def _neighbourhoods() -> list[Neighbourhood]:
+    return list(db.session.scalars(select(Neighbourhood).order_by(Neighbourhood.name)))
+
+
+def _to_manage(cycle: Cycle):
+    return redirect(url_for("cycles.manage_show", slug=cycle.slug), code=303)
+
+
+@bp.get("/manage/")
+@staff_required
+def manage_index():
+    cycles = db.session.scalars(select(Cycle).order_by(Cycle.created_at.desc(),
+                                                       Cycle.id.desc())).all()
+    return render_template("cycles/manage_index.html", cycles=cycles)
+
+
+@bp.route("/manage/new", methods=["GET", "POST"])
+@staff_required
+def manage_create():
+    hoods = _neighbourhoods()
+    form = CycleForm(neighbourhood_choices=hoods)
+    if form.validate_on_submit():
+        try:
+            cycle = create_cycle(current_user, **form.settings({n.id: n for n in hoods}))
+        except CycleInvalid as error:
+            form[error.field if error.field in form else "name"].errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"Cycle “{cycle.name}” created as a draft.", "success")
+            return _to_manage(cycle)
+    return render_template("cycles/manage_form.html", form=form, cycle=None)
+
+
+@bp.route("/manage/<slug>/edit", methods=["GET", "POST"])
+@staff_required
+def manage_edit(slug: str):
+    cycle = _managed_or_404(slug)
+    hoods = _neighbourhoods()
+    locked = locked_fields(cycle)
+    form = CycleForm(obj=cycle, neighbourhood_choices=hoods, locked=locked)
+    if not form.is_submitted():
+        form.shown_phase.data = cycle.phase
+        if "neighbourhoods" in form:
+            form.neighbourhoods.data = [n.id for n in cycle.neighbourhoods]
+    elif form.validate():
+        if form.shown_phase.data != cycle.phase:
+            flash(f"The cycle moved to the {cycle.phase} phase while you were editing; some "
+                  "settings may now be fixed. Check the form and save again.", "error")
+            form.shown_phase.data = cycle.phase
+            form.shown_phase.raw_data = None
+            return render_template("cycles/manage_form.html", form=form, cycle=cycle,
+                                   locked=locked)
+        try:
+            changes = update_cycle(cycle, current_user, **form.settings({n.id: n for n in hoods}))
+        except CycleInvalid as error:
+            form[error.field if error.field in form else "name"].errors.append(str(error))
+        except PhaseError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash("Saved." if changes else "Nothing changed.", "success")
+            return _to_manage(cycle)
+        db.session.rollback()
+    return render_template("cycles/manage_form.html", form=form, cycle=cycle, locked=locked)
+
+
+@bp.get("/manage/<slug>")
+@staff_required
+def manage_show(slug: str):
+    cycle = _managed_or_404(slug)
+    return render_template("cycles/manage_show.html", cycle=cycle, phases=PHASES,
+                           moves=phase_moves(cycle), stats=cycle_stats(cycle),
+                           results=latest_results(cycle))
+
+
+@bp.post("/manage/<slug>/phase")
+@staff_required
+def manage_phase(slug: str):
+    cycle = _managed_or_404(slug)
+    form = PhaseForm()
+    if not form.validate():
+        abort(400)
+    try:
+        old = cycle.phase
+        advance_phase(cycle, form.to.data, current_user)
+    except PhaseError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(f"Moved from {old} to {cycle.phase}.", "success")
+    return _to_manage(cycle)
+
+
+@bp.post("/manage/<slug>/count")
+@staff_required
+def manage_count(slug: str):
+    cycle = _managed_or_404(slug)
+    if not ActionForm().validate():
+        abort(400)
+    try:
+        result = count_cycle(cycle, current_user)
+    except (PhaseError, tally.TallyError) as error:
+        db.session.rollback()
+        flash(f"Not counted: {error}", "error")
+        return _to_manage(cycle)
+    db.session.commit()
+    flash(f"Counted {result.ballots} ballots. Review the result before publishing it.", "success")
+    return redirect(url_for("cycles.manage_result", slug=cycle.slug, result_id=result.id),
+                    code=303)
+
+
+def _result_or_404(cycle: Cycle, result_id: int) -> Result:
+    result = db.session.get(Result, result_id)
+    if result is None or result.cycle_id != cycle.id:
+        abort(404)
+    return result
+
+
+@bp.get("/manage/<slug>/results/<int:result_id>")
+@staff_required
+def manage_result(slug: str, result_id: int):
+    cycle = _managed_or_404(slug)
+    result = _result_or_404(cycle, result_id)
+    return render_template("cycles/manage_result.html", cycle=cycle, **_result_context(result))
+
+
+@bp.post("/manage/<slug>/results/<int:result_id>/publish")
+@staff_required
+def manage_publish(slug: str, result_id: int):
+    cycle = _managed_or_404(slug)
+    result = _result_or_404(cycle, result_id)
+    if not ActionForm().validate():
+        abort(400)
+    try:
+        publish_result(result, current_user)
+    except PhaseError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("cycles.manage_result", slug=cycle.slug, result_id=result.id),
+                        code=303)
+    db.session.commit()
+    flash("Result published; funded proposals are marked and the cycle is in implementation.",
+          "success")
+    return _to_manage(cycle)

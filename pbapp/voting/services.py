@@ -44,6 +44,27 @@ def ballot_choices(cycle: Cycle) -> list[Proposal]:
         .order_by(Proposal.title)))
 
 
+def ranking_from_ranks(cycle: Cycle, ranks: dict[int, str]) -> list[int]:
+    """Turn what a ballot form sent ({rank position: proposal id as text, "" for none}) into a
+    ranking, refusing gaps and positions past the cycle's limit rather than guessing."""
+    if cycle.phase != "voting":
+        raise BallotRejected("Voting is not open for this cycle.")
+    filled = sorted(pos for pos, value in ranks.items() if value.strip())
+    if any(pos < 1 for pos in filled):
+        raise BallotRejected("The ballot form was not understood; please fill it in again.")
+    if filled and filled[-1] > cycle.max_ranks:
+        raise BallotRejected(f"You can rank at most {cycle.max_ranks} proposals.")
+    for expected, pos in enumerate(filled, start=1):
+        if pos != expected:
+            raise BallotRejected(f"Choice {expected} is empty but choice {pos} is filled. "
+                                 "Fill your choices in order, starting with choice 1.")
+    try:
+        ranking = [int(ranks[pos]) for pos in filled]
+    except ValueError:
+        raise BallotRejected("Your ballot lists a proposal that is not on this ballot.") from None
+    return validate_ranking(cycle, ranking)
+
+
 def validate_ranking(cycle: Cycle, ranking: list[int]) -> list[int]:
     if cycle.phase != "voting":
         raise BallotRejected("Voting is not open for this cycle.")
@@ -84,3 +105,10 @@ def cast_ballot(cycle: Cycle, key: str, channel: str, ranking: list[int]) -> str
 def is_counted(cycle: Cycle, receipt: str) -> bool:
     return db.session.scalar(select(Ballot.id).where(
         Ballot.cycle_id == cycle.id, Ballot.receipt_hash == receipt_hash(receipt))) is not None
+
+
+def has_voted(cycle: Cycle, key: str) -> bool:
+    """For the page only (to skip a ballot the voter cannot cast); the unique constraint is
+    what actually refuses a second ballot."""
+    return db.session.scalar(select(Participation.id).where(
+        Participation.cycle_id == cycle.id, Participation.voter_key == key)) is not None

@@ -1,0 +1,103 @@
+"""Staff forms for budget cycles. Dates are typed in the site's time zone and stored in UTC."""
+from __future__ import annotations
+
+from datetime import timezone
+
+from flask_babel import to_user_timezone, to_utc
+from flask_wtf import FlaskForm
+from wtforms import (DateTimeLocalField, HiddenField, IntegerField, SelectField,
+                     SelectMultipleField, StringField, TextAreaField, widgets)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional,
+                                Regexp)
+
+from .. import tally
+
+METHOD_LABELS = {
+    "irv": "Instant runoff (one winner)",
+    "stv": "Single transferable vote (several seats)",
+    "schulze": "Schulze (Condorcet)",
+    "ranked_pairs": "Ranked pairs (Condorcet)",
+    "borda": "Borda count",
+    "greedy": "Greedy by points within the budget",
+    "greedy-no-skip": "Greedy, stopping at the first that does not fit",
+    "greedy-threshold": "Greedy with a minimum support",
+    "equal-shares": "Method of Equal Shares",
+}
+
+
+class LocalDateTimeField(DateTimeLocalField):
+    """A ``datetime-local`` input read in the site's time zone; ``data`` is an aware UTC time.
+    (WTForms' own ``tz`` would attach a pytz zone with ``replace``, which gets offsets wrong.)"""
+
+    def __init__(self, *args, **kw):
+        kw.setdefault("format", ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"])
+        super().__init__(*args, **kw)
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None:
+            self.data = to_utc(self.data).replace(tzinfo=timezone.utc)
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        if self.data is None:
+            return ""
+        return to_user_timezone(self.data).strftime(self.format[0])
+
+
+class CheckboxListField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class CycleForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=160)])
+    slug = StringField("Web address (slug)", validators=[
+        DataRequired(), Length(max=80),
+        Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+               message="Use lower-case letters, digits and single hyphens.")])
+    description = TextAreaField("Description", validators=[Length(max=5000)])
+    budget = IntegerField("Total budget", validators=[InputRequired(), NumberRange(min=1)])
+    neighbourhoods = CheckboxListField("Neighbourhoods", coerce=int)
+    method = SelectField("Counting method",
+                         choices=[SelectChoice(m, METHOD_LABELS.get(m, m)) for m in tally.METHODS])
+    max_ranks = IntegerField("Maximum ranks on a ballot", default=5,
+                             validators=[InputRequired(), NumberRange(min=1, max=20)])
+    proposals_open = LocalDateTimeField("Proposals open", validators=[Optional()])
+    voting_opens = LocalDateTimeField("Voting opens", validators=[Optional()])
+    voting_closes = LocalDateTimeField("Voting closes", validators=[Optional()])
+    #: the phase the form was shown in; a different phase on submit means the page is stale
+    shown_phase = HiddenField()
+
+    def __init__(self, *args, neighbourhood_choices=(), locked=(), **kw):
+        super().__init__(*args, **kw)
+        self.neighbourhoods.choices = [SelectChoice(n.id, n.name) for n in neighbourhood_choices]
+        for name in locked:
+            field = "budget" if name == "budget_cents" else name
+            if field in self._fields:
+                delattr(self, field)
+
+    def settings(self, neighbourhoods_by_id: dict) -> dict:
+        """The submitted settings, as ``create_cycle``/``update_cycle`` take them."""
+        out = {}
+        for name in ("name", "slug", "description", "method", "max_ranks",
+                     "proposals_open", "voting_opens", "voting_closes"):
+            if name in self._fields:
+                value = self[name].data
+                out[name] = value.strip() if isinstance(value, str) else value
+        if "budget" in self._fields:
+            out["budget_cents"] = self.budget.data * 100
+        if "neighbourhoods" in self._fields:
+            chosen = self.neighbourhoods.data or []
+            out["neighbourhoods"] = [neighbourhoods_by_id[i] for i in chosen]
+        return out
+
+
+class PhaseForm(FlaskForm):
+    to = HiddenField(validators=[DataRequired()])
+
+
+class ActionForm(FlaskForm):
+    """A button with nothing but its CSRF token (count, publish)."""

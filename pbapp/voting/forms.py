@@ -1,0 +1,56 @@
+"""The ballot (one select per rank, so it works without JavaScript) and the ballot tracker."""
+from __future__ import annotations
+
+import re
+
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length
+
+RANK_FIELD = re.compile(r"^rank_(-?\d{1,3})$")
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def submitted_ranks(formdata) -> dict[int, str]:
+    """Every ``rank_<n>`` the browser sent, including any the form never offered, so a tampered
+    or stale ballot is refused by the rules instead of silently trimmed."""
+    ranks = {}
+    for key in formdata:
+        match = RANK_FIELD.match(key)
+        if match:
+            ranks[int(match.group(1))] = formdata.get(key, "")
+    return ranks
+
+
+def ballot_form(cycle, proposals, formdata=None) -> FlaskForm:
+    """A form with ``rank_1`` .. ``rank_<max_ranks>``, each listing every proposal with its
+    cost. Choices are not validated here: ``ranking_from_ranks`` explains every refusal."""
+    choices = [SelectChoice("", "No choice")] + [
+        SelectChoice(str(p.id), f"{p.title} ({p.cost:,})") for p in proposals]
+
+    class BallotForm(FlaskForm):
+        pass
+
+    for n in range(1, cycle.max_ranks + 1):
+        setattr(BallotForm, f"rank_{n}", SelectField(
+            f"{ordinal(n)} choice", choices=choices, validate_choice=False, default=""))
+    return BallotForm(formdata=formdata)
+
+
+def rank_fields(ranking: list[int]) -> dict[str, str]:
+    """The ranking as hidden fields, carried from the review step to the cast (or back)."""
+    return {f"rank_{n}": str(pid) for n, pid in enumerate(ranking, start=1)}
+
+
+class TrackerForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET lookup that changes nothing
+
+    cycle = SelectField("Budget cycle", validators=[DataRequired()])
+    code = StringField("Receipt code", validators=[DataRequired(), Length(max=40)],
+                       filters=[lambda s: s.replace(" ", "").strip() if s else s])
