@@ -4,7 +4,9 @@ Greedy rules add the points up; the Method of Equal Shares reads them as utiliti
 ballots are counted once (with a weight), which is what keeps a million-ballot count cheap.
 
 Ballot forms (``vote_type``):
-  ``ordinal``     rankings, most preferred first, or a ``Profile``; points come from ``scoring``
+  ``ordinal``     rankings, most preferred first, or a ``Profile``; points come from ``scoring``.
+                  Skipped ranks and repeats are dropped and an overvote ends the ballot, as
+                  ``profile.clean_rows`` does for every ranked method.
   ``approval``    collections of project ids, 1 point each (``choose-1``: at most one project)
   ``cumulative``  ``{project: points}`` dicts (``scoring`` is the pabulib name for the same shape)
 Any form may come as ``(count, ballot)`` pairs. Without ``vote_type`` the first ballot decides:
@@ -37,7 +39,7 @@ SCORINGS = ("k-points", "borda", "dowdall")
 
 @dataclass
 class PBBallots:
-    """Distinct ballots as triples: ballot ``rows[k]`` gives ``points[k]`` to project ``cols[k]``."""
+    """Distinct ballots as triples: ballot ``rows[k]`` gives ``points[k]`` to ``cols[k]``."""
 
     projects: list[str]
     weights: np.ndarray  # voters per distinct ballot
@@ -80,8 +82,8 @@ def _key(ballot):
         raise BallotError(f"a ballot must be a collection of projects, not the string {ballot!r}")
     if isinstance(ballot, set | frozenset):
         return frozenset(ballot)
-    if isinstance(ballot, Iterable):
-        return tuple(ballot)
+    if isinstance(ballot, Iterable):  # a ranking may hold an overvote as a set or list
+        return tuple(frozenset(m) if isinstance(m, set | list) else m for m in ballot)
     raise BallotError(f"a ballot must be a collection of projects, not {ballot!r}")
 
 
@@ -104,7 +106,7 @@ def group_ballots(ballots) -> Counter:
         counter = Counter(items)  # tuples and frozensets hash as they are: the fast path
     except TypeError:
         return Counter(map(_key, items))
-    if any(isinstance(k, str | bytes) or not isinstance(k, tuple | frozenset) for k in counter):
+    if not {type(k) for k in counter} <= {tuple, frozenset}:
         return Counter(map(_key, items))
     return counter
 
@@ -144,14 +146,13 @@ def _indexer(projects: Sequence[str]):
     return lookup
 
 
-def _check_repeats(rows: np.ndarray, cols: np.ndarray, projects: Sequence[str]) -> None:
-    if not len(rows):
-        return
-    pair = rows * len(projects) + cols
-    uniq, counts = np.unique(pair, return_counts=True)
-    if (counts > 1).any():
-        bad = projects[int(uniq[counts > 1][0] % len(projects))]
-        raise BallotError(f"project {bad!r} appears more than once on one ballot")
+def _check_repeats(keys: list) -> None:
+    """A project named twice on one ballot is an error (sets and dicts cannot repeat)."""
+    for key in keys:
+        if type(key) is tuple and len(set(key)) != len(key):
+            seen: set = set()
+            bad = next(p for p in key if p in seen or seen.add(p))
+            raise BallotError(f"project {bad!r} appears more than once on one ballot")
 
 
 def _unranked(ballots, projects: list[str], vote_type: str) -> PBBallots:
@@ -181,7 +182,7 @@ def _unranked(ballots, projects: list[str], vote_type: str) -> PBBallots:
         raise BallotError(f"{vote_type} ballots give 1 point to each project they name")
     if vote_type == "choose-1" and (lengths > 1).any():
         raise BallotError("a choose-1 ballot may name at most one project")
-    _check_repeats(rows, cols, projects)
+    _check_repeats(keys)
     keep = points > 0
     return PBBallots(projects, weights, rows[keep], cols[keep], points[keep], vote_type)
 
@@ -214,7 +215,14 @@ def rank_points(scoring, width: int, n_projects: int, max_length: int | None) ->
 
 
 def _ranked(ballots, projects: list[str], scoring, max_length: int | None) -> PBBallots:
-    profile = ballots if isinstance(ballots, Profile) else from_ballots(ballots)
+    if isinstance(ballots, Profile):
+        profile = ballots
+    else:
+        counter = group_ballots(ballots)
+        if any(type(k) is not tuple for k in counter):
+            raise BallotError("ranked ballots must be sequences (most preferred first), not "
+                              "sets or dicts; pass vote_type for other ballot forms")
+        profile = from_ballots([(n, k) for k, n in counter.items()])
     lookup = _indexer(projects)
     to_project = lookup(list(profile.candidates)) if profile.candidates else \
         np.zeros(0, dtype=np.int64)

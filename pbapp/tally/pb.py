@@ -1,0 +1,282 @@
+"""Participatory-budgeting rules: greedy by score (three variants) and the Method of Equal Shares.
+
+Every rule takes ballots in any form ``pb_scoring`` accepts, a ``budget`` (whole currency units)
+and the project costs (``costs={id: cost}`` or ``projects=[Project, ...]``), and returns a
+``Result`` listing every project with its cost, score, whether it was funded and why.
+
+Rules shared by all PB methods:
+* A project that costs more than the whole budget can never be funded (reason ``"over budget"``);
+  greedy rules pass over it, which is how pabulib marks a withdrawn project (cost 999999999)
+  without stopping ``greedy-no-skip``. (Equal shares keeps it in its runs, as pabutools does: it
+  can only become affordable at a raised voter budget, and that run then overspends.) Projects
+  in ``withdrawn`` take no part in any rule.
+* **Ties** (equal scores; for equal shares, equal prices within 1e-9) follow ``tiebreak``:
+  ``"cost"`` (default) funds the cheaper project first, then a seeded draw; ``"draw"`` uses only
+  the seeded draw; ``"id"`` takes the lowest project id, like pabutools' lexicographic rule
+  except that numeric ids compare as numbers (2 before 11). The draw sorts by
+  ``sha256(f"{seed}|{rule}|{project}")`` (see ``ties``), ``rule`` being ``"greedy"`` or
+  ``"equal shares"``; every tie decided is recorded in its round.
+* A greedy rule funds a project that fits even if it scored nothing (as pabutools' greedy does);
+  use ``greedy-threshold`` with ``threshold=1`` to require support.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from numbers import Real
+from typing import Any
+
+import numpy as np
+
+from .errors import BallotError
+from .options import method_options
+from .pb_scoring import PBBallots, pb_ballots
+from .profile import _natural_key
+from .result import ProjectOutcome, Result, Round
+from .ties import DEFAULT_SEED, TieBreak, draw_key
+
+PB_OPTIONS = ("budget", "costs", "projects", "vote_type", "scoring", "max_length")
+TIEBREAKS = ("cost", "draw", "id")
+#: relative tolerance under which two scores or prices count as equal
+TOL = 1e-9
+
+
+@dataclass
+class PBCount:
+    """A PB count's inputs, checked once: projects by index, costs, budget, points."""
+
+    method: str
+    ids: list[str]
+    names: list[str]
+    costs: np.ndarray  # int64
+    budget: int
+    ballots: PBBallots
+    scores: np.ndarray
+    #: projects left out before counting: index -> reason
+    excluded: dict[int, str]
+    seed: Any
+    tiebreak: str
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def tie_order(self, context: str) -> np.ndarray:
+        """Rank of each project under the tie rule (lower is funded first among equals)."""
+        ids = self.ids
+        if self.tiebreak == "id":
+            keys = [_natural_key(p) for p in ids]
+        elif self.tiebreak == "draw":
+            keys = [draw_key(self.seed, context, p) for p in ids]
+        else:
+            keys = [(int(c), draw_key(self.seed, context, p)) for p, c in zip(ids, self.costs)]
+        rank = np.empty(len(ids), dtype=np.int64)
+        rank[sorted(range(len(ids)), key=keys.__getitem__)] = np.arange(len(ids))
+        return rank
+
+    def tie_break(self, tied: list[int], chosen: int, context: str) -> TieBreak:
+        """The record of why ``chosen`` went first among ``tied`` (project indices)."""
+        among = [self.ids[c] for c in sorted(tied, key=lambda c: _natural_key(self.ids[c]))]
+        name = self.ids[chosen]
+        if self.tiebreak == "id":
+            return TieBreak(among, name, "id", f"{name} has the lowest project id")
+        keys = {self.ids[c]: draw_key(self.seed, context, self.ids[c]) for c in tied}
+        if self.tiebreak == "cost":
+            cheapest = [c for c in tied if self.costs[c] == self.costs[chosen]]
+            if len(cheapest) == 1:
+                return TieBreak(among, name, "lower-cost", f"{name} costs least "
+                                f"({int(self.costs[chosen])})")
+            keys = {self.ids[c]: keys[self.ids[c]] for c in cheapest}
+        return TieBreak(among, name, "draw", f"seeded draw (seed {self.seed!s}, context "
+                        f"{context!r}): smallest SHA-256 key", keys)
+
+    def outcomes(self, funded: dict[int, str], reasons: dict[int, str]) -> list[ProjectOutcome]:
+        out = []
+        for c, pid in enumerate(self.ids):
+            if c in funded:
+                reason = funded[c]
+            else:
+                reason = self.excluded.get(c) or reasons.get(c, "not reached")
+            out.append(ProjectOutcome(pid, int(self.costs[c]), float(self.scores[c]),
+                                      c in funded, reason, self.names[c]))
+        return out
+
+    def result(self, order: list[int], funded: dict[int, str], reasons: dict[int, str],
+               rounds: list[Round], extra: dict | None = None) -> Result:
+        spent = int(sum(int(self.costs[c]) for c in order))
+        return Result(self.method, dict(self.options), list(self.ids),
+                      [self.ids[c] for c in order], rounds, self.ballots.total, str(self.seed),
+                      projects=self.outcomes(funded, reasons), budget=self.budget, spent=spent,
+                      extra=extra or {})
+
+
+def _money(name: str, value) -> int:
+    if isinstance(value, bool) or not isinstance(value, Real | str):
+        raise BallotError(f"{name} must be a whole amount of money, not {value!r}")
+    try:
+        number = float(value)
+    except ValueError:
+        raise BallotError(f"{name} must be a whole amount of money, not {value!r}") from None
+    if not np.isfinite(number) or not number.is_integer():
+        raise BallotError(f"{name} must be a whole amount of money, not {value!r}")
+    if number < 0:
+        raise BallotError(f"{name} cannot be negative ({value!r})")
+    return int(number)
+
+
+def _project_table(costs, projects, candidates) -> tuple[list[str], list[str], list[int]]:
+    if costs is not None and projects is not None:
+        raise BallotError("give the project costs once: costs={id: cost} or projects=[...]")
+    if projects is not None:
+        ids = [str(p.id) for p in projects]
+        names = [p.name or "" for p in projects]
+        values = [_money(f"the cost of project {p.id!r}", p.cost) for p in projects]
+    elif costs is not None:
+        if not isinstance(costs, Mapping):
+            raise BallotError("costs must map each project id to its cost")
+        ids = [str(p) for p in costs]
+        names = [""] * len(ids)
+        values = [_money(f"the cost of project {p!r}", c) for p, c in costs.items()]
+    else:
+        raise BallotError("the project costs are missing: pass costs={project: cost} or "
+                          "projects=[Project, ...]")
+    if len(set(ids)) != len(ids):
+        raise BallotError("project ids must be unique")
+    if candidates is not None:
+        unknown = [str(c) for c in candidates if str(c) not in set(ids)]
+        if unknown:
+            raise BallotError(f"no cost given for project(s) {', '.join(unknown)}")
+    return ids, names, values
+
+
+def prepare(method: str, ballots, *, candidates=None, budget=None, costs=None, projects=None,
+            vote_type=None, scoring=None, max_length=None, seed=DEFAULT_SEED, withdrawn=None,
+            tiebreak=None, seats=None) -> PBCount:
+    """Check the options every PB rule shares and turn the ballots into points."""
+    if seats not in (None, 1):
+        raise BallotError(f"{method} chooses projects within a budget; seats does not apply")
+    if budget is None:
+        raise BallotError(f"{method} needs a budget: pass budget=<whole amount>")
+    budget = _money("budget", budget)
+    tiebreak = "cost" if tiebreak in (None, "default") else tiebreak
+    if tiebreak not in TIEBREAKS:
+        raise BallotError(f"unknown tiebreak {tiebreak!r} for {method}; choose "
+                          f"{', '.join(TIEBREAKS)}")
+    ids, names, values = _project_table(costs, projects, candidates)
+    points = pb_ballots(ballots, ids, vote_type=vote_type, scoring=scoring, max_length=max_length)
+    cost_array = np.array(values, dtype=np.int64)
+    excluded: dict[int, str] = {}
+    index = {p: i for i, p in enumerate(ids)}
+    for pid in withdrawn or ():
+        if str(pid) not in index:
+            raise BallotError(f"withdrawn project {pid!r} is not one of the projects")
+        excluded[index[str(pid)]] = "withdrawn"
+    for c, cost in enumerate(values):
+        if cost > budget:
+            excluded.setdefault(c, "over budget")
+    seed = DEFAULT_SEED if seed is None else seed
+    options: dict[str, Any] = {"budget": budget, "vote_type": points.vote_type}
+    if points.vote_type == "ordinal":
+        options["scoring"] = points.scoring
+        if points.scoring == "k-points":
+            options["max_length"] = (points.max_length if points.max_length is not None
+                                     else int(np.bincount(points.rows).max(initial=0)))
+    if withdrawn:
+        options["withdrawn"] = [str(p) for p in withdrawn]
+    options["tiebreak"] = tiebreak
+    return PBCount(method, ids, names, cost_array, budget, points, points.scores(), excluded,
+                   seed, tiebreak, options)
+
+
+def greedy_order(pb: PBCount, pool: list[int], context: str = "greedy") -> list[int]:
+    """``pool`` by descending score, ties by the tie rule."""
+    rank = pb.tie_order(context)
+    rounded = np.round(pb.scores, 9)
+    return sorted(pool, key=lambda c: (-rounded[c], rank[c]))
+
+
+def run_greedy(pb: PBCount, order: list[int], *, remaining: int, skip: bool,
+               first_round: int = 1, context: str = "greedy",
+               note_prefix: str = "") -> tuple[list[int], dict[int, str], list[Round]]:
+    """Fund ``order`` while money lasts; returns funded projects, reasons for the rest, rounds."""
+    funded: list[int] = []
+    reasons: dict[int, str] = {}
+    rounds: list[Round] = []
+    rounded = np.round(pb.scores, 9)
+    for pos, c in enumerate(order):
+        pending = order[pos:]
+        tallies = {pb.ids[d]: float(pb.scores[d]) for d in pending}
+        tied = [d for d in pending if rounded[d] == rounded[c]]
+        tie = pb.tie_break(tied, c, context) if len(tied) > 1 else None
+        cost = int(pb.costs[c])
+        rnd = Round(first_round + len(rounds), tallies, tie_break=tie)
+        if cost <= remaining:
+            remaining -= cost
+            funded.append(c)
+            rnd.elected = [pb.ids[c]]
+            rnd.note = (f"{note_prefix}{pb.ids[c]} has the highest score left "
+                        f"({_fmt(pb.scores[c])}) and fits: {cost} funded, {remaining} left")
+        else:
+            reasons[c] = "did not fit"
+            rnd.eliminated = [pb.ids[c]]
+            if skip:
+                rnd.note = (f"{note_prefix}{pb.ids[c]} costs {cost}, more than the {remaining} "
+                            "left: skipped")
+            else:
+                rnd.note = (f"{note_prefix}{pb.ids[c]} costs {cost}, more than the {remaining} "
+                            "left: the count stops here")
+                rounds.append(rnd)
+                break
+        rounds.append(rnd)
+    return funded, reasons, rounds
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}" if float(x).is_integer() else f"{x:.6g}"
+
+
+def _greedy(method: str, ballots, *, skip: bool, threshold=None, **options) -> Result:
+    pb = prepare(method, ballots, **options)
+    pool = [c for c in range(len(pb.ids)) if c not in pb.excluded]
+    reasons: dict[int, str] = {}
+    if threshold is not None:
+        pb.options["threshold"] = threshold
+        for c in list(pool):
+            if pb.scores[c] < threshold * (1 - TOL):
+                pool.remove(c)
+                reasons[c] = "below threshold"
+    order = greedy_order(pb, pool)
+    funded, more, rounds = run_greedy(pb, order, remaining=pb.budget, skip=skip)
+    reasons.update(more)
+    return pb.result(funded, {c: "funded" for c in funded}, reasons, rounds)
+
+
+@method_options(*PB_OPTIONS)
+def count_greedy(ballots, **options) -> Result:
+    """Fund projects by descending score, skipping any that no longer fits the money left."""
+    return _greedy("greedy", ballots, skip=True, **options)
+
+
+@method_options(*PB_OPTIONS)
+def count_greedy_no_skip(ballots, **options) -> Result:
+    """Fund by descending score and stop at the first project that does not fit (Wrocław rule)."""
+    return _greedy("greedy-no-skip", ballots, skip=False, **options)
+
+
+@method_options(*PB_OPTIONS, "threshold")
+def count_greedy_threshold(ballots, *, threshold=None, **options) -> Result:
+    """Greedy among projects scoring at least ``threshold`` points (a minimum-support rule)."""
+    if threshold is None:
+        raise BallotError("greedy-threshold needs threshold=<minimum score>")
+    if isinstance(threshold, bool) or not isinstance(threshold, Real) or threshold < 0:
+        raise BallotError(f"threshold must be a non-negative number, not {threshold!r}")
+    return _greedy("greedy-threshold", ballots, skip=True, threshold=threshold, **options)
+
+
+@method_options(*PB_OPTIONS, "completion")
+def count_equal_shares(ballots, *, completion=None, **options) -> Result:
+    """Method of Equal Shares, optionally completed (see ``equal_shares``)."""
+    from .equal_shares import equal_shares
+
+    return equal_shares(prepare("equal-shares", ballots, **options), completion)
+
+
+__all__ = ["count_greedy", "count_greedy_no_skip", "count_greedy_threshold",
+           "count_equal_shares", "prepare", "PBCount"]
