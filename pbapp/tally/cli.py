@@ -73,21 +73,21 @@ def load(path: str, fmt: str):
             chunks.append(chunk)
             bar.update(len(chunk))
     text = b"".join(chunks).decode("utf-8-sig")
-    return _parse_text(text, fmt)
+    return _parse_text(text, fmt, path)
 
 
-def _parse_text(text: str, fmt: str):
+def _parse_text(text: str, fmt: str, path: str):
     if fmt == "blt":
         from .formats.blt import parse_blt
-        return parse_blt(text)
+        return parse_blt(text, path=path)
     if fmt == "pb":
         from .formats.pabulib import parse_pb
-        return parse_pb(text)
+        return parse_pb(text, path=path)
     if fmt == "csv":
         from .formats.csvcvr import parse_csv
-        return parse_csv(text)
+        return parse_csv(text, path=path)
     from .formats.cdf import parse_cdf
-    return parse_cdf(text)
+    return parse_cdf(text, path=path)
 
 
 def convert(election, out: str) -> None:
