@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from pbapp.tally import count
 
-pv_profiles = pytest.importorskip("pref_voting.profiles")
+import pref_voting.profiles as pv_profiles
 from pref_voting.margin_based_methods import (  # noqa: E402
     beat_path, ranked_pairs, ranked_pairs_with_test)
 from pref_voting.profiles_with_ties import ProfileWithTies  # noqa: E402

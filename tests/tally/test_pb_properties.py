@@ -17,7 +17,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-pabutools = pytest.importorskip("pabutools")
 from pabutools.election import (  # noqa: E402
     AdditiveSatisfaction, ApprovalBallot, ApprovalProfile, Additive_Cardinal_Sat, CardinalBallot,
     CardinalProfile, Cost_Sat, Instance, Project)
