@@ -109,7 +109,7 @@ def seed_demo(ballots: int = 3000, seed: int = 2026):
     rng = random.Random(seed)
     hoods = [Neighbourhood(slug=s, name=n, population=p) for s, n, p in NEIGHBOURHOODS]
     db.session.add_all(hoods)
-    admin = _user("admin@example.org", "Alex Admin", "admin")
+    _user("admin@example.org", "Alex Admin", "admin")
     staff = _user("staff@example.org", "Sam Staff", "staff")
     _user("resident@example.org", "Rosa Resident", birth_year=1990)
     db.session.flush()

@@ -26,12 +26,11 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
-from numbers import Real
 
 import numpy as np
 
 from .errors import BallotError
-from .profile import Profile, clean_rows, from_ballots
+from .profile import Profile, clean_rows, count_pairs, from_ballots, is_pair
 
 VOTE_TYPES = ("ordinal", "approval", "choose-1", "cumulative", "scoring")
 SCORINGS = ("k-points", "borda", "dowdall")
@@ -69,12 +68,6 @@ class _Points(tuple):
     """A ``{project: points}`` ballot frozen to ``(project, points)`` items, hashable."""
 
 
-def _is_pair(item) -> bool:
-    return (isinstance(item, tuple | list) and len(item) == 2 and isinstance(item[0], Real)
-            and not isinstance(item[0], bool)
-            and isinstance(item[1], Iterable) and not isinstance(item[1], str | bytes))
-
-
 def _key(ballot):
     if isinstance(ballot, Mapping):
         return _Points(ballot.items())
@@ -92,16 +85,8 @@ def group_ballots(ballots) -> Counter:
     items = ballots if isinstance(ballots, list | tuple) else list(ballots)
     if not items:
         return Counter()
-    if _is_pair(items[0]):
-        counter: Counter = Counter()
-        for item in items:
-            if not _is_pair(item):
-                raise BallotError(f"expected a (count, ballot) pair, got {item!r}")
-            count, ballot = item
-            if count < 0:
-                raise BallotError(f"a ballot count cannot be negative: {count!r}")
-            counter[_key(ballot)] += count
-        return counter
+    if is_pair(items[0]):
+        return count_pairs(items, _key)
     try:
         counter = Counter(items)  # tuples and frozensets hash as they are: the fast path
     except TypeError:
@@ -118,7 +103,7 @@ def infer_vote_type(ballots) -> str:
     first = next(iter(ballots), None) if isinstance(ballots, list | tuple) else None
     if first is None:
         return "approval"
-    if _is_pair(first):
+    if is_pair(first):
         first = first[1]
     if isinstance(first, Mapping):
         return "cumulative"

@@ -107,10 +107,24 @@ class Profile:
         return Profile(list(self.candidates), self.rankings[keep], self.counts[keep], overvotes)
 
 
-def _is_pair(item) -> bool:
+def is_pair(item) -> bool:
+    """A ``(count, ballot)`` pair rather than a ballot (a ranking, set or dict)."""
     return (isinstance(item, tuple | list) and len(item) == 2 and isinstance(item[0], Real)
             and not isinstance(item[0], bool) and isinstance(item[1], Iterable)
             and not isinstance(item[1], str | bytes))
+
+
+def count_pairs(items: Sequence, key) -> Counter:
+    """Sum ``(count, ballot)`` pairs per distinct ballot; ``key`` makes a ballot hashable."""
+    counter: Counter = Counter()
+    for item in items:
+        if not is_pair(item):
+            raise BallotError(f"expected a (count, ballot) pair, got {item!r}")
+        count, ballot = item
+        if count < 0:
+            raise BallotError(f"a ballot count cannot be negative: {count!r}")
+        counter[key(ballot)] += count
+    return counter
 
 
 def _as_key(ranking) -> tuple:
@@ -148,16 +162,9 @@ def compress(ballots: Iterable) -> Counter:
         ballots = list(ballots)
     if not ballots:
         return Counter()
+    if is_pair(ballots[0]):
+        return count_pairs(ballots, _hashable)
     counter: Counter = Counter()
-    if _is_pair(ballots[0]):
-        for item in ballots:
-            if not _is_pair(item):
-                raise BallotError(f"expected a (count, ranking) pair, got {item!r}")
-            count, ranking = item
-            if count < 0:
-                raise BallotError(f"a ballot count cannot be negative: {count!r}")
-            counter[_hashable(ranking)] += count
-        return counter
     try:
         counter.update(map(tuple, ballots))
     except TypeError:  # overvotes written as sets or lists: the slower, general path
