@@ -5,12 +5,17 @@ from ..cycles.models import Cycle
 from ..extensions import db
 from . import bp
 
+#: what a resident can do in each public phase, most urgent first
+ACTIVE_PHASES = ("voting", "proposals", "review", "counting", "implementation")
+
 
 @bp.get("/")
 def home():
     cycles = db.session.scalars(select(Cycle).where(Cycle.phase != "draft")
-                                .order_by(Cycle.id.desc()).limit(5)).all()
-    return render_template("main/home.html", cycles=cycles)
+                                .order_by(Cycle.id.desc())).all()
+    current = min((c for c in cycles if c.phase in ACTIVE_PHASES),
+                  key=lambda c: (ACTIVE_PHASES.index(c.phase), -c.id), default=None)
+    return render_template("main/home.html", cycles=cycles, current=current)
 
 
 @bp.get("/healthz")
