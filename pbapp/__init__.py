@@ -55,10 +55,12 @@ def blueprints() -> list:
     from .boards import bp as boards_bp
     from .cycles import bp as cycles_bp
     from .main import bp as main_bp
+    from .projects import bp as projects_bp
     from .proposals import bp as proposals_bp
     from .voting import bp as voting_bp
 
-    return [main_bp, auth_bp, boards_bp, cycles_bp, proposals_bp, voting_bp, audit_bp]
+    return [main_bp, auth_bp, boards_bp, cycles_bp, proposals_bp, voting_bp, projects_bp,
+            audit_bp]
 
 
 def register_error_pages(app: Flask) -> None:

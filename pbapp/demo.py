@@ -12,6 +12,7 @@ from .boards.models import SEATS, Board, Meeting, Membership
 from .cycles.models import Cycle, Neighbourhood
 from .cycles.services import count_cycle, publish_result
 from .extensions import db
+from .projects.models import Milestone, Project, ProjectStatusChange, ProjectUpdate
 from .proposals.models import Proposal, StatusChange
 from .voting.models import Ballot, Participation
 from .voting.services import new_receipt, receipt_hash, voter_key
@@ -154,9 +155,118 @@ def seed_demo(ballots: int = 3000, seed: int = 2026):
     db.session.flush()
     result = count_cycle(done, staff)
     publish_result(result, staff)
+    projects = list(db.session.scalars(select(Project).where(Project.cycle_id == done.id)
+                                       .order_by(Project.id)))
+    _project_records(projects, staff)
     db.session.commit()
-    yield f"Seeded 6 neighbourhoods, 2 boards, 2 cycles and {ballots} ballots."
+    yield (f"Seeded 6 neighbourhoods, 2 boards, 2 cycles, {ballots} ballots and "
+           f"{len(projects)} funded projects.")
     yield from _accounts()
+
+
+FUNDED_ON = (2026, 4, 20)
+#: one delivery story per funded project, in turn: (status, [(status, on, reason)],
+#: [(milestone, due, done or None, note)], [(on, title, body)]); "{title}" is the project's
+PROJECT_PLANS = [
+    ("in_progress",
+     [("in_progress", (2026, 5, 26), "Contract signed with the delivery partner.")],
+     [("Delivery partner contracted", (2026, 5, 29), (2026, 5, 26), ""),
+      ("Staff recruited and trained", (2026, 7, 31), (2026, 8, 12), "Two weeks late: one "
+       "post was re-advertised."),
+      ("Service open to residents", (2026, 9, 15), (2026, 9, 14), ""),
+      ("Six-month review with the board", (2027, 3, 15), None, "Public meeting.")],
+     [((2026, 5, 27), "Delivery partner chosen",
+       "Three organisations bid to run **{title}**. The board chose the one with the most "
+       "local staff; the scoring sheet is in the minutes of the May meeting."),
+      ((2026, 8, 14), "Team in place",
+       "All posts are filled and the team finished its training:\n\n- de-escalation\n"
+       "- safeguarding\n- first aid"),
+      ((2026, 10, 20), "First month in numbers",
+       "In its first month the service reached **212 residents**. Most contacts came through "
+       "word of mouth; referrals from the health centre are starting to grow.")]),
+    ("completed",
+     [("in_progress", (2026, 5, 11), "Works ordered."),
+      ("completed", (2026, 10, 30), "All works finished and signed off by the board.")],
+     [("Survey and design agreed", (2026, 5, 31), (2026, 5, 28), ""),
+      ("Works finished", (2026, 9, 30), (2026, 10, 21), "Delayed three weeks by supply."),
+      ("Residents' walk-through", (2026, 10, 31), (2026, 10, 29), "Forty residents came.")],
+     [((2026, 6, 2), "Design agreed with residents",
+       "Residents chose the final design of **{title}** at two drop-in sessions."),
+      ((2026, 9, 1), "Delay on materials",
+       "Deliveries are running three weeks late. The new finish date is the end of October."),
+      ((2026, 11, 2), "Finished",
+       "**{title}** is complete and came in on budget. Thank you to everyone who walked the "
+       "route with us and told us what still needs fixing.")]),
+    ("paused",
+     [("in_progress", (2026, 6, 1), "Partner started work."),
+      ("paused", (2026, 9, 20), "The delivery partner lost its programme lead. The work is "
+       "paused until a replacement starts in January; no money has been spent since.")],
+     [("Delivery partner contracted", (2026, 5, 31), (2026, 5, 30), ""),
+      ("New programme lead in post", (2026, 8, 31), None, ""),
+      ("First residents supported", (2026, 11, 30), None, "")],
+     [((2026, 6, 3), "Work begins", "The partner has started planning **{title}** with the "
+       "hospital and the two schools involved."),
+      ((2026, 9, 21), "Why we have paused",
+       "The programme lead left in September. Rather than run the service without one, the "
+       "board paused it. Recruitment closes on 15 December.")]),
+    ("planned", [],
+     [("Tender published", (2026, 12, 15), None, ""),
+      ("Contract awarded", (2027, 2, 28), None, ""),
+      ("Work starts", (2027, 4, 1), None, "")],
+     [((2026, 6, 15), "What happens next",
+       "**{title}** starts in spring 2027, after the current contract in the area ends. "
+       "The tender will be published in December."),
+      ((2026, 11, 10), "Tender drafted",
+       "The board reviewed the draft tender at its November meeting and asked for a stronger "
+       "requirement to hire locally.")]),
+    ("in_progress",
+     [("in_progress", (2026, 7, 1), "Venue and staff confirmed.")],
+     [("Venue agreed", (2026, 6, 30), (2026, 6, 24), ""),
+      ("First sessions run", (2026, 8, 31), (2026, 8, 29), ""),
+      ("Evaluation plan agreed with public health", (2026, 10, 31), None,
+       "Waiting on the county's data-sharing agreement.")],
+     [((2026, 7, 2), "Open from July", "**{title}** starts on the first Friday of July."),
+      ((2026, 9, 30), "Summer in review",
+       "| Month | Sessions | Young people |\n|---|---:|---:|\n| July | 8 | 140 |\n"
+       "| August | 9 | 185 |\n| September | 8 | 160 |")]),
+    ("cancelled",
+     [("cancelled", (2026, 7, 1), "The school district now pays for this from its own budget. "
+       "The allocation returns to the next cycle's pot.")],
+     [("Partner contracted", (2026, 6, 30), None, "")],
+     [((2026, 6, 20), "District offer", "The school district has offered to fund **{title}** "
+       "itself. The board will decide at its next meeting."),
+      ((2026, 7, 2), "Cancelled, money returned",
+       "The district's funding is confirmed, so the board cancelled this project. Its "
+       "allocation goes back into the next cycle for residents to decide on.")]),
+]
+
+
+def _project_records(projects: list[Project], staff: User) -> None:
+    """Give each funded project a believable delivery story: status, milestones, updates."""
+    funded = _utc(*FUNDED_ON, 12)
+    for i, project in enumerate(projects):
+        status, moves, milestones, updates = PROJECT_PLANS[i % len(PROJECT_PLANS)]
+        chair = next(m.user for m in project.board.memberships if m.is_chair)
+        project.created_at = funded
+        for change in project.history:
+            change.at = funded
+        previous = project.status
+        for to_status, on, reason in moves:
+            project.history.append(ProjectStatusChange(
+                actor_id=(staff if to_status == "cancelled" else chair).id,
+                from_status=previous, to_status=to_status, reason=reason,
+                at=_utc(*on, 16)))
+            previous = to_status
+        project.status = status
+        for title, due, done, note in milestones:
+            project.milestones.append(Milestone(title=title, due_on=date(*due),
+                                                done_on=date(*done) if done else None,
+                                                note=note))
+        for on, title, body in updates:
+            project.updates.append(ProjectUpdate(author_id=chair.id, title=title,
+                                                 body=body.format(title=project.title),
+                                                 published_at=_utc(*on, 9, 30)))
+    db.session.flush()
 
 
 def _accounts():

@@ -13,6 +13,7 @@ from .. import tally
 from ..audit.services import record
 from ..extensions import db
 from ..models_base import utcnow
+from ..projects.services import create_projects_for
 from ..proposals.models import Proposal, StatusChange
 from ..voting.models import Ballot, Participation
 from ..voting.services import ballot_choices
@@ -221,7 +222,8 @@ def count_cycle(cycle: Cycle, actor) -> Result:
 
 
 def publish_result(result: Result, actor) -> None:
-    """Make the count public and mark funded proposals; the cycle moves to implementation."""
+    """Make the count public, mark funded proposals and make each one a project; the cycle
+    moves to implementation."""
     if result.cycle.phase != "counting":
         raise PhaseError("Only a cycle in the counting phase can publish a result.")
     if result.published_at is not None:
@@ -235,10 +237,12 @@ def publish_result(result: Result, actor) -> None:
                                           from_status=p.status, to_status=new,
                                           reason="Result of the count."))
             p.status = new
+    projects = create_projects_for(result, actor)
     old = result.cycle.phase
     result.cycle.phase = "implementation"
     record(actor, "cycle.publish", f"cycle:{result.cycle_id}", result_id=result.id,
-           funded=sorted(funded, key=str), old=old, new="implementation")
+           funded=sorted(funded, key=str), old=old, new="implementation",
+           projects={str(p.proposal_id): p.id for p in projects})
 
 
 def latest_results(cycle: Cycle) -> list[Result]:

@@ -1,0 +1,229 @@
+"""Funded projects: created when a result is published, then kept up to date by the proposing
+board and staff.
+
+Each verb checks the role, then the cycle's phase and the project's status, then validates
+everything before touching a row, so a refused or invalid request changes nothing. It flushes
+and writes its audit event in the caller's transaction; the view commits once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
+
+from ..audit.services import record
+from ..cycles.models import Result
+from ..extensions import db
+from ..proposals.models import Proposal
+from ..proposals.services import is_member
+from .models import (REASON_REQUIRED, STATUS_LABELS, STATUSES, Milestone, Project,
+                     ProjectStatusChange, ProjectUpdate)
+
+#: a closed cycle's projects are a finished record; they change only during implementation
+CHANGE_PHASES = ("implementation",)
+
+
+class Refused(Exception):
+    """Not carried out; the message says why, for the person who tried."""
+
+
+class NotAllowed(Refused):
+    """Wrong person (the view answers 403)."""
+
+
+class NotNow(Refused):
+    """Right person, wrong moment: the cycle's phase or the project's status forbids it."""
+
+
+class Invalid(Refused):
+    """What was entered is not acceptable; ``field`` names the form field at fault."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass
+class MilestoneFields:
+    title: str
+    due_on: date | None
+    note: str = ""
+
+
+def _actor_id(actor) -> int | None:
+    return getattr(actor, "id", None)
+
+
+# Creation at publication ------------------------------------------------------------------------
+
+def create_projects_for(result: Result, actor) -> list[Project]:
+    """One planned project per funded proposal of ``result``, its budget the proposal's cost.
+
+    Runs inside ``publish_result``, which refuses a second publication; the unique
+    ``proposal_id`` is the backstop, and proposals that already have a project are skipped.
+    The publication's own audit event lists the projects made here, as it lists the proposals
+    it funded, so the chain has one event for the one decision.
+    """
+    winners = [str(w) for w in result.data.get("winners", [])]
+    proposals = {str(p.id): p for p in db.session.scalars(select(Proposal).where(
+        Proposal.cycle_id == result.cycle_id, Proposal.status == "funded"))}
+    existing = set(db.session.scalars(select(Project.proposal_id).where(
+        Project.proposal_id.in_([p.id for p in proposals.values()]))))
+    created = []
+    for winner in winners:
+        proposal = proposals.get(winner)
+        if proposal is None or proposal.id in existing:
+            continue
+        project = Project(proposal=proposal, cycle_id=proposal.cycle_id,
+                          board_id=proposal.board_id, title=proposal.title,
+                          summary=proposal.summary, budget_cents=proposal.cost_cents,
+                          status="planned")
+        project.history.append(ProjectStatusChange(
+            actor_id=_actor_id(actor), from_status=None, to_status="planned",
+            reason=f"Funded by the published result of “{result.cycle.name}”."))
+        db.session.add(project)
+        created.append(project)
+    db.session.flush()
+    return created
+
+
+# Who may change a project ------------------------------------------------------------------------
+
+def can_manage(user, project: Project) -> bool:
+    """Staff, or a member of the proposing board whose term covers today."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(getattr(user, "is_staff", False)) or is_member(user, project.board_id)
+
+
+def check_manage(user, project: Project, doing: str = "Changing this project") -> None:
+    if not can_manage(user, project):
+        raise NotAllowed("Only members of the proposing board and staff can change a project.")
+    if project.cycle.phase not in CHANGE_PHASES:
+        raise NotNow(f"{doing} is possible only while the cycle is in implementation; "
+                     f"“{project.cycle.name}” is {project.cycle.phase}. Nothing was changed.")
+
+
+def check_open(user, project: Project, doing: str) -> None:
+    """Milestones and status belong to a project still under way."""
+    check_manage(user, project, doing)
+    if project.is_final:
+        raise NotNow(f"This project is {project.status_label.lower()}; its milestones and "
+                     "status can no longer change. Nothing was changed.")
+
+
+# Updates ---------------------------------------------------------------------------------------
+
+def post_update(user, project: Project, title: str, body: str) -> ProjectUpdate:
+    """A dated public note; allowed after completion too, for the closing report."""
+    check_manage(user, project, "Posting an update")
+    title, body = (title or "").strip(), (body or "").strip()
+    if not title:
+        raise Invalid("Give the update a title.", "title")
+    if not body:
+        raise Invalid("Write what happened.", "body")
+    entry = ProjectUpdate(project=project, author_id=user.id, title=title, body=body)
+    db.session.add(entry)
+    db.session.flush()
+    record(user, "project.post_update", f"project:{project.id}", update_id=entry.id,
+           title=title)
+    return entry
+
+
+# Milestones ------------------------------------------------------------------------------------
+
+def _check_milestone(fields: MilestoneFields) -> MilestoneFields:
+    title = (fields.title or "").strip()
+    if not title:
+        raise Invalid("Give the milestone a title.", "title")
+    if fields.due_on is None:
+        raise Invalid("Give the date it is due.", "due_on")
+    return MilestoneFields(title=title, due_on=fields.due_on, note=(fields.note or "").strip())
+
+
+def save_milestone(user, project: Project, fields: MilestoneFields,
+                   milestone: Milestone | None = None) -> Milestone:
+    """Add a milestone, or edit one of this project's; a new due date is logged with the old."""
+    check_open(user, project, "Changing milestones")
+    if milestone is not None and milestone.project_id != project.id:
+        raise Invalid("That milestone belongs to another project.")
+    clean = _check_milestone(fields)
+    if milestone is None:
+        milestone = Milestone(project=project, title=clean.title, due_on=clean.due_on,
+                              note=clean.note)
+        db.session.add(milestone)
+        db.session.flush()
+        record(user, "project.milestone_add", f"project:{project.id}",
+               milestone_id=milestone.id, title=clean.title, due_on=clean.due_on.isoformat())
+        return milestone
+    changes = {}
+    for name in ("title", "due_on", "note"):
+        old, new = getattr(milestone, name), getattr(clean, name)
+        if old != new:
+            changes[name] = [_plain(old), _plain(new)]
+            setattr(milestone, name, new)
+    if changes:
+        db.session.flush()
+        record(user, "project.milestone_edit", f"project:{project.id}",
+               milestone_id=milestone.id, changes=changes)
+    return milestone
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def complete_milestone(user, project: Project, milestone: Milestone,
+                       done_on: date | None = None) -> Milestone:
+    """Mark a milestone done on ``done_on`` (today by default); it cannot be done in future."""
+    check_open(user, project, "Completing a milestone")
+    if milestone.project_id != project.id:
+        raise Invalid("That milestone belongs to another project.")
+    if milestone.done_on is not None:
+        raise NotNow(f"“{milestone.title}” was already marked done. Nothing was changed.")
+    done_on = done_on or date.today()
+    if done_on > date.today():
+        raise Invalid("A milestone cannot be done on a future date.", "done_on")
+    milestone.done_on = done_on
+    db.session.flush()
+    record(user, "project.milestone_done", f"project:{project.id}", milestone_id=milestone.id,
+           done_on=done_on.isoformat(), due_on=milestone.due_on.isoformat())
+    return milestone
+
+
+# Status ----------------------------------------------------------------------------------------
+
+def _claim(project: Project, expected: str, to_status: str) -> None:
+    """Set the status only if it is still ``expected``: of two people changing it at once, the
+    second updates no row and is refused instead of overwriting the first."""
+    moved = db.session.execute(
+        update(Project).where(Project.id == project.id, Project.status == expected)
+        .values(status=to_status).execution_options(synchronize_session=False))
+    if moved.rowcount != 1:
+        raise NotNow("Someone changed this project's status a moment ago. Nothing was changed; "
+                     "reload the page to see where it stands.")
+    set_committed_value(project, "status", to_status)
+
+
+def change_status(user, project: Project, to_status: str, reason: str = "") -> Project:
+    """Move the project one step (see NEXT_STATUSES); pausing or cancelling must say why."""
+    check_open(user, project, "Changing the status")
+    reason = (reason or "").strip()
+    if to_status not in STATUSES:
+        raise Invalid("Choose one of the statuses listed.", "status")
+    if to_status not in project.next_statuses:
+        raise Invalid(f"A {project.status_label.lower()} project cannot become "
+                      f"{STATUS_LABELS[to_status].lower()}.", "status")
+    if to_status in REASON_REQUIRED and not reason:
+        raise Invalid(f"Say why the project is {STATUS_LABELS[to_status].lower()}; "
+                      "residents will read it.", "reason")
+    old = project.status
+    _claim(project, old, to_status)
+    project.history.append(ProjectStatusChange(actor_id=user.id, from_status=old,
+                                               to_status=to_status, reason=reason))
+    db.session.flush()
+    record(user, "project.status", f"project:{project.id}", old=old, new=to_status,
+           reason=reason)
+    return project

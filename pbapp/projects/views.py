@@ -1,0 +1,205 @@
+"""Project pages: public reading for everyone; the proposing board and staff keep them current.
+
+Each handler loads (404) → checks the role (403) and the phase (a message, nothing changed) →
+calls a service → commits once and redirects with 303, or shows the same form with its errors.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..cycles.models import Cycle
+from ..extensions import db
+from . import bp
+from . import services as svc
+from .forms import CompleteMilestoneForm, MilestoneForm, StatusForm, UpdateForm
+from .models import STATUS_LABELS, STATUSES, Milestone, Project
+
+LISTED_PHASES = ("implementation", "closed")
+
+
+@bp.app_template_filter("project_status")
+def project_status(status: str | None) -> str:
+    return STATUS_LABELS.get(status or "", (status or "").replace("_", " "))
+
+
+def _project_or_404(project_id: int) -> Project:
+    project = db.session.get(Project, project_id)
+    if project is None:
+        abort(404)
+    return project
+
+
+def _milestone_or_404(project: Project, milestone_id: int) -> Milestone:
+    milestone = db.session.get(Milestone, milestone_id)
+    if milestone is None or milestone.project_id != project.id:
+        abort(404)
+    return milestone
+
+
+def _to_show(project: Project):
+    return redirect(url_for(".show", project_id=project.id), 303)
+
+
+def _refuse(error: svc.Refused, project: Project):
+    """Wrong person is 403; wrong moment is a message on the project's page."""
+    if isinstance(error, svc.NotAllowed):
+        abort(403)
+    flash(str(error), "error")
+    return _to_show(project)
+
+
+def _invalid(form, error: svc.Invalid) -> None:
+    """Undo anything half-done and pin the message on its field (or the whole form)."""
+    db.session.rollback()
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, str(error)]
+    else:
+        form.form_errors.append(str(error))
+
+
+def _is_fragment_request() -> bool:
+    return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-Boosted")
+
+
+@bp.get("/")
+def index():
+    cycles = db.session.scalars(select(Cycle).where(Cycle.phase.in_(LISTED_PHASES))
+                                .order_by(Cycle.created_at.desc(), Cycle.id.desc())).all()
+    cycle = None
+    if slug := request.args.get("cycle"):
+        cycle = next((c for c in cycles if c.slug == slug), None)
+        if cycle is None:
+            abort(404)
+    status = request.args.get("status") or None
+    if status is not None and status not in STATUSES:
+        abort(400)
+    projects = db.session.scalars(
+        Project.listed(cycle.id if cycle else None, status)
+        .options(selectinload(Project.cycle), selectinload(Project.board))).all()
+    context = dict(projects=projects, cycles=cycles, cycle=cycle, status=status,
+                   statuses=STATUSES)
+    template = "projects/_list.html" if _is_fragment_request() else "projects/index.html"
+    return render_template(template, **context), 200, {"Vary": "HX-Request"}
+
+
+@bp.get("/<int:project_id>")
+def show(project_id: int, complete_form: CompleteMilestoneForm | None = None,
+         complete_for: int | None = None):
+    project = _project_or_404(project_id)
+    manage = svc.can_manage(current_user, project) and project.cycle.phase in svc.CHANGE_PHASES
+    return render_template("projects/show.html", project=project, today=date.today(),
+                           can_post=manage, can_plan=manage and not project.is_final,
+                           complete_form=complete_form or CompleteMilestoneForm(),
+                           complete_for=complete_for)
+
+
+@bp.route("/<int:project_id>/updates/new", methods=["GET", "POST"])
+@login_required
+def new_update(project_id: int):
+    project = _project_or_404(project_id)
+    try:
+        svc.check_manage(current_user, project, "Posting an update")
+    except svc.Refused as error:
+        return _refuse(error, project)
+    form = UpdateForm()
+    if form.validate_on_submit():
+        try:
+            svc.post_update(current_user, project, form.title.data, form.body.data)
+        except svc.Invalid as error:
+            _invalid(form, error)
+        except svc.Refused as error:
+            return _refuse(error, project)
+        else:
+            db.session.commit()
+            flash("Update published on the project's page.")
+            return _to_show(project)
+    return render_template("projects/update_form.html", form=form, project=project)
+
+
+@bp.route("/<int:project_id>/milestones/new", methods=["GET", "POST"])
+@login_required
+def new_milestone(project_id: int):
+    return _milestone_form(_project_or_404(project_id), None)
+
+
+@bp.route("/<int:project_id>/milestones/<int:milestone_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_milestone(project_id: int, milestone_id: int):
+    project = _project_or_404(project_id)
+    return _milestone_form(project, _milestone_or_404(project, milestone_id))
+
+
+def _milestone_form(project: Project, milestone: Milestone | None):
+    try:
+        svc.check_open(current_user, project, "Changing milestones")
+    except svc.Refused as error:
+        return _refuse(error, project)
+    form = MilestoneForm(obj=milestone if request.method == "GET" else None)
+    if form.validate_on_submit():
+        fields = svc.MilestoneFields(title=form.title.data, due_on=form.due_on.data,
+                                     note=form.note.data or "")
+        try:
+            svc.save_milestone(current_user, project, fields, milestone)
+        except svc.Invalid as error:
+            _invalid(form, error)
+        except svc.Refused as error:
+            return _refuse(error, project)
+        else:
+            db.session.commit()
+            flash("Milestone saved." if milestone else "Milestone added.")
+            return _to_show(project)
+    return render_template("projects/milestone_form.html", form=form, project=project,
+                           milestone=milestone)
+
+
+@bp.post("/<int:project_id>/milestones/<int:milestone_id>/complete")
+@login_required
+def complete_milestone(project_id: int, milestone_id: int):
+    project = _project_or_404(project_id)
+    milestone = _milestone_or_404(project, milestone_id)
+    try:
+        svc.check_open(current_user, project, "Completing a milestone")
+    except svc.Refused as error:
+        return _refuse(error, project)
+    form = CompleteMilestoneForm()
+    if form.validate_on_submit():
+        try:
+            svc.complete_milestone(current_user, project, milestone, form.done_on.data)
+        except svc.Invalid as error:
+            _invalid(form, error)
+        except svc.Refused as error:
+            return _refuse(error, project)
+        else:
+            db.session.commit()
+            flash(f"“{milestone.title}” marked done.")
+            return _to_show(project)
+    return show(project.id, complete_form=form, complete_for=milestone.id)
+
+
+@bp.route("/<int:project_id>/status", methods=["GET", "POST"])
+@login_required
+def change_status(project_id: int):
+    project = _project_or_404(project_id)
+    try:
+        svc.check_open(current_user, project, "Changing the status")
+    except svc.Refused as error:
+        return _refuse(error, project)
+    form = StatusForm().set_choices(project.next_statuses)
+    if form.validate_on_submit():
+        try:
+            svc.change_status(current_user, project, form.status.data, form.reason.data or "")
+        except svc.Invalid as error:
+            _invalid(form, error)
+        except svc.Refused as error:
+            return _refuse(error, project)
+        else:
+            db.session.commit()
+            flash(f"The project is now {project.status_label.lower()}.")
+            return _to_show(project)
+    return render_template("projects/status_form.html", form=form, project=project)
