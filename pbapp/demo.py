@@ -137,12 +137,14 @@ def seed_demo(ballots: int = 3000, seed: int = 2026):
     db.session.flush()
     chair = boards[0].memberships[1].user
     done = Cycle(slug="2026-spring", name="Spring 2026 community safety budget",
-                 budget_cents=600_000_00, method="equal-shares", max_ranks=5, phase="counting",
+                 budget_cents=600_000_00, method="equal-shares", completion="add1", max_ranks=5,
+                 phase="counting",
                  voting_opens=_utc(2026, 4, 1), voting_closes=_utc(2026, 4, 15),
                  description="Six neighbourhoods decide how to spend 600,000 on safety.")
     done.neighbourhoods = hoods
     live = Cycle(slug="2026-autumn", name="Autumn 2026 youth and wellbeing budget",
-                 budget_cents=400_000_00, method="equal-shares", max_ranks=5, phase="voting",
+                 budget_cents=400_000_00, method="equal-shares", completion="add1", max_ranks=5,
+                 phase="voting",
                  voting_opens=_utc(2026, 11, 15), voting_closes=_utc(2026, 12, 15),
                  description="Rank the ideas you want funded. One ballot per resident.")
     live.neighbourhoods = hoods

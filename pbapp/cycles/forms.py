@@ -63,6 +63,19 @@ class CycleForm(FlaskForm):
     neighbourhoods = CheckboxListField("Neighbourhoods", coerce=int)
     method = SelectField("Counting method",
                          choices=[SelectChoice(m, METHOD_LABELS.get(m, m)) for m in tally.METHODS])
+    seats = IntegerField("Winners (ranked methods)", default=1,
+                         validators=[Optional(), NumberRange(min=1, max=50)])
+    scoring = SelectField("Points per rank (budget methods)", choices=[
+        SelectChoice("k-points", "k for a first choice, k-1 for a second … (k = maximum ranks)"),
+        SelectChoice("borda", "Borda: one point per proposal ranked below"),
+        SelectChoice("dowdall", "Dowdall: 1, 1/2, 1/3 …")], default="k-points")
+    completion = SelectField("When equal shares leaves money unspent", choices=[
+        SelectChoice("", "Leave it unspent"),
+        SelectChoice("add1", "Raise each voter's share step by step (add1)"),
+        SelectChoice("add1-then-greedy", "add1, then fund what still fits by points")],
+        default="add1", coerce=lambda value: value or "")
+    threshold = IntegerField("Minimum points (greedy with a minimum support)",
+                             validators=[Optional(), NumberRange(min=0)])
     max_ranks = IntegerField("Maximum ranks on a ballot", default=5,
                              validators=[InputRequired(), NumberRange(min=1, max=20)])
     proposals_open = LocalDateTimeField("Proposals open", validators=[Optional()])
@@ -82,11 +95,15 @@ class CycleForm(FlaskForm):
     def settings(self, neighbourhoods_by_id: dict) -> dict:
         """The submitted settings, as ``create_cycle``/``update_cycle`` take them."""
         out = {}
-        for name in ("name", "slug", "description", "method", "max_ranks",
-                     "proposals_open", "voting_opens", "voting_closes"):
+        for name in ("name", "slug", "description", "method", "max_ranks", "scoring",
+                     "threshold", "proposals_open", "voting_opens", "voting_closes"):
             if name in self._fields:
                 value = self[name].data
                 out[name] = value.strip() if isinstance(value, str) else value
+        if "seats" in self._fields:
+            out["seats"] = self.seats.data or 1
+        if "completion" in self._fields:
+            out["completion"] = self.completion.data or None
         if "budget" in self._fields:
             out["budget_cents"] = self.budget.data * 100
         if "neighbourhoods" in self._fields:

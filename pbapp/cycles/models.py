@@ -35,6 +35,7 @@ class Cycle(db.Model):
     __table_args__ = (
         CheckConstraint("budget_cents >= 0", name="budget_not_negative"),
         CheckConstraint("max_ranks >= 1", name="max_ranks_positive"),
+        CheckConstraint("seats >= 1", name="seats_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -44,6 +45,12 @@ class Cycle(db.Model):
     budget_cents: Mapped[int]
     method: Mapped[str] = mapped_column(String(40), default="equal-shares")
     max_ranks: Mapped[int] = mapped_column(default=5)
+    #: how the count runs, beyond the method: seats for ranked methods; points per rank,
+    #: completion and minimum score for budget methods (see ``services.count_options``)
+    seats: Mapped[int] = mapped_column(default=1, server_default="1")
+    scoring: Mapped[str] = mapped_column(String(20), default="k-points", server_default="k-points")
+    completion: Mapped[str | None] = mapped_column(String(30))
+    threshold: Mapped[int | None]
     phase: Mapped[str] = mapped_column(String(20), default="draft")
     proposals_open: Mapped[datetime | None] = mapped_column(UTCDateTime)
     voting_opens: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -23,7 +23,10 @@ from .models import PHASES, Cycle, Neighbourhood, Result
 RESERVED_SLUGS = frozenset({"manage", "tracker", "new"})
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 #: changing these after ballots exist would change what voters were asked or how they count
-BALLOT_FIELDS = ("budget_cents", "method", "max_ranks", "neighbourhoods")
+BALLOT_FIELDS = ("budget_cents", "method", "max_ranks", "neighbourhoods", "seats", "scoring",
+                 "completion", "threshold")
+SCORINGS = ("k-points", "borda", "dowdall")
+COMPLETIONS = (None, "add1", "add1-then-greedy")
 EDITABLE = ("name", "slug", "description", "proposals_open", "voting_opens", "voting_closes",
             *BALLOT_FIELDS)
 
@@ -72,6 +75,16 @@ def _check(values: dict, cycle_id: int | None = None) -> None:
         raise CycleInvalid("method", "Choose one of the counting methods listed.")
     if values.get("budget_cents", 0) < 0:
         raise CycleInvalid("budget", "The budget cannot be negative.")
+    if values.get("seats", 1) is None or values.get("seats", 1) < 1:
+        raise CycleInvalid("seats", "At least one seat (winner).")
+    if values.get("scoring", "k-points") not in SCORINGS:
+        raise CycleInvalid("scoring", "Choose one of the listed ways to give points.")
+    if values.get("completion") not in COMPLETIONS:
+        raise CycleInvalid("completion", "Choose one of the listed completions.")
+    if values.get("threshold") is not None and values["threshold"] < 0:
+        raise CycleInvalid("threshold", "The minimum score cannot be negative.")
+    if values.get("method") == "greedy-threshold" and values.get("threshold") is None:
+        raise CycleInvalid("threshold", "Greedy with a minimum support needs a minimum score.")
     if values.get("max_ranks", 1) < 1:
         raise CycleInvalid("max_ranks", "Voters must be able to rank at least one proposal.")
     opens, closes = values.get("voting_opens"), values.get("voting_closes")
@@ -117,7 +130,8 @@ def update_cycle(cycle: Cycle, actor, **values) -> dict:
     if refused:
         raise PhaseError(f"In the {cycle.phase} phase these can no longer change: "
                          f"{', '.join(f.replace('_cents', '') for f in refused)}.")
-    merged = {k: getattr(cycle, k) for k in ("proposals_open", "voting_opens", "voting_closes")}
+    merged = {k: getattr(cycle, k) for k in ("proposals_open", "voting_opens", "voting_closes",
+                                             "method", "threshold")}
     merged.update(changed)
     _check(merged, cycle.id)
     diff = {}
@@ -197,6 +211,19 @@ def set_phase(cycle: Cycle, phase: str, actor) -> None:
     record(actor, "cycle.phase", f"cycle:{cycle.id}", old=old, new=phase)
 
 
+def count_options(cycle: Cycle, proposals: list[Proposal]) -> dict:
+    """The cycle's settings as ``pbapp.tally`` options for its method (and only those)."""
+    if cycle.method not in tally.PB_METHODS:
+        return {} if cycle.method == "irv" else {"seats": cycle.seats}
+    options = {"budget": cycle.budget, "costs": {str(p.id): p.cost for p in proposals},
+               "vote_type": "ordinal", "scoring": cycle.scoring, "max_length": cycle.max_ranks}
+    if cycle.method == "equal-shares" and cycle.completion:
+        options["completion"] = cycle.completion
+    if cycle.method == "greedy-threshold":
+        options["threshold"] = cycle.threshold or 0
+    return options
+
+
 def count_cycle(cycle: Cycle, actor) -> Result:
     """Count the frozen ballots with the cycle's method and store the result with the CVR hash."""
     if cycle.phase != "counting":
@@ -204,9 +231,7 @@ def count_cycle(cycle: Cycle, actor) -> Result:
     rankings = list(db.session.scalars(select(Ballot.ranking).where(Ballot.cycle_id == cycle.id)))
     proposals = ballot_choices(cycle)
     ids = [str(p.id) for p in proposals]
-    options: dict = {}
-    if cycle.method in tally.PB_METHODS:
-        options = {"budget": cycle.budget, "costs": {str(p.id): p.cost for p in proposals}}
+    options = count_options(cycle, proposals)
     result = tally.count([[str(i) for i in r] for r in rankings], method=cycle.method,
                          candidates=ids, **options)
     data = result.to_dict()

@@ -20,7 +20,8 @@ def actions() -> list[str]:
 def cycle_form(token: str, **overrides) -> dict:
     form = {"csrf_token": token, "name": "Spring budget", "slug": "spring-2027",
             "description": "Decide together.", "budget": "250000", "method": "greedy",
-            "max_ranks": "4", "proposals_open": "2027-01-10T09:00",
+            "max_ranks": "4", "seats": "1", "scoring": "k-points", "completion": "add1",
+            "threshold": "", "proposals_open": "2027-01-10T09:00",
             "voting_opens": "2027-03-01T09:00", "voting_closes": "2027-03-15T18:00"}
     form.update(overrides)
     return form

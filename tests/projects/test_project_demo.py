@@ -13,7 +13,7 @@ def test_demo_projects_have_a_delivery_story(client, runner):
     result = db.session.scalar(select(Result))
     projects = list(db.session.scalars(select(Project).order_by(Project.id)))
     assert sorted(str(p.proposal_id) for p in projects) == sorted(result.data["winners"])
-    assert len({p.status for p in projects}) == min(len(projects), 3)
+    assert len({p.status for p in projects}) >= min(len(projects), 3)
     for project in projects:
         assert project.budget_cents == project.proposal.cost_cents
         assert project.milestones and 2 <= len(project.updates) <= 3
