@@ -30,7 +30,7 @@ class Board(db.Model):
     charter: Mapped[str] = mapped_column(Text, default="")
 
     neighbourhoods: Mapped[list[Neighbourhood]] = relationship(secondary=board_neighbourhood)
-    memberships: Mapped[list["Membership"]] = relationship(back_populates="board",
+    memberships: Mapped[list["Membership"]] = relationship(back_populates="board", lazy="selectin",
                                                            cascade="all, delete-orphan")
     meetings: Mapped[list["Meeting"]] = relationship(back_populates="board",
                                                      order_by="Meeting.starts_at.desc()",
@@ -57,7 +57,7 @@ class Membership(db.Model):
     term_end: Mapped[date | None]
 
     board: Mapped[Board] = relationship(back_populates="memberships")
-    user: Mapped[User] = relationship()
+    user: Mapped[User] = relationship(lazy="selectin")  # member lists show every name
 
     def __repr__(self) -> str:
         return f"<Membership board={self.board_id} user={self.user_id} {self.seat}>"
