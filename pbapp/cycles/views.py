@@ -1,5 +1,7 @@
 """Public cycle pages and results; staff pages under /cycles/manage/ to run a cycle."""
-from flask import abort, flash, redirect, render_template, url_for
+import hashlib
+
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -8,6 +10,7 @@ from ..auth.permissions import staff_required
 from ..extensions import db
 from ..voting.services import ballot_choices
 from . import bp
+from .exports import FORMATS, cvr_file, file_hashes
 from .forms import ActionForm, CycleForm, PhaseForm
 from .models import PHASES, Cycle, Neighbourhood, Result
 from .services import (CycleInvalid, PhaseError, advance_phase, count_cycle, create_cycle,
@@ -84,7 +87,23 @@ def results(slug: str):
     result = published_result(cycle)
     if result is None:
         abort(404)
-    return render_template("cycles/results.html", cycle=cycle, **_result_context(result))
+    return render_template("cycles/results.html", cycle=cycle, hashes=file_hashes(cycle, result),
+                           **_result_context(result))
+
+
+@bp.get("/<slug>/results/ballots.<fmt>")
+def ballots_file(slug: str, fmt: str):
+    """The published count's ballots, shuffled, for anyone to recount."""
+    cycle = _cycle_or_404(slug)
+    result = published_result(cycle)
+    if result is None or fmt not in FORMATS:
+        abort(404)
+    body = cvr_file(cycle, result, fmt)
+    response = make_response(body)
+    response.headers["Content-Type"] = f"{FORMATS[fmt]}; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{cycle.slug}-ballots.{fmt}"'
+    response.set_etag(hashlib.sha256(body).hexdigest())
+    return response.make_conditional(request)
 
 
 # Staff pages. Each POST checks the role (decorator) and the phase (service), then commits once.

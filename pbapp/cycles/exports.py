@@ -1,0 +1,85 @@
+"""The counted ballots for download, so anyone can recount a published result elsewhere.
+
+Each file lists every counted ballot once, in an order shuffled from the result's CVR hash: the
+order says nothing about who voted when, and the same result always gives the same file (so its
+SHA-256, shown beside the link, stays true). Candidates are proposal ids; the results page gives
+the titles. The ``.pb`` file also carries costs, the budget and the counting rule, so
+``pbapp-tally ballots.pb`` alone repeats a budget count.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import random
+
+import numpy as np
+from sqlalchemy import select
+
+from ..extensions import db
+from ..tally import Election, Profile, Project
+from ..tally.formats.blt import write_blt
+from ..tally.formats.csvcvr import write_csv
+from ..tally.formats.pabulib import write_pb
+from ..tally.profile import PAD
+from ..voting.models import Ballot
+from ..voting.services import ballot_choices
+from .models import Cycle, Result
+
+FORMATS = {"csv": "text/csv", "blt": "text/plain", "pb": "text/plain"}
+#: our method and completion as a pabulib META rule
+PB_RULES = {("greedy", None): "greedy", ("greedy-no-skip", None): "greedy-no-skip",
+            ("greedy-threshold", None): "greedy-threshold", ("equal-shares", None): "equalshares",
+            ("equal-shares", "add1"): "equalshares/add1",
+            ("equal-shares", "add1-then-greedy"): "equalshares/add1/greedy"}
+
+_cache: dict[tuple[int, str, str], bytes] = {}
+
+
+def shuffled_rankings(cycle: Cycle, result: Result) -> list[list[str]]:
+    """Every counted ranking once, sorted (storage order hidden) then shuffled from the hash."""
+    rankings = sorted([str(i) for i in r] for r in db.session.scalars(
+        select(Ballot.ranking).where(Ballot.cycle_id == cycle.id)))
+    random.Random(result.cvr_sha256).shuffle(rankings)
+    return rankings
+
+
+def export_election(cycle: Cycle, result: Result) -> Election:
+    proposals = ballot_choices(cycle)
+    rankings = shuffled_rankings(cycle, result)
+    width = max((len(r) for r in rankings), default=1)
+    ids = [str(p.id) for p in proposals]
+    index = {pid: i for i, pid in enumerate(ids)}
+    matrix = np.full((len(rankings), width), PAD, dtype=np.int32)
+    for row, ranking in enumerate(rankings):
+        matrix[row, :len(ranking)] = [index[pid] for pid in ranking]
+    meta = {"description": cycle.name, "unit": cycle.slug, "max_length": str(cycle.max_ranks),
+            "scoring_fn": cycle.scoring, "currency_note": "whole currency units"}
+    rule = PB_RULES.get((cycle.method, cycle.completion if cycle.method == "equal-shares" else None))
+    if rule:
+        meta["rule"] = rule
+    return Election(title=cycle.name, candidates=ids, profile=Profile(ids, matrix,
+                    np.ones(len(rankings))), seats=cycle.seats, budget=cycle.budget,
+                    projects=[Project(str(p.id), p.cost, p.title) for p in proposals],
+                    vote_type="ordinal", meta=meta)
+
+
+def cvr_file(cycle: Cycle, result: Result, fmt: str) -> bytes:
+    """The download in ``fmt`` (csv, blt or pb); built once per result and format."""
+    key = (result.id, result.cvr_sha256, fmt)
+    if key not in _cache:
+        election = export_election(cycle, result)
+        out = io.StringIO()
+        if fmt == "csv":
+            write_csv(election, out, one_per_ballot=True)
+        elif fmt == "blt":
+            write_blt(election, out)
+        elif fmt == "pb":
+            write_pb(election, out)
+        else:
+            raise ValueError(f"unknown format {fmt!r}")
+        _cache[key] = out.getvalue().encode("utf-8")
+    return _cache[key]
+
+
+def file_hashes(cycle: Cycle, result: Result) -> dict[str, str]:
+    return {fmt: hashlib.sha256(cvr_file(cycle, result, fmt)).hexdigest() for fmt in FORMATS}
