@@ -4,9 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, render_template
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
+from . import sqlite  # noqa: F401  (SQLite tuning, registered on import)
 from .config import Config
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,15 +75,3 @@ def register_error_pages(app: Flask) -> None:
     for code, title in ((400, "Bad request"), (403, "Not allowed"), (404, "Page not found"),
                         (429, "Too many attempts"), (500, "Something went wrong")):
         app.register_error_handler(code, page(code, title))
-
-
-@event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, _record):
-    """WAL and a busy timeout let concurrent voters queue instead of failing; FKs enforced."""
-    if type(dbapi_connection).__module__.startswith("sqlite3"):
-        cur = dbapi_connection.cursor()
-        cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=10000")
-        cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA synchronous=FULL")
-        cur.close()

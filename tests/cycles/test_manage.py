@@ -253,6 +253,7 @@ def test_dates_are_typed_in_site_time_and_stored_in_utc(app, make_user):
                                              voting_opens="2027-07-01T10:00",
                                              voting_closes="2027-07-15T18:30"))
     assert resp.status_code == 303
+    db.session.rollback()  # end this session's read snapshot: the other app committed since
     cycle = db.session.scalar(select(Cycle))
     assert cycle.proposals_open == datetime(2027, 1, 10, 9, tzinfo=timezone.utc)
     assert cycle.voting_opens == datetime(2027, 7, 1, 9, tzinfo=timezone.utc)
