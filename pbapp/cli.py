@@ -15,3 +15,55 @@ def register(app: Flask) -> None:
 
         for line in seed_demo(ballots=ballots, seed=seed):
             click.echo(line)
+
+    @app.cli.group("codes")
+    def codes() -> None:
+        """One-time voting codes for residents without an account."""
+
+    @codes.command("generate")
+    @click.option("--cycle", "slug", required=True, help="slug of the budget cycle")
+    @click.option("--count", type=int, required=True, help="how many codes to make")
+    @click.option("--out", "out", required=True, type=click.Path(dir_okay=False),
+                  help="CSV file to write the codes to (must not exist yet)")
+    @click.option("--batch", default=None, help="optional label, e.g. a venue or mailing")
+    def generate(slug: str, count: int, out: str, batch: str | None) -> None:
+        """Make COUNT codes for CYCLE: written to OUT only, stored as hashes only."""
+        import csv
+        import os
+        from pathlib import Path
+
+        from sqlalchemy import select
+
+        from .audit.services import record
+        from .cycles.models import Cycle
+        from .extensions import db
+        from .voting.codes import generate_codes
+
+        if count < 1:
+            raise click.ClickException("--count must be at least 1; no codes were made.")
+        cycle = db.session.scalar(select(Cycle).where(Cycle.slug == slug))
+        if cycle is None:
+            raise click.ClickException(f"No cycle with the slug {slug!r}; no codes were made.")
+        path = Path(out)
+        if path.exists():
+            raise click.ClickException(f"{out} already exists; choose a new file "
+                                       "(codes cannot be recovered once overwritten).")
+        if batch is not None and len(batch) > 80:
+            raise click.ClickException("--batch is at most 80 characters.")
+        tmp = path.with_name(f".{path.name}.tmp")
+        try:
+            with click.progressbar(range(count), label="Generating codes") as bar:
+                made = generate_codes(cycle, count, batch=batch, progress=bar)
+            record(None, "codes.generate", target=f"cycle:{cycle.slug}", count=count)
+            with open(tmp, "w", newline="", encoding="utf-8") as fh:
+                writer = csv.writer(fh)
+                writer.writerow(["code"])
+                writer.writerows([code] for code in made)
+            db.session.commit()
+            os.replace(tmp, path)
+        except BaseException:
+            db.session.rollback()
+            tmp.unlink(missing_ok=True)
+            raise
+        click.echo(f"Wrote {count} codes for {cycle.name} to {out}. Only their hashes are stored: "
+                   "keep the file safe and delete it once the codes are printed.")

@@ -5,4 +5,4 @@ from .boards.models import Board, Meeting, Membership  # noqa: F401
 from .cycles.models import Cycle, Neighbourhood, Result  # noqa: F401
 from .projects.models import Milestone, Project, ProjectStatusChange, ProjectUpdate  # noqa: F401
 from .proposals.models import Idea, Proposal, StatusChange  # noqa: F401
-from .voting.models import Ballot, Participation  # noqa: F401
+from .voting.models import Ballot, Participation, VotingCode  # noqa: F401

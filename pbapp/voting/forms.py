@@ -54,3 +54,9 @@ class TrackerForm(FlaskForm):
     cycle = SelectField("Budget cycle", validators=[DataRequired()])
     code = StringField("Receipt code", validators=[DataRequired(), Length(max=40)],
                        filters=[lambda s: s.replace(" ", "").strip() if s else s])
+
+
+class CodeForm(FlaskForm):
+    code = StringField("Voting code", validators=[DataRequired(message="Enter your voting code."),
+                                                  Length(max=40)],
+                       filters=[lambda s: s.strip() if s else s])

@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from ..models_base import UTCDateTime
+from ..models_base import UTCDateTime, utcnow
 
 CHANNELS = ("online", "code", "paper")
 
@@ -41,3 +41,21 @@ class Ballot(db.Model):
 
     def __repr__(self) -> str:
         return f"<Ballot {self.id[:8]} cycle={self.cycle_id}>"
+
+
+class VotingCode(db.Model):
+    """A one-time code for voting without an account, stored only as a keyed hash.
+
+    Whether it was used is not stored here: a code has voted when a participation row exists
+    with ``voter_key("code", code_hash)``, and that row's unique constraint makes it vote once.
+    """
+    __tablename__ = "voting_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    batch: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<VotingCode cycle={self.cycle_id}>"

@@ -3,15 +3,17 @@
 The ranking travels only in POST bodies (never in a URL, so it stays out of logs and history),
 and pages that show it or the receipt are marked ``no-store``.
 """
-from flask import abort, make_response, redirect, render_template, request, session, url_for
+from flask import (abort, current_app, g, make_response, redirect, render_template, request,
+                   session, url_for)
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from ..cycles.models import Cycle
-from ..extensions import db
+from ..extensions import db, limiter
 from . import bp
-from .forms import TrackerForm, ballot_form, ordinal, rank_fields, submitted_ranks
+from .codes import CODE_REFUSED, code_hash, code_voter_key, is_code_of, usable_code
+from .forms import CodeForm, TrackerForm, ballot_form, ordinal, rank_fields, submitted_ranks
 from .services import (BallotRejected, ballot_choices, cast_ballot, has_voted, is_counted,
                        ranking_from_ranks, voter_key)
 
@@ -35,14 +37,26 @@ def _my_key() -> str:
     return voter_key("user", current_user.id)
 
 
-def _ballot_page(cycle: Cycle, error: str | None = None, formdata=None):
-    """The ballot, or why it cannot be filled in; refusals come back here with their reason."""
+def _ballot_page(cycle: Cycle, error: str | None = None, formdata=None, key: str | None = None,
+                 steps: str = "voting."):
+    """The ballot, or why it cannot be filled in; refusals come back here with their reason.
+
+    ``steps`` is the endpoint prefix of the ballot/review/cast steps ("voting." for an account,
+    "voting.code_" for a voting code); ``key`` defaults to the signed-in account's."""
     proposals = ballot_choices(cycle)
     closed = cycle.phase != "voting"
-    voted = not closed and has_voted(cycle, _my_key())
+    voted = not closed and has_voted(cycle, key or _my_key())
     form = None if closed or voted else ballot_form(cycle, proposals, formdata)
     return _private(render_template("voting/ballot.html", cycle=cycle, proposals=proposals,
-                                    form=form, error=error, closed=closed, voted=voted))
+                                    form=form, error=error, closed=closed, voted=voted,
+                                    steps=steps))
+
+
+def _review_page(cycle: Cycle, ranking: list[int], steps: str = "voting."):
+    by_id = {p.id: p for p in ballot_choices(cycle)}
+    choices = [(ordinal(n), by_id[pid]) for n, pid in enumerate(ranking, start=1)]
+    return _private(render_template("voting/review.html", cycle=cycle, choices=choices,
+                                    fields=rank_fields(ranking), steps=steps))
 
 
 @bp.route("/<slug>", methods=["GET", "POST"])
@@ -63,10 +77,7 @@ def review(slug: str):
         return _ballot_page(cycle, str(refusal), formdata=request.form)
     if has_voted(cycle, _my_key()):
         return _ballot_page(cycle)
-    by_id = {p.id: p for p in ballot_choices(cycle)}
-    choices = [(ordinal(n), by_id[pid]) for n, pid in enumerate(ranking, start=1)]
-    return _private(render_template("voting/review.html", cycle=cycle, choices=choices,
-                                    fields=rank_fields(ranking)))
+    return _review_page(cycle, ranking)
 
 
 @bp.post("/<slug>/cast")
@@ -107,3 +118,112 @@ def tracker():
         chosen = next(c for c in cycles if c.slug == form.cycle.data)
         answer = "counted" if is_counted(chosen, form.code.data) else "not found"
     return render_template("voting/tracker.html", form=form, answer=answer, cycle=chosen)
+
+
+# --- Voting with a one-time code, no account -------------------------------------------------
+# Only failed attempts count against an address or a code, so a community centre where many
+# residents type their codes on one machine is not locked out; the global limit counts every try.
+CODE_FAILURES_PER_ADDRESS = "10 per minute"
+CODE_FAILURES_PER_CODE = "5 per hour"
+CODE_ATTEMPTS_GLOBAL = "300 per minute"
+CODE_SESSION = "voting_code"  # {"cycle": slug, "hash": code hash}; never the code itself
+CODE_STEPS = "voting.code_"
+
+
+def _code_failed(_response) -> bool:
+    return g.get("code_failed", False)
+
+
+def _submitted_code_key() -> str:
+    """The keyed hash, so rate-limit storage holds no codes."""
+    return code_hash(request.form.get("code", ""))
+
+
+def _held_code(cycle: Cycle) -> str | None:
+    """The verified code hash carried in the signed session for this cycle, if any."""
+    held = session.get(CODE_SESSION) or {}
+    hashed = held.get("hash")
+    if held.get("cycle") == cycle.slug and isinstance(hashed, str) and is_code_of(cycle, hashed):
+        return hashed
+    return None
+
+
+@bp.route("/<slug>/code", methods=["GET", "POST"])
+@limiter.limit(CODE_ATTEMPTS_GLOBAL, methods=["POST"], key_func=lambda: "all",
+               scope="voting-code-global")
+@limiter.limit(CODE_FAILURES_PER_ADDRESS, methods=["POST"], deduct_when=_code_failed,
+               scope="voting-code-address")
+@limiter.limit(CODE_FAILURES_PER_CODE, methods=["POST"], deduct_when=_code_failed,
+               key_func=_submitted_code_key, scope="voting-code-code")
+def code(slug: str):
+    """The resident types the code from their letter; a usable one leads to the ballot."""
+    cycle = _cycle_or_404(slug)
+    closed = cycle.phase != "voting"
+    form = CodeForm()
+    error = None
+    if request.method == "POST" and not closed:
+        hashed = usable_code(cycle, form.code.data) if form.validate_on_submit() else None
+        if hashed is not None:
+            session[CODE_SESSION] = {"cycle": cycle.slug, "hash": hashed}
+            return redirect(url_for("voting.code_ballot", slug=cycle.slug), code=303)
+        g.code_failed = True
+        current_app.logger.info("voting code refused for cycle %s from %s",
+                                cycle.slug, request.remote_addr)
+        error = CODE_REFUSED
+    return _private(render_template("voting/code.html", cycle=cycle, form=form, error=error,
+                                    closed=closed))
+
+
+@bp.route("/<slug>/code/ballot", methods=["GET", "POST"])
+def code_ballot(slug: str):
+    cycle = _cycle_or_404(slug)
+    hashed = _held_code(cycle)
+    if hashed is None:
+        return redirect(url_for("voting.code", slug=cycle.slug), code=303)
+    return _ballot_page(cycle, formdata=request.form if request.method == "POST" else None,
+                        key=code_voter_key(hashed), steps=CODE_STEPS)
+
+
+@bp.post("/<slug>/code/review")
+def code_review(slug: str):
+    cycle = _cycle_or_404(slug)
+    hashed = _held_code(cycle)
+    if hashed is None:
+        return redirect(url_for("voting.code", slug=cycle.slug), code=303)
+    key = code_voter_key(hashed)
+    try:
+        ranking = ranking_from_ranks(cycle, submitted_ranks(request.form))
+    except BallotRejected as refusal:
+        return _ballot_page(cycle, str(refusal), formdata=request.form, key=key, steps=CODE_STEPS)
+    if has_voted(cycle, key):
+        return _ballot_page(cycle, key=key, steps=CODE_STEPS)
+    return _review_page(cycle, ranking, steps=CODE_STEPS)
+
+
+@bp.post("/<slug>/code/cast")
+def code_cast(slug: str):
+    cycle = _cycle_or_404(slug)
+    hashed = _held_code(cycle)
+    if hashed is None:
+        return redirect(url_for("voting.code", slug=cycle.slug), code=303)
+    key = code_voter_key(hashed)
+    try:
+        ranking = ranking_from_ranks(cycle, submitted_ranks(request.form))
+        receipt_code = cast_ballot(cycle, key, "code", ranking)
+    except BallotRejected as refusal:
+        db.session.rollback()
+        return _ballot_page(cycle, str(refusal), formdata=request.form, key=key, steps=CODE_STEPS)
+    db.session.commit()
+    session.pop(CODE_SESSION, None)
+    session["receipt"] = {"cycle": cycle.slug, "code": receipt_code}
+    return redirect(url_for("voting.code_receipt", slug=cycle.slug), code=303)
+
+
+@bp.get("/<slug>/code/receipt")
+def code_receipt(slug: str):
+    cycle = _cycle_or_404(slug)
+    code = None
+    if session.get("receipt", {}).get("cycle") == cycle.slug:
+        code = session.pop("receipt")["code"]
+    return _private(render_template("voting/receipt.html", cycle=cycle, code=code,
+                                    by_code=True))
