@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, render_template
+from flask_babel import get_locale
 
 from . import sqlite  # noqa: F401  (SQLite tuning, registered on import)
 from .config import Config
@@ -29,12 +30,15 @@ def create_app(config: type | dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
-    babel.init_app(app)
+    from .i18n import select_locale
+
+    babel.init_app(app, locale_selector=select_locale)
 
     from .text import render_markdown
 
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
+    app.jinja_env.globals["get_locale"] = get_locale
     for blueprint in blueprints():
         app.register_blueprint(blueprint)
 
@@ -53,12 +57,13 @@ def blueprints() -> list:
     from .auth import bp as auth_bp
     from .boards import bp as boards_bp
     from .cycles import bp as cycles_bp
+    from .i18n import bp as i18n_bp
     from .main import bp as main_bp
     from .projects import bp as projects_bp
     from .proposals import bp as proposals_bp
     from .voting import bp as voting_bp
 
-    return [main_bp, auth_bp, boards_bp, cycles_bp, proposals_bp, voting_bp, projects_bp,
+    return [main_bp, i18n_bp, auth_bp, boards_bp, cycles_bp, proposals_bp, voting_bp, projects_bp,
             audit_bp]
 
 

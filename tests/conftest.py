@@ -95,14 +95,14 @@ def isolate_requests(app, db) -> None:
     """Make each test request behave as in production although the test holds an app context.
 
     Requests reuse the test's app context, so ``g`` and the session would be shared: forget what
-    Flask-Login and Flask-WTF cache in ``g`` before each request, and roll back at its end, so a
+    Flask-Login, Flask-WTF and Flask-Babel cache in ``g`` before each request, and roll back at its end, so a
     view that forgets to commit loses its changes here too.
     """
     from flask import g
 
     @app.before_request
     def _forget_cached_globals():
-        for key in ("_login_user", "csrf_token"):
+        for key in ("_login_user", "csrf_token", "_flask_babel"):
             g.pop(key, None)
 
     @app.teardown_request
