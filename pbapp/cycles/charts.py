@@ -1,0 +1,220 @@
+"""A count's charts as SVG drawn on the server, so they work without JavaScript and print.
+
+Pure functions: a result's JSON in, ``Chart``s out. Each chart carries a text caption that says
+what it shows, for readers who cannot see it; the page puts the same numbers in a table beside it.
+pygal writes a ``<script>`` with its settings into every chart; it is removed here, because the
+charts need none and the site's Content-Security-Policy is to forbid inline scripts.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import pygal
+from markupsafe import Markup
+from pygal.style import Style
+
+from .. import tally
+
+#: Okabe–Ito colours: told apart with the common forms of colour blindness, and in greyscale print
+COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
+           "#000000")
+STYLE_SETTINGS = dict(
+    background="white", plot_background="white", foreground="#222", foreground_strong="#111",
+    foreground_subtle="#bbb", opacity=".9", opacity_hover="1", transition="none",
+    guide_stroke_color="#ccc", major_guide_stroke_color="#999",
+    font_family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+    label_font_size=13, major_label_font_size=13, value_font_size=13, legend_font_size=14,
+    title_font_size=16)
+STYLE = Style(colors=COLOURS, **STYLE_SETTINGS)
+#: chosen (elected, funded, spent) against the rest
+TWO_TONE = Style(colors=("#0072B2", "#BBBBBB"), **STYLE_SETTINGS)
+RANKED_VOTES = ("irv", "stv")  # methods whose tallies are votes; others report a score
+
+
+@dataclass(frozen=True)
+class Chart:
+    id: str  # the caption's id, which the SVG names as its label
+    title: str
+    caption: str
+    svg: Markup
+
+
+def number(value) -> str:
+    """1,234 for whole numbers, at most four decimals otherwise (STV moves fractions of votes)."""
+    if value is None:
+        return "–"
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.4f}".rstrip("0").rstrip(".")
+
+
+def progression(data: dict) -> list[dict]:
+    """Each candidate's tally in every round, and the round that decided it, strongest first."""
+    names = data.get("names", {})
+    rounds = data.get("rounds") or []
+    word = "funded" if data.get("method") in tally.PB_METHODS else "elected"
+    rows: dict[str, dict] = {}
+    for i, rnd in enumerate(rounds):
+        for c, value in (rnd.get("tallies") or {}).items():
+            row = rows.setdefault(c, {"id": c, "name": names.get(c, c), "outcome": None,
+                                      "round": None, "values": [None] * len(rounds)})
+            row["values"][i] = value
+        for outcome, chosen in ((word, rnd.get("elected") or []),
+                                ("eliminated", rnd.get("eliminated") or [])):
+            for c in chosen:
+                if c in rows and rows[c]["outcome"] is None:
+                    rows[c].update(outcome=outcome, round=rnd.get("round", i + 1))
+    winners = data.get("winners") or []
+
+    def strength(row):
+        last = max((i for i, v in enumerate(row["values"]) if v is not None), default=-1)
+        return (row["id"] not in winners, -last, -(row["values"][last] or 0))
+    return sorted(rows.values(), key=strength)
+
+
+def _chart_config(kind, caption_id: str, style: Style = STYLE, css: tuple = (), **config):
+    chart = kind(js=[], disable_xml_declaration=True, width=800, truncate_label=-1,
+                 truncate_legend=-1, print_zeroes=False, value_formatter=number, style=style,
+                 classes=["pygal-chart", caption_id],
+                 css=["file://style.css", "file://graph.css", *(f"inline:{c}" for c in css)],
+                 **config)
+    chart.add_xml_filter(lambda root: _accessible(root, caption_id))
+    return chart
+
+
+def _accessible(root, caption_id: str):
+    """No scripts; announced as one image named by its caption (the table holds the data)."""
+    for parent in list(root.iter()):
+        for child in list(parent):
+            if str(child.tag).rsplit("}", 1)[-1] == "script":
+                parent.remove(child)
+    root.set("role", "img")
+    root.set("aria-labelledby", caption_id)
+    return root
+
+
+def _render(chart) -> Markup:
+    svg = chart.render(is_unicode=True)
+    if "<script" in svg.lower():  # pygal changed how it embeds scripts; refuse rather than ship
+        raise RuntimeError("chart SVG still contains a script")
+    return Markup(svg)
+
+
+def _split_bars(title: str, caption_id: str, labels: list[str], values: list, chosen: list[bool],
+                chosen_word: str, other_word: str) -> Markup:
+    """One horizontal bar per label, coloured (and named in the legend) by whether it was chosen."""
+    chart = _chart_config(pygal.HorizontalStackedBar, caption_id, title=title,
+                          height=140 + 36 * len(labels), legend_at_bottom=True,
+                          print_values=True, style=TWO_TONE)
+    # pygal draws the first label at the bottom: reverse, so the list reads top-down
+    chart.x_labels = [f"{label} ({chosen_word})" if ok else label
+                      for label, ok in zip(labels, chosen)][::-1]
+    chart.add(chosen_word.capitalize(), [v if ok else None for v, ok in zip(values, chosen)][::-1])
+    chart.add(other_word.capitalize(), [None if ok else v for v, ok in zip(values, chosen)][::-1])
+    return _render(chart)
+
+
+def ranked_chart(data: dict) -> Chart:
+    """Every candidate's votes round by round; winners drawn thick, eliminations dashed."""
+    rows = progression(data)
+    rounds = data.get("rounds") or []
+    votes = data.get("method") in RANKED_VOTES
+    value_title = "Votes" if votes else "Tally"
+    winners = [r for r in rows if r["outcome"] == "elected"]
+    unit = value_title.lower()
+    said = "; ".join(f"{r['name']} in round {r['round']} ({unit} {number(_last(r))})"
+                     for r in winners) or "nobody"
+    caption = f"{len(rows)} proposals over {len(rounds)} round{'s' * (len(rounds) != 1)}. " \
+              f"Elected: {said}."
+    out = [r for r in rows if r["outcome"] == "eliminated"]
+    if out:
+        caption += " Eliminated, in order: " + "; ".join(
+            f"{r['name']} (round {r['round']}, {unit} {number(_last(r))})"
+            for r in sorted(out, key=lambda r: r["round"])) + "."
+    cid = "chart-rounds"
+    if len(rounds) <= 1:
+        svg = _split_bars(f"{value_title} in round 1", cid, [r["name"] for r in rows],
+                          [_last(r) for r in rows], [r["outcome"] == "elected" for r in rows],
+                          "elected", "not elected")
+        return Chart(cid, f"{value_title} for each proposal", caption, svg)
+    # pygal's per-series stroke width loses to its id-scoped stylesheet, hence these rules
+    css = [f".{cid} .line.reactive {{stroke-width: 2.5px !important}}"]
+    css += [f".{cid} .serie-{i} .line.reactive {{stroke-width: 6px !important}}"
+            for i, row in enumerate(rows) if row["outcome"] == "elected"]
+    css += [f".{cid} .serie-{i} .line.reactive {{stroke-dasharray: 8 5 !important}}"
+            for i, row in enumerate(rows) if row["outcome"] == "eliminated"]
+    chart = _chart_config(pygal.Line, cid, css=css, title=f"{value_title} in each round",
+                          height=420 + 22 * len(rows), legend_at_bottom=True,
+                          legend_at_bottom_columns=1, y_title=value_title,
+                          include_x_axis=True, dots_size=4)
+    chart.x_labels = [f"Round {r.get('round', i + 1)}" for i, r in enumerate(rounds)]
+    for row in rows:
+        title = row["name"]
+        if row["outcome"]:
+            title += f": {row['outcome']} in round {row['round']}"
+        chart.add(title, row["values"])
+    return Chart(cid, f"{value_title} in each round", caption, _render(chart))
+
+
+def _last(row: dict):
+    return next((v for v in reversed(row["values"]) if v is not None), None)
+
+
+def pb_charts(data: dict) -> list[Chart]:
+    """Each proposal's score with the funded ones marked, then the budget against what was spent."""
+    names = data.get("names", {})
+    projects = sorted(data.get("projects") or [], key=lambda p: (-(p.get("score") or 0),
+                                                                  not p.get("funded")))
+    label = [names.get(p["id"], p.get("name") or p["id"]) for p in projects]
+    funded = [f"{n} (score {number(p['score'])}, cost {number(p['cost'])})"
+              for n, p in zip(label, projects) if p.get("funded")]
+    caption = (f"Score of each of {len(projects)} proposals, highest first. "
+               f"Funded: {'; '.join(funded) or 'none'}.")
+    charts = [Chart("chart-scores", "Score of each proposal", caption, _split_bars(
+        "Score of each proposal", "chart-scores", label, [p.get("score") for p in projects],
+        [bool(p.get("funded")) for p in projects], "funded", "not funded"))]
+    budget = data.get("budget")
+    if budget is not None:
+        spent = data.get("spent") or 0
+        left = data.get("money_left")
+        left = budget - spent if left is None else left
+        caption = f"Spent {number(spent)} of the {number(budget)} budget; {number(left)} left."
+        chart = _chart_config(pygal.HorizontalStackedBar, "chart-budget",
+                              title="Budget and spending", height=200, legend_at_bottom=True,
+                              print_values=True, style=TWO_TONE)
+        chart.x_labels = [f"Budget {number(budget)}"]
+        chart.add("Spent on funded proposals", [spent])
+        chart.add("Left over", [max(left, 0)])
+        charts.append(Chart("chart-budget", "Budget and spending", caption, _render(chart)))
+    return charts
+
+
+def result_charts(data: dict) -> list[Chart]:
+    if data.get("method") in tally.PB_METHODS or data.get("projects"):
+        return pb_charts(data)
+    if not data.get("rounds"):
+        return []
+    return [ranked_chart(data)]
+
+
+_cache: dict[tuple, list[Chart]] = {}
+_cache_lock = threading.Lock()
+CACHE_SIZE = 64
+
+
+def cached_charts(key: tuple, data: dict) -> list[Chart]:
+    """``result_charts`` kept per stored result: a count never changes once it is stored.
+
+    ``key`` must identify the count itself (id with its CVR hash and time), since ids are reused
+    when a database is emptied.
+    """
+    with _cache_lock:
+        charts = _cache.get(key)
+    if charts is None:
+        charts = result_charts(data)
+        with _cache_lock:
+            while len(_cache) >= CACHE_SIZE:
+                _cache.pop(next(iter(_cache)))
+            _cache[key] = charts
+    return charts
