@@ -215,3 +215,10 @@ def make_proposal(app):
         db.session.commit()
         return proposal
     return make
+
+
+def main_of(data: bytes) -> bytes:
+    """The page's ``<main>`` only: what the page says, without the header and footer."""
+    start, end = data.find(b"<main"), data.rfind(b"</main>")
+    assert start != -1 and end != -1, "no <main> element"
+    return data[start:end]

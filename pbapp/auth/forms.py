@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import lazy_gettext as _  # lazy: read in each request's language
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import EmailField, IntegerField, PasswordField, SelectField, StringField
@@ -24,47 +25,49 @@ def _strip(value):
 
 def _email_shape(form, field) -> None:
     if field.data and not _EMAIL.fullmatch(field.data):
-        raise ValidationError("Enter an email address like name@example.org.")
+        raise ValidationError(_("Enter an email address like name@example.org."))
 
 
 def _birth_year(form, field) -> None:
     if field.data is not None and not 1900 <= field.data <= utcnow().year:
-        raise ValidationError(f"Enter a year between 1900 and {utcnow().year}.")
+        raise ValidationError(_("Enter a year between 1900 and %(year)s.", year=utcnow().year))
 
 
-def _email_field(label: str = "Email address") -> EmailField:
-    return EmailField(label, filters=[_strip],
-                      validators=[DataRequired("Enter your email address."), Length(max=254),
+def _email_field() -> EmailField:
+    return EmailField(_("Email address"), filters=[_strip],
+                      validators=[DataRequired(_("Enter your email address.")), Length(max=254),
                                   _email_shape])
 
 
 def _new_password_field(label: str) -> PasswordField:
     return PasswordField(label, validators=[
-        DataRequired("Choose a password."),
+        DataRequired(_("Choose a password.")),
         Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH,
-               message=f"Use between {MIN_PASSWORD_LENGTH} and {MAX_PASSWORD_LENGTH} characters."),
+               message=_("Use between %(min)d and %(max)d characters.")),
     ])
 
 
 def _name_field() -> StringField:
-    return StringField("Name", filters=[_strip],
-                       validators=[DataRequired("Enter a name."), Length(max=120)])
+    return StringField(_("Name"), filters=[_strip],
+                       validators=[DataRequired(_("Enter a name.")), Length(max=120)])
 
 
 class RegisterForm(FlaskForm):
     name = _name_field()
     email = _email_field()
-    password = _new_password_field("Password")
-    confirm = PasswordField("Repeat the password", validators=[
-        DataRequired("Repeat the password."), EqualTo("password", "The passwords do not match.")])
-    neighbourhood = SelectField("Neighbourhood (optional)", coerce=int, default=NO_NEIGHBOURHOOD)
-    birth_year = IntegerField("Birth year (optional)", validators=[Optional(), _birth_year])
+    password = _new_password_field(_("Password"))
+    confirm = PasswordField(_("Repeat the password"), validators=[
+        DataRequired(_("Repeat the password.")),
+        EqualTo("password", _("The passwords do not match."))])
+    neighbourhood = SelectField(_("Neighbourhood (optional)"), coerce=int,
+                                default=NO_NEIGHBOURHOOD)
+    birth_year = IntegerField(_("Birth year (optional)"), validators=[Optional(), _birth_year])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         rows = db.session.execute(select(Neighbourhood.id, Neighbourhood.name)
                                   .order_by(Neighbourhood.name)).all()
-        self.neighbourhood.choices = [(NO_NEIGHBOURHOOD, "Prefer not to say")] + \
+        self.neighbourhood.choices = [(NO_NEIGHBOURHOOD, _("Prefer not to say"))] + \
             [(row.id, row.name) for row in rows]
 
     @property
@@ -74,13 +77,13 @@ class RegisterForm(FlaskForm):
 
 class LoginForm(FlaskForm):
     email = _email_field()
-    password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
+    password = PasswordField(_("Password"), validators=[DataRequired(_("Enter your password."))])
 
 
 class StaffForm(FlaskForm):
     name = _name_field()
     email = _email_field()
-    password = _new_password_field("First password")
+    password = _new_password_field(_("First password"))
 
 
 class RoleForm(FlaskForm):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..cycles.models import Neighbourhood
@@ -19,7 +20,6 @@ from .safe_next import safe_next
 LOGIN_FAILURES_PER_ADDRESS = "10 per minute"
 LOGIN_FAILURES_PER_EMAIL = "5 per 15 minutes"
 USERS_PER_PAGE = 50
-LOGIN_FAILED = "Email address or password is incorrect."
 
 
 def _login_email_key() -> str:
@@ -53,7 +53,7 @@ def register():
         else:
             db.session.commit()
             login_user(user)
-            flash("Welcome! Your account is ready.", "success")
+            flash(_("Welcome! Your account is ready."), "success")
             return redirect(_next_or(url_for("auth.account")), 303)
     return render_template("auth/register.html", form=form,
                            next=safe_next(request.args.get("next")))
@@ -72,10 +72,10 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             login_user(user)
-            flash(f"Signed in as {user.name}.", "success")
+            flash(_("Signed in as %(name)s.", name=user.name), "success")
             return redirect(_next_or(url_for("main.home")), 303)
         g.login_failed = True
-        error = LOGIN_FAILED
+        error = _("Email address or password is incorrect.")
     return render_template("auth/login.html", form=form, error=error,
                            next=safe_next(request.args.get("next")))
 
@@ -83,7 +83,7 @@ def login():
 @bp.post("/logout")
 def logout():
     logout_user()
-    flash("You are signed out.", "success")
+    flash(_("You are signed out."), "success")
     return redirect(url_for("main.home"), 303)
 
 

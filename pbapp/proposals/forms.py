@@ -1,6 +1,7 @@
 """Forms for ideas, proposals, review and withdrawal; choices are filled in by the views."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _  # lazy: read in each request's language
 from flask_wtf import FlaskForm
 from wtforms import (IntegerField, RadioField, SelectChoice, SelectField, SelectMultipleField,
                      StringField, TextAreaField)
@@ -12,10 +13,12 @@ MAX_COST = 20_000_000
 
 
 class IdeaForm(FlaskForm):
-    problem = TextAreaField("What is the problem?", validators=[DataRequired(), Length(max=2000)])
-    place = StringField("Where does it happen?", validators=[DataRequired(), Length(max=200)])
-    suggestion = TextAreaField("What would help?", validators=[DataRequired(), Length(max=2000)])
-    neighbourhood = SelectField("Neighbourhood", coerce=int, default=0)
+    problem = TextAreaField(_("What is the problem?"),
+                            validators=[DataRequired(), Length(max=2000)])
+    place = StringField(_("Where does it happen?"), validators=[DataRequired(), Length(max=200)])
+    suggestion = TextAreaField(_("What would help?"),
+                               validators=[DataRequired(), Length(max=2000)])
+    neighbourhood = SelectField(_("Neighbourhood"), coerce=int, default=0)
 
 
 class ProposalForm(FlaskForm):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -266,7 +267,8 @@ def new_idea(slug: str):
     except svc.Refused as error:
         return _refuse(error, back)
     form = IdeaForm()
-    form.neighbourhood.choices = [SelectChoice(0, "Not sure, or city-wide"), *_hood_choices(cycle)]
+    form.neighbourhood.choices = [SelectChoice(0, _("Not sure, or city-wide")),
+                                  *_hood_choices(cycle)]
     if form.validate_on_submit():
         try:
             idea = svc.submit_idea(current_user, cycle, form.problem.data, form.place.data,
@@ -277,7 +279,7 @@ def new_idea(slug: str):
             form.form_errors.append(str(error))
         else:
             db.session.commit()
-            flash("Thank you: your idea is now listed for the boards to consider.")
+            flash(_("Thank you: your idea is now listed for the boards to consider."))
             return redirect(url_for(".idea", idea_id=idea.id), 303)
     return render_template("proposals/idea_form.html", form=form, cycle=cycle)
 
