@@ -67,3 +67,38 @@ def register(app: Flask) -> None:
             raise
         click.echo(f"Wrote {count} codes for {cycle.name} to {out}. Only their hashes are stored: "
                    "keep the file safe and delete it once the codes are printed.")
+
+    @app.cli.group("roll")
+    def roll() -> None:
+        """The voter roll of a budget cycle."""
+
+    @roll.command("import")
+    @click.option("--cycle", "slug", required=True, help="slug of the budget cycle")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False))
+    def import_(slug: str, file: str) -> None:
+        """Add the people in FILE (CSV: reference,name,email,birth_year,neighbourhood) to the
+        roll of CYCLE. All or nothing: any bad line imports nothing and every bad line is
+        listed. People whose reference is already on the roll are skipped, so re-running is safe."""
+        from pathlib import Path
+
+        from sqlalchemy import select
+
+        from .cycles.models import Cycle
+        from .cycles.services import PhaseError
+        from .extensions import db
+        from .voting.roll import RollInvalid, import_roll
+
+        cycle = db.session.scalar(select(Cycle).where(Cycle.slug == slug))
+        if cycle is None:
+            raise click.ClickException(f"No cycle with the slug {slug!r}; nothing was imported.")
+        try:
+            report = import_roll(cycle, Path(file).read_bytes(), None)
+        except (RollInvalid, PhaseError) as error:
+            db.session.rollback()
+            for problem in getattr(error, "problems", []):
+                click.echo(problem, err=True)
+            raise click.ClickException(f"{error} Nothing was imported."
+                                       if isinstance(error, PhaseError) else str(error))
+        db.session.commit()
+        click.echo(f"Imported {report.rows} rows into the roll of {cycle.name}: "
+                   f"{report.added} added, {report.already} already on it.")

@@ -5,7 +5,8 @@ from datetime import timezone
 
 from flask_babel import to_user_timezone, to_utc
 from flask_wtf import FlaskForm
-from wtforms import (DateTimeLocalField, HiddenField, IntegerField, SelectField,
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (BooleanField, DateTimeLocalField, HiddenField, IntegerField, SelectField,
                      SelectMultipleField, StringField, TextAreaField, widgets)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional,
@@ -78,6 +79,12 @@ class CycleForm(FlaskForm):
                              validators=[Optional(), NumberRange(min=0)])
     max_ranks = IntegerField("Maximum ranks on a ballot", default=5,
                              validators=[InputRequired(), NumberRange(min=1, max=20)])
+    min_age = IntegerField("Minimum age to vote",
+                           validators=[Optional(), NumberRange(min=0, max=120)])
+    vote_by_account = BooleanField("Residents can vote with an account", default=True)
+    vote_by_code = BooleanField("Residents can vote with a one-time voting code", default=True)
+    use_roll = BooleanField("Account voters must be on the voter roll (matched by email)",
+                            default=False)
     proposals_open = LocalDateTimeField("Proposals open", validators=[Optional()])
     voting_opens = LocalDateTimeField("Voting opens", validators=[Optional()])
     voting_closes = LocalDateTimeField("Voting closes", validators=[Optional()])
@@ -96,7 +103,8 @@ class CycleForm(FlaskForm):
         """The submitted settings, as ``create_cycle``/``update_cycle`` take them."""
         out = {}
         for name in ("name", "slug", "description", "method", "max_ranks", "scoring",
-                     "threshold", "proposals_open", "voting_opens", "voting_closes"):
+                     "threshold", "proposals_open", "voting_opens", "voting_closes", "min_age",
+                     "vote_by_account", "vote_by_code", "use_roll"):
             if name in self._fields:
                 value = self[name].data
                 out[name] = value.strip() if isinstance(value, str) else value
@@ -118,3 +126,9 @@ class PhaseForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A button with nothing but its CSRF token (count, publish)."""
+
+
+class RollImportForm(FlaskForm):
+    file = FileField("Voter roll (CSV)", validators=[
+        FileRequired(message="Choose the CSV file to import."),
+        FileAllowed(["csv", "txt"], message="Upload a .csv file.")])

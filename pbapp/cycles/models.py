@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -36,6 +36,7 @@ class Cycle(db.Model):
         CheckConstraint("budget_cents >= 0", name="budget_not_negative"),
         CheckConstraint("max_ranks >= 1", name="max_ranks_positive"),
         CheckConstraint("seats >= 1", name="seats_positive"),
+        CheckConstraint("min_age >= 0", name="min_age_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -52,6 +53,12 @@ class Cycle(db.Model):
     completion: Mapped[str | None] = mapped_column(String(30))
     threshold: Mapped[int | None]
     phase: Mapped[str] = mapped_column(String(20), default="draft")
+    #: who may vote and how (see ``pbapp.voting.eligibility``); the neighbourhoods below also
+    #: limit account voters when any are listed
+    min_age: Mapped[int | None]
+    vote_by_account: Mapped[bool] = mapped_column(default=True, server_default=true())
+    vote_by_code: Mapped[bool] = mapped_column(default=True, server_default=true())
+    use_roll: Mapped[bool] = mapped_column(default=False, server_default=false())
     proposals_open: Mapped[datetime | None] = mapped_column(UTCDateTime)
     voting_opens: Mapped[datetime | None] = mapped_column(UTCDateTime)
     voting_closes: Mapped[datetime | None] = mapped_column(UTCDateTime)

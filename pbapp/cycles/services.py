@@ -22,9 +22,11 @@ from .models import PHASES, Cycle, Neighbourhood, Result
 #: slugs that would shadow fixed URLs (/cycles/manage/, /vote/tracker)
 RESERVED_SLUGS = frozenset({"manage", "tracker", "new"})
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-#: changing these after ballots exist would change what voters were asked or how they count
+#: changing these after ballots exist would change what voters were asked, how they count, or
+#: who could vote
 BALLOT_FIELDS = ("budget_cents", "method", "max_ranks", "neighbourhoods", "seats", "scoring",
-                 "completion", "threshold")
+                 "completion", "threshold", "min_age", "vote_by_account", "vote_by_code",
+                 "use_roll")
 SCORINGS = ("k-points", "borda", "dowdall")
 COMPLETIONS = (None, "add1", "add1-then-greedy")
 EDITABLE = ("name", "slug", "description", "proposals_open", "voting_opens", "voting_closes",
@@ -93,6 +95,16 @@ def _check(values: dict, cycle_id: int | None = None) -> None:
     start = values.get("proposals_open")
     if start and opens and opens < start:
         raise CycleInvalid("voting_opens", "Voting cannot open before proposals do.")
+    if values.get("min_age") is not None and values["min_age"] < 0:
+        raise CycleInvalid("min_age", "The minimum age cannot be negative.")
+    current = db.session.get(Cycle, cycle_id) if cycle_id is not None else None
+    ways = {k: values.get(k, getattr(current, k, None)) for k in
+            ("vote_by_account", "vote_by_code", "use_roll")}
+    if ways["vote_by_account"] is False and ways["vote_by_code"] is False:
+        raise CycleInvalid("vote_by_account", "Allow at least one way to vote.")
+    if ways["use_roll"] and ways["vote_by_account"] is False:
+        raise CycleInvalid("use_roll", "The voter roll applies to voting with an account; "
+                                       "allow that, or do not require the roll.")
 
 
 def _audit_value(value):

@@ -10,12 +10,14 @@ from ..auth.permissions import staff_required
 from ..extensions import db
 from ..voting.services import ballot_choices
 from . import bp
+from .charts import cached_charts, progression
 from .exports import FORMATS, cvr_file, file_hashes
 from .forms import ActionForm, CycleForm, PhaseForm
 from .models import PHASES, Cycle, Neighbourhood, Result
 from .services import (CycleInvalid, PhaseError, advance_phase, count_cycle, create_cycle,
                        cycle_stats, latest_results, locked_fields, phase_moves, publish_result,
                        update_cycle)
+from .stats import round_changes, turnout_by_channel
 
 
 def _cycle_or_404(slug: str) -> Cycle:
@@ -60,11 +62,19 @@ def describe_rounds(data: dict) -> list[dict]:
 
 
 def _result_context(result: Result) -> dict:
+    """What ``_result.html`` shows: the rounds in words and numbers, charts and turnout."""
     names = result.data.get("names", {})
-    return {"result": result, "data": result.data, "names": names,
-            "rounds": describe_rounds(result.data),
+    rounds = describe_rounds(result.data)
+    for rnd, changes in zip(rounds, round_changes(result.data)):
+        rnd.update(changes)
+        rnd["rows"] = [(*row, change) for row, change in zip(rnd["tallies"], changes["changes"])]
+    key = (result.id, result.cvr_sha256, str(result.counted_at))
+    return {"result": result, "data": result.data, "names": names, "rounds": rounds,
             "winners": [names.get(w, w) for w in result.data.get("winners", [])],
-            "pb": result.method in tally.PB_METHODS}
+            "pb": result.method in tally.PB_METHODS,
+            "charts": cached_charts(key, result.data),
+            "progression": progression(result.data),
+            "turnout": turnout_by_channel(result.cycle_id)}
 
 
 @bp.get("/")
@@ -260,3 +270,30 @@ def manage_publish(slug: str, result_id: int):
     flash("Result published; funded proposals are marked and the cycle is in implementation.",
           "success")
     return _to_manage(cycle)
+
+
+# The voter roll (staff). Import is all or nothing: a bad line refuses the whole file.
+from ..voting.roll import HEADER as ROLL_HEADER, RollInvalid, import_roll, roll_table  # noqa: E402
+from .forms import RollImportForm  # noqa: E402
+
+
+@bp.route("/manage/<slug>/roll", methods=["GET", "POST"])
+@staff_required
+def manage_roll(slug: str):
+    """The roll's size by neighbourhood and age band, and the CSV import."""
+    cycle = _managed_or_404(slug)
+    form = RollImportForm()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        try:
+            report = import_roll(cycle, form.file.data.read(), current_user)
+        except (RollInvalid, PhaseError) as error:
+            db.session.rollback()
+            problems = getattr(error, "problems", [str(error)])
+        else:
+            db.session.commit()
+            flash(f"Imported {report.rows} rows: {report.added} added to the roll, "
+                  f"{report.already} already on it.", "success")
+            return redirect(url_for("cycles.manage_roll", slug=cycle.slug), code=303)
+    return render_template("cycles/manage_roll.html", cycle=cycle, form=form, problems=problems,
+                           header=",".join(ROLL_HEADER), table=roll_table(cycle))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -59,3 +59,28 @@ class VotingCode(db.Model):
 
     def __repr__(self) -> str:
         return f"<VotingCode cycle={self.cycle_id}>"
+
+
+class VoterRollEntry(db.Model):
+    """One person on a cycle's voter roll, as the council supplied them.
+
+    ``reference`` is the council's id (or the row's own id) and makes re-imports idempotent;
+    ``email`` (lower-cased) is how an account is matched to the roll. The roll gives a birth
+    year or only an age band; either, with the neighbourhood, feeds turnout statistics.
+    """
+    __tablename__ = "voter_roll_entry"
+    __table_args__ = (UniqueConstraint("cycle_id", "reference"),
+                      Index("ix_voter_roll_entry_cycle_email", "cycle_id", "email"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id", ondelete="CASCADE"))
+    reference: Mapped[str] = mapped_column(String(80))
+    name: Mapped[str] = mapped_column(String(160))
+    email: Mapped[str | None] = mapped_column(String(254))
+    birth_year: Mapped[int | None]
+    age_band: Mapped[str | None] = mapped_column(String(20))
+    neighbourhood_id: Mapped[int | None] = mapped_column(ForeignKey("neighbourhood.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<VoterRollEntry cycle={self.cycle_id} {self.reference}>"

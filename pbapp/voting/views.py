@@ -13,6 +13,7 @@ from ..cycles.models import Cycle
 from ..extensions import db, limiter
 from . import bp
 from .codes import CODE_REFUSED, code_hash, code_voter_key, is_code_of, usable_code
+from .eligibility import check_account_voter, check_code_voting
 from .forms import CodeForm, TrackerForm, ballot_form, ordinal, rank_fields, submitted_ranks
 from .services import (BallotRejected, ballot_choices, cast_ballot, has_voted, is_counted,
                        ranking_from_ranks, voter_key)
@@ -37,6 +38,24 @@ def _my_key() -> str:
     return voter_key("user", current_user.id)
 
 
+def _check_voter(cycle: Cycle, steps: str = "voting.") -> None:
+    """The cycle's eligibility rules for this way of voting; raises BallotRejected."""
+    if steps == CODE_STEPS:
+        check_code_voting(cycle)
+    else:
+        check_account_voter(cycle, current_user)
+
+
+def _not_eligible_page(cycle: Cycle, steps: str = "voting."):
+    """The page saying why this voter cannot vote this way, or None when they can."""
+    try:
+        _check_voter(cycle, steps)
+    except BallotRejected as refusal:
+        return _private(render_template("voting/not_eligible.html", cycle=cycle,
+                                        reason=str(refusal), by_code=steps == CODE_STEPS))
+    return None
+
+
 def _ballot_page(cycle: Cycle, error: str | None = None, formdata=None, key: str | None = None,
                  steps: str = "voting."):
     """The ballot, or why it cannot be filled in; refusals come back here with their reason.
@@ -45,6 +64,9 @@ def _ballot_page(cycle: Cycle, error: str | None = None, formdata=None, key: str
     "voting.code_" for a voting code); ``key`` defaults to the signed-in account's."""
     proposals = ballot_choices(cycle)
     closed = cycle.phase != "voting"
+    refused = None if closed else _not_eligible_page(cycle, steps)
+    if refused is not None:
+        return refused
     voted = not closed and has_voted(cycle, key or _my_key())
     form = None if closed or voted else ballot_form(cycle, proposals, formdata)
     return _private(render_template("voting/ballot.html", cycle=cycle, proposals=proposals,
@@ -72,6 +94,7 @@ def ballot(slug: str):
 def review(slug: str):
     cycle = _cycle_or_404(slug)
     try:
+        _check_voter(cycle)
         ranking = ranking_from_ranks(cycle, submitted_ranks(request.form))
     except BallotRejected as refusal:
         return _ballot_page(cycle, str(refusal), formdata=request.form)
@@ -85,6 +108,7 @@ def review(slug: str):
 def cast(slug: str):
     cycle = _cycle_or_404(slug)
     try:
+        _check_voter(cycle)
         ranking = ranking_from_ranks(cycle, submitted_ranks(request.form))
         receipt_code = cast_ballot(cycle, _my_key(), "online", ranking)
     except BallotRejected as refusal:
@@ -159,6 +183,9 @@ def code(slug: str):
     """The resident types the code from their letter; a usable one leads to the ballot."""
     cycle = _cycle_or_404(slug)
     closed = cycle.phase != "voting"
+    refused = None if closed else _not_eligible_page(cycle, CODE_STEPS)
+    if refused is not None:
+        return refused
     form = CodeForm()
     error = None
     if request.method == "POST" and not closed:
@@ -192,6 +219,7 @@ def code_review(slug: str):
         return redirect(url_for("voting.code", slug=cycle.slug), code=303)
     key = code_voter_key(hashed)
     try:
+        _check_voter(cycle, CODE_STEPS)
         ranking = ranking_from_ranks(cycle, submitted_ranks(request.form))
     except BallotRejected as refusal:
         return _ballot_page(cycle, str(refusal), formdata=request.form, key=key, steps=CODE_STEPS)
@@ -208,6 +236,7 @@ def code_cast(slug: str):
         return redirect(url_for("voting.code", slug=cycle.slug), code=303)
     key = code_voter_key(hashed)
     try:
+        _check_voter(cycle, CODE_STEPS)
         ranking = ranking_from_ranks(cycle, submitted_ranks(request.form))
         receipt_code = cast_ballot(cycle, key, "code", ranking)
     except BallotRejected as refusal:

@@ -22,7 +22,8 @@ def cycle_form(token: str, **overrides) -> dict:
             "description": "Decide together.", "budget": "250000", "method": "greedy",
             "max_ranks": "4", "seats": "1", "scoring": "k-points", "completion": "add1",
             "threshold": "", "proposals_open": "2027-01-10T09:00",
-            "voting_opens": "2027-03-01T09:00", "voting_closes": "2027-03-15T18:00"}
+            "voting_opens": "2027-03-01T09:00", "voting_closes": "2027-03-15T18:00",
+            "min_age": "", "vote_by_account": "y", "vote_by_code": "y"}  # use_roll unticked
     form.update(overrides)
     return form
 

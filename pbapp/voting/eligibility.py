@@ -1,0 +1,79 @@
+"""Who may vote in a cycle, and how: checked on the server at every step of casting a ballot.
+
+A cycle states its rules (minimum age, the neighbourhoods it covers, voting by account and/or by
+code, and whether account voters must be on the voter roll). The pages may hide what a voter
+cannot do, but these checks are what refuse it; each refusal says why, in words for the voter.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from ..auth.services import normalise_email
+from ..cycles.models import Cycle
+from ..extensions import db
+from .models import VoterRollEntry
+from .services import BallotRejected
+
+
+def reference_date(cycle: Cycle) -> date:
+    """Ages count at the close of voting, or today while no close is set."""
+    return cycle.voting_closes.date() if cycle.voting_closes else date.today()
+
+
+def age_in(cycle: Cycle, birth_year: int | None) -> int | None:
+    """The age reached in the year voting closes; with only a birth year, that is the most we
+    know, and it lets everyone who turns ``min_age`` by the end of that year take part."""
+    if birth_year is None:
+        return None
+    return reference_date(cycle).year - birth_year
+
+
+def roll_entry_for(cycle: Cycle, email: str | None) -> VoterRollEntry | None:
+    if not email:
+        return None
+    return db.session.scalars(select(VoterRollEntry).where(
+        VoterRollEntry.cycle_id == cycle.id,
+        VoterRollEntry.email == normalise_email(email)).limit(1)).first()
+
+
+def _place_list(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def check_account_voter(cycle: Cycle, user) -> None:
+    """Raise BallotRejected unless ``user`` may vote with their account in ``cycle``."""
+    if not cycle.vote_by_account:
+        hint = (" Use the voting code you received instead." if cycle.vote_by_code
+                else " Ask staff how to vote.")
+        raise BallotRejected("In this cycle, votes are not cast with an account." + hint)
+    if cycle.min_age is not None:
+        age = age_in(cycle, user.birth_year)
+        if age is None:
+            raise BallotRejected(
+                f"Residents aged {cycle.min_age} or over can vote in this cycle, and your "
+                "account does not give your year of birth. Ask staff to add it.")
+        if age < cycle.min_age:
+            raise BallotRejected(
+                f"Residents aged {cycle.min_age} or over can vote in this cycle. By the year "
+                "of birth in your account, you are not old enough yet.")
+    covered = {n.id: n.name for n in cycle.neighbourhoods}
+    if covered and user.neighbourhood_id not in covered:
+        where = ("your account does not say where you live" if user.neighbourhood_id is None
+                 else "your account is in another neighbourhood")
+        raise BallotRejected(
+            f"This cycle is for residents of {_place_list(sorted(covered.values()))}, and "
+            f"{where}. Ask staff if this is wrong.")
+    if cycle.use_roll and roll_entry_for(cycle, user.email) is None:
+        raise BallotRejected(
+            "Only residents on this cycle's voter roll can vote with an account, and the email "
+            "address of your account is not on it. Ask staff to check the roll.")
+
+
+def check_code_voting(cycle: Cycle) -> None:
+    """Raise BallotRejected unless this cycle takes votes with one-time codes."""
+    if not cycle.vote_by_code:
+        raise BallotRejected("In this cycle, votes are not cast with voting codes."
+                             + (" Sign in to vote with your account." if cycle.vote_by_account
+                                else ""))
