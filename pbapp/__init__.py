@@ -37,6 +37,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     from .text import render_markdown
 
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.add_extension("pbapp.labels.LabelFilters")
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
     app.jinja_env.globals["get_locale"] = get_locale
     for blueprint in blueprints():
@@ -59,12 +60,13 @@ def blueprints() -> list:
     from .cycles import bp as cycles_bp
     from .i18n import bp as i18n_bp
     from .main import bp as main_bp
+    from .paper import bp as paper_bp
     from .projects import bp as projects_bp
     from .proposals import bp as proposals_bp
     from .voting import bp as voting_bp
 
     return [main_bp, i18n_bp, auth_bp, boards_bp, cycles_bp, proposals_bp, voting_bp, projects_bp,
-            audit_bp]
+            audit_bp, paper_bp]
 
 
 def register_error_pages(app: Flask) -> None:

@@ -4,5 +4,6 @@ from .auth.models import User  # noqa: F401
 from .boards.models import Board, Meeting, Membership  # noqa: F401
 from .cycles.models import Cycle, Neighbourhood, Result  # noqa: F401
 from .projects.models import Milestone, Project, ProjectStatusChange, ProjectUpdate  # noqa: F401
+from .paper.models import PaperBatch, PaperEntry  # noqa: F401
 from .proposals.models import Idea, Proposal, StatusChange  # noqa: F401
-from .voting.models import Ballot, Participation, VotingCode  # noqa: F401
+from .voting.models import Ballot, Participation, VoterRollEntry, VotingCode  # noqa: F401

@@ -1,0 +1,51 @@
+"""Staff forms for paper batches. The ranking fields are the online ballot's (``rank_<n>``), so
+the same rules read them."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from ..voting.forms import ordinal
+
+SERIAL = Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+                message="Use the serial printed on the ballot: letters, digits, . _ or -.")
+
+
+class BatchForm(FlaskForm):
+    label = StringField("Batch label", validators=[DataRequired(message="Give the batch label."),
+                                                   Length(max=80)],
+                        filters=[lambda s: s.strip() if s else s])
+
+
+class VoidForm(FlaskForm):
+    serial = HiddenField(validators=[DataRequired(), Length(max=40)])
+    reason = StringField("Reason", validators=[DataRequired(message="Say why."), Length(max=200)])
+
+
+class ActionForm(FlaskForm):
+    """A button that changes state: only its CSRF token."""
+
+
+def entry_form(cycle, proposals, fixed_serial: str | None = None, **kw):
+    """Serial, voter (code or roll entry) and one select per rank. Ranks are not validated
+    here: ``ranking_from_ranks`` gives the same reasons as on the online ballot. ``kw`` goes
+    to the form (``formdata=None`` and field values to prefill a correction)."""
+    choices = [SelectChoice("", "No choice")] + [
+        SelectChoice(str(p.id), p.title) for p in proposals]
+
+    class EntryForm(FlaskForm):
+        code = StringField("Voting code", validators=[Optional(), Length(max=40)],
+                           description="As written on the ballot envelope; stored only as a hash.")
+        roll = StringField("Roll entry (email of the registered resident)",
+                           validators=[Optional(), Length(max=254)])
+
+    if fixed_serial is None:
+        EntryForm.serial = StringField("Ballot serial", validators=[
+            DataRequired(message="Give the ballot's serial."), Length(max=40), SERIAL],
+            filters=[lambda s: s.strip() if s else s])
+    for n in range(1, cycle.max_ranks + 1):
+        setattr(EntryForm, f"rank_{n}", SelectField(
+            f"{ordinal(n)} choice", choices=choices, validate_choice=False, default=""))
+    return EntryForm(**kw)

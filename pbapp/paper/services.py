@@ -1,0 +1,269 @@
+"""Entering, reconciling and committing paper ballots.
+
+Each batch is typed twice, by two different staff members, without either seeing the other's
+work; the two rounds are compared serial by serial and only a batch whose rounds agree (or whose
+disagreeing serials were corrected or voided) may be committed. Entry is allowed only while the
+cycle is in the **voting** phase: committing casts through ``cast_ballot``, which applies the
+online rules (including "voting is open"), so staff keep voting open until the last paper batch
+is committed. Every function flushes and audit-logs in the caller's transaction; the audit
+detail names batches and serials, never rankings, codes or voters.
+"""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+
+from ..audit.services import record
+from ..auth.models import User
+from ..cycles.models import Cycle
+from ..extensions import db
+from ..models_base import utcnow
+from ..voting.codes import CODE_LENGTH, code_hash, is_code_of, normalise
+from ..voting.services import BallotRejected, cast_ballot, has_voted, validate_ranking, voter_key
+from .models import ROUNDS, PaperBatch, PaperEntry
+
+
+class PaperRefused(Exception):
+    """Nothing was changed; the message says why, for the staff member at the keyboard."""
+
+
+class CommitRefused(PaperRefused):
+    """The batch was not committed; ``problems`` lists each serial at fault and why."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("The batch was not committed; nothing was recorded.")
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    serial: str
+    kind: str  # "missing", "ranking" or "voter"
+    message: str
+    sides: dict  # {round: PaperEntry or None}
+
+
+def check_open(batch: PaperBatch) -> None:
+    if batch.status == "committed":
+        raise PaperRefused("This batch is committed; it can no longer change.")
+    if batch.cycle.phase != "voting":
+        raise PaperRefused("Paper ballots can be entered and committed only while voting is "
+                           f"open; this cycle is in the {batch.cycle.phase} phase.")
+
+
+def create_batch(cycle: Cycle, label: str, actor) -> PaperBatch:
+    if cycle.phase != "voting":
+        raise PaperRefused("Paper batches can be started only while voting is open.")
+    label = label.strip()
+    taken = db.session.scalar(select(PaperBatch.id).where(PaperBatch.cycle_id == cycle.id,
+                                                          PaperBatch.label == label))
+    if taken is not None:
+        raise PaperRefused(f"This cycle already has a batch labelled “{label}”.")
+    batch = PaperBatch(cycle_id=cycle.id, label=label, status="open", created_by=actor.id)
+    db.session.add(batch)
+    db.session.flush()
+    record(actor, "paper.batch_create", f"paper_batch:{batch.id}", cycle_id=cycle.id,
+           label=label)
+    return batch
+
+
+def voter_ref_for(cycle: Cycle, code: str | None, roll_email: str | None) -> str:
+    """The voter as stored on an entry: the code's keyed hash (never the code) or the account
+    that the roll entry names."""
+    code, roll_email = (code or "").strip(), (roll_email or "").strip()
+    if bool(code) == bool(roll_email):
+        raise PaperRefused("Give either the voter's code or their roll entry (one, not both).")
+    if code:
+        hashed = code_hash(code)
+        if len(normalise(code)) != CODE_LENGTH or not is_code_of(cycle, hashed):
+            raise PaperRefused("This voting code is not one of this cycle's codes. Check it.")
+        return f"code:{hashed}"
+    user_id = db.session.scalar(select(User.id).where(
+        func.lower(User.email) == roll_email.lower()))
+    if user_id is None:
+        raise PaperRefused("No registered resident has this email address.")
+    return f"user:{user_id}"
+
+
+def key_for(voter_ref: str) -> str:
+    """The participation key the online channels use, so one voter votes once in all."""
+    kind, _, ident = voter_ref.partition(":")
+    return voter_key(kind, int(ident) if kind == "user" else ident)
+
+
+def roll_email(voter_ref: str | None) -> str:
+    """The roll entry to show again when correcting an entry ("" for a code: staff retype it)."""
+    kind, _, ident = (voter_ref or "").partition(":")
+    user = db.session.get(User, int(ident)) if kind == "user" else None
+    return user.email if user else ""
+
+
+def describe_voter(voter_ref: str | None) -> str:
+    """For the mismatch list: enough to tell two voters apart, never the code."""
+    kind, _, ident = (voter_ref or "").partition(":")
+    if kind == "user":
+        return f"roll: {roll_email(voter_ref) or 'unknown account'}"
+    return f"voting code (fingerprint {ident[:8]})" if kind == "code" else "none"
+
+
+def _check_entry(batch: PaperBatch, entry_round: int, serial: str, voter_ref: str,
+                 ranking: list[int], skip: PaperEntry | None = None) -> list[int]:
+    ranking = validate_ranking(batch.cycle, [int(p) for p in ranking])
+    for other in batch.round_entries(entry_round):
+        if other is not skip and other.serial != serial and other.voter_ref == voter_ref \
+                and not other.void_reason:
+            raise PaperRefused(f"This voter is already entered on serial {other.serial} "
+                               f"in round {entry_round}.")
+    if has_voted(batch.cycle, key_for(voter_ref)):
+        raise PaperRefused("This voter has already voted (online, by code or on paper).")
+    return ranking
+
+
+def enter_ballot(batch: PaperBatch, entry_round: int, actor, serial: str, voter_ref: str,
+                 ranking: list[int]) -> PaperEntry:
+    """Stage one paper ballot. The same person may not type both rounds of a batch: the
+    second round is only a check if someone else does it."""
+    check_open(batch)
+    if entry_round not in ROUNDS:
+        raise PaperRefused("A batch is entered in round 1 or round 2.")
+    other = 2 if entry_round == 1 else 1
+    if actor.id in batch.round_enterers(other):
+        raise PaperRefused(f"You entered round {other} of this batch; round {entry_round} "
+                           "must be entered by another staff member.")
+    serial = serial.strip()
+    mine = {e.serial: e for e in batch.round_entries(entry_round)}
+    if serial in mine:
+        raise PaperRefused(f"Serial {serial} is already entered in round {entry_round}; "
+                           "correct that entry instead.")
+    if any(e.serial == serial and e.void_reason for e in batch.entries):
+        raise PaperRefused(f"Serial {serial} was voided in this batch.")
+    ranking = _check_entry(batch, entry_round, serial, voter_ref, ranking)
+    entry = PaperEntry(serial=serial, entry_round=entry_round, entered_by=actor.id,
+                       ranking=ranking, voter_ref=voter_ref, entered_at=utcnow())
+    try:
+        with db.session.begin_nested():
+            db.session.add(entry)
+            entry.batch = batch
+    except IntegrityError:
+        raise PaperRefused(f"Serial {serial} was just entered in round {entry_round} by "
+                           "someone else.") from None
+    record(actor, "paper.enter", f"paper_batch:{batch.id}", serial=serial, round=entry_round)
+    refresh_status(batch)
+    return entry
+
+
+def correct_entry(entry: PaperEntry, actor, voter_ref: str, ranking: list[int]) -> None:
+    """Resolve a mismatch by fixing one side after looking at the paper ballot."""
+    batch = entry.batch
+    check_open(batch)
+    if entry.void_reason:
+        raise PaperRefused(f"Serial {entry.serial} was voided.")
+    entry.ranking = _check_entry(batch, entry.entry_round, entry.serial, voter_ref, ranking,
+                                 skip=entry)
+    entry.voter_ref = voter_ref
+    db.session.flush()
+    record(actor, "paper.correct", f"paper_batch:{batch.id}", serial=entry.serial,
+           round=entry.entry_round)
+    refresh_status(batch)
+
+
+def void_serial(batch: PaperBatch, serial: str, reason: str, actor) -> None:
+    """Set a serial aside (spoilt, unreadable, not from this batch): it will not be cast."""
+    check_open(batch)
+    reason = (reason or "").strip()
+    if not reason:
+        raise PaperRefused("Say why the serial is voided.")
+    entries = [e for e in batch.entries if e.serial == serial]
+    if not entries:
+        raise PaperRefused(f"Serial {serial} is not in this batch.")
+    for entry in entries:
+        entry.void_reason = reason
+    db.session.flush()
+    record(actor, "paper.void", f"paper_batch:{batch.id}", serial=serial, reason=reason)
+    refresh_status(batch)
+
+
+def mismatches(batch: PaperBatch) -> list[Mismatch]:
+    """Per serial (voided ones aside): present in both rounds, same ranking, same voter."""
+    rounds = {r: {e.serial: e for e in batch.round_entries(r) if not e.void_reason}
+              for r in ROUNDS}
+    found = []
+    for serial in sorted(set(rounds[1]) | set(rounds[2]), key=_serial_order):
+        sides = {r: rounds[r].get(serial) for r in ROUNDS}
+        if None in sides.values():
+            missing = next(r for r, e in sides.items() if e is None)
+            found.append(Mismatch(serial, "missing", f"Missing in round {missing}.", sides))
+        elif sides[1].ranking != sides[2].ranking:
+            found.append(Mismatch(serial, "ranking", "The rankings differ.", sides))
+        elif sides[1].voter_ref != sides[2].voter_ref:
+            found.append(Mismatch(serial, "voter", "The voters differ.", sides))
+    return found
+
+
+def _serial_order(serial: str):
+    return (0, int(serial), "") if serial.isdigit() else (1, 0, serial)
+
+
+def refresh_status(batch: PaperBatch) -> None:
+    if batch.status in ("entered", "reconciled"):
+        batch.status = "entered" if mismatches(batch) else "reconciled"
+        db.session.flush()
+
+
+def close_entry(batch: PaperBatch, actor) -> list[Mismatch]:
+    """Both rounds are typed: compare them and show the differences for resolution."""
+    check_open(batch)
+    if batch.status != "open":
+        raise PaperRefused("This batch has already been compared.")
+    if not batch.round_entries(1) or not batch.round_entries(2):
+        raise PaperRefused("Both rounds need entries before they can be compared.")
+    batch.status = "entered"
+    refresh_status(batch)
+    found = mismatches(batch)
+    record(actor, "paper.compare", f"paper_batch:{batch.id}", mismatches=len(found))
+    return found
+
+
+def commit_batch(batch: PaperBatch, actor) -> int:
+    """Cast every non-voided serial through ``cast_ballot`` (channel "paper"), all or nothing.
+
+    Each voter is checked in through the participation table with the same key as online
+    (``voter_key("code", hash)`` or ``voter_key("user", id)``), so a voter who voted online is
+    refused here and the other way round. Every serial is tried, so the refusal lists them all;
+    the caller rolls the whole transaction back on ``CommitRefused``. Paper voters get no
+    receipt: the receipt code is dropped.
+
+    Unlinkability: the entries are the only rows that hold a serial, a ranking and a voter
+    together, and they are deleted in the same transaction as the ballots are written, leaving
+    the batch with its counts only. Ballots are cast in random order, so the order of
+    participation rows says nothing about serials; the audit log holds serials but no voters.
+    """
+    check_open(batch)
+    db.session.refresh(batch, with_for_update=True)
+    check_open(batch)
+    if batch.status != "reconciled" or mismatches(batch):
+        raise PaperRefused("Only a compared batch with no mismatches can be committed.")
+    to_cast = [e for e in batch.round_entries(1) if not e.void_reason]
+    if not to_cast:
+        raise PaperRefused("The batch has no ballots to commit.")
+    secrets.SystemRandom().shuffle(to_cast)
+    problems = []
+    for entry in to_cast:
+        try:
+            cast_ballot(batch.cycle, key_for(entry.voter_ref), "paper", list(entry.ranking))
+        except BallotRejected as refusal:
+            problems.append((entry.serial, str(refusal)))
+    if problems:
+        raise CommitRefused([f"Serial {s}: {why}"
+                             for s, why in sorted(problems, key=lambda p: _serial_order(p[0]))])
+    voided = len({e.serial for e in batch.entries if e.void_reason})
+    db.session.execute(delete(PaperEntry).where(PaperEntry.batch_id == batch.id))
+    db.session.expire(batch, ["entries"])
+    batch.status, batch.ballots, batch.committed_at = "committed", len(to_cast), utcnow()
+    db.session.flush()
+    record(actor, "paper.commit", f"paper_batch:{batch.id}", cycle_id=batch.cycle_id,
+           ballots=len(to_cast), voided=voided)
+    return len(to_cast)
