@@ -17,9 +17,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..tally import Election, Profile, Project
-from ..tally.formats.blt import write_blt
-from ..tally.formats.csvcvr import write_csv
-from ..tally.formats.pabulib import write_pb
+from ..tally.formats import write_election
 from ..tally.profile import PAD
 from ..voting.models import Ballot
 from ..voting.services import ballot_choices
@@ -69,14 +67,7 @@ def cvr_file(cycle: Cycle, result: Result, fmt: str) -> bytes:
     if key not in _cache:
         election = export_election(cycle, result)
         out = io.StringIO()
-        if fmt == "csv":
-            write_csv(election, out, one_per_ballot=True)
-        elif fmt == "blt":
-            write_blt(election, out)
-        elif fmt == "pb":
-            write_pb(election, out)
-        else:
-            raise ValueError(f"unknown format {fmt!r}")
+        write_election(election, out, fmt, **({"one_per_ballot": True} if fmt == "csv" else {}))
         _cache[key] = out.getvalue().encode("utf-8")
     return _cache[key]
 

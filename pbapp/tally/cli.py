@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from . import METHODS, BallotError, TallyError
-from .formats import detect_format, read_election
+from .formats import WRITABLE, detect_format, read_election, write_election
 from .report import render_text
 
 #: files larger than this show a progress bar while being read (on a terminal only)
@@ -91,18 +91,10 @@ def _parse_text(text: str, fmt: str, path: str):
 
 
 def convert(election, out: str) -> None:
-    suffix = Path(out).suffix.lower()
-    if suffix == ".blt":
-        from .formats.blt import write_blt
-        write_blt(election, out)
-    elif suffix == ".pb":
-        from .formats.pabulib import write_pb
-        write_pb(election, out)
-    elif suffix == ".csv":
-        from .formats.csvcvr import write_csv
-        write_csv(election, out)
-    else:
+    suffix = Path(out).suffix.lower().lstrip(".")
+    if suffix not in WRITABLE:
         raise BallotError(f"cannot write {out!r}: use a .blt, .pb or .csv file name")
+    write_election(election, out, suffix)
 
 
 def run(argv: list[str] | None = None) -> int:

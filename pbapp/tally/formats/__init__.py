@@ -56,3 +56,21 @@ def read_election(path: str | Path, format: str = "auto"):
         from .rctab import read_rctab
         return read_rctab(path)
     raise FileFormatError(f"unknown format {fmt!r}; choose auto, {', '.join(FORMATS)}")
+
+
+WRITABLE = ("blt", "pb", "csv")
+
+
+def write_election(election, target, format: str, **options) -> None:
+    """Write ``election`` to ``target`` (a path or an open text file) as blt, pb or csv."""
+    if format == "blt":
+        from .blt import write_blt
+        write_blt(election, target, **options)
+    elif format == "pb":
+        from .pabulib import write_pb
+        write_pb(election, target, **options)
+    elif format == "csv":
+        from .csvcvr import write_csv
+        write_csv(election, target, **options)
+    else:
+        raise FileFormatError(f"cannot write {format!r}: choose one of {', '.join(WRITABLE)}")
