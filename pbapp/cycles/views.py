@@ -297,3 +297,70 @@ def manage_roll(slug: str):
             return redirect(url_for("cycles.manage_roll", slug=cycle.slug), code=303)
     return render_template("cycles/manage_roll.html", cycle=cycle, form=form, problems=problems,
                            header=",".join(ROLL_HEADER), table=roll_table(cycle))
+
+
+# Voting codes (staff). Codes are shown once, as a CSV download; only their hashes are kept.
+import csv  # noqa: E402
+import io  # noqa: E402
+
+from flask_wtf import FlaskForm  # noqa: E402
+from sqlalchemy import func  # noqa: E402
+from wtforms import IntegerField, StringField  # noqa: E402
+from wtforms.validators import InputRequired, Length, NumberRange, Optional  # noqa: E402
+
+from ..audit.services import record  # noqa: E402
+from ..voting.codes import generate_codes  # noqa: E402
+from ..voting.models import Participation, VotingCode  # noqa: E402
+
+MAX_CODES = 100_000
+
+
+class CodesForm(FlaskForm):
+    count = IntegerField("How many codes", validators=[
+        InputRequired(message="Give the number of codes to make."),
+        NumberRange(min=1, max=MAX_CODES,
+                    message=f"Make between 1 and {MAX_CODES:,} codes at a time.")])
+    batch = StringField("Batch label (optional)", validators=[Optional(), Length(max=80)])
+
+
+def _code_counts(cycle: Cycle) -> dict:
+    made = db.session.scalar(select(func.count(VotingCode.id))
+                             .where(VotingCode.cycle_id == cycle.id)) or 0
+    voted = db.session.scalar(select(func.count(Participation.id)).where(
+        Participation.cycle_id == cycle.id, Participation.channel == "code")) or 0
+    return {"made": made, "voted": voted}
+
+
+@bp.route("/manage/<slug>/codes", methods=["GET", "POST"])
+@staff_required
+def manage_codes(slug: str):
+    """How many codes exist and have voted; making more returns them once, as a CSV file."""
+    cycle = _managed_or_404(slug)
+    form = CodesForm()  # CSRFProtect refuses a POST without its token (400) before this
+    if form.validate_on_submit():
+        if cycle.phase == "closed":
+            form.count.errors = [*form.count.errors,
+                                 "This cycle is closed; no codes were made."]
+        else:
+            count, batch = form.count.data, (form.batch.data or "").strip() or None
+            try:
+                made = generate_codes(cycle, count, batch=batch)
+                record(current_user, "codes.generate", target=f"cycle:{cycle.slug}",
+                       count=count)
+                db.session.commit()
+            except BaseException:
+                db.session.rollback()
+                raise
+            out = io.StringIO()
+            writer = csv.writer(out)
+            writer.writerow(["code"])
+            writer.writerows([code] for code in made)
+            response = make_response(out.getvalue())
+            response.headers["Content-Type"] = "text/csv; charset=utf-8"
+            response.headers["Content-Disposition"] = (
+                f'attachment; filename="{cycle.slug}-codes.csv"')
+            response.headers["Cache-Control"] = "no-store"
+            return response
+    return render_template("cycles/manage_codes.html", cycle=cycle, form=form,
+                           counts=_code_counts(cycle), max_codes=MAX_CODES), \
+        (422 if form.errors else 200)

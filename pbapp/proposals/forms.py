@@ -34,6 +34,26 @@ class ProposalForm(FlaskForm):
         NumberRange(min=1, max=MAX_COST,
                     message=f"The cost must be between 1 and {MAX_COST:,}.")])
     metrics = TextAreaField("Metrics it aims to move", validators=[Optional(), Length(max=2000)])
+    # Optional Spanish texts; residents reading in Spanish see them, else the originals above.
+    title_es = StringField("Title in Spanish", validators=[Optional(), Length(max=160)])
+    summary_es = TextAreaField("Summary in Spanish", validators=[Optional(), Length(max=400)])
+    description_es = TextAreaField("Description in Spanish",
+                                   validators=[Optional(), Length(max=20_000)])
+
+    TRANSLATED = {"es": ("title", "summary", "description")}
+
+    def translations(self) -> dict[str, dict[str, str]]:
+        """The translated texts typed in, by locale (empty ones included; the service drops
+        them so the original shows instead)."""
+        return {locale: {name: (self[f"{name}_{locale}"].data or "") for name in names}
+                for locale, names in self.TRANSLATED.items()}
+
+    @classmethod
+    def translation_data(cls, proposal) -> dict[str, str]:
+        """Form data for the translated fields from a stored proposal, for the edit form."""
+        stored = proposal.translations or {}
+        return {f"{name}_{locale}": (stored.get(locale) or {}).get(name, "")
+                for locale, names in cls.TRANSLATED.items() for name in names}
 
 
 class NewProposalForm(ProposalForm):

@@ -15,6 +15,9 @@ from ..models_base import UTCDateTime, utcnow
 
 STATUSES = ("draft", "submitted", "accepted", "rejected", "withdrawn", "funded", "not_funded")
 PUBLIC_STATUSES = ("accepted", "rejected", "funded", "not_funded")
+#: the proposal texts that may be given in other languages (see ``Proposal.text``)
+TRANSLATED_FIELDS = ("title", "summary", "description")
+TRANSLATION_LOCALES = ("es",)
 
 proposal_neighbourhood = Table(
     "proposal_neighbourhood", db.metadata,
@@ -49,6 +52,8 @@ class Proposal(db.Model):
     status: Mapped[str] = mapped_column(String(20), default="draft")
     feasibility_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     cost_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: the texts in other languages: ``{"es": {"title": ..., "summary": ..., "description": ...}}``
+    translations: Mapped[dict] = mapped_column(db.JSON, default=dict, server_default="{}")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     cycle: Mapped[Cycle] = relationship()
@@ -61,6 +66,20 @@ class Proposal(db.Model):
 
     def __repr__(self) -> str:
         return f"<Proposal {self.id} {self.status}>"
+
+    def text(self, field: str, locale=None) -> str:
+        """``field`` (title, summary or description) in ``locale`` when translated, else the
+        original. ``locale`` may be a Babel ``Locale`` or a code such as "es" or "es_MX"."""
+        original = getattr(self, field)
+        if field not in TRANSLATED_FIELDS or not locale:
+            return original
+        code = str(locale).replace("-", "_")
+        texts = self.translations or {}
+        for key in (code, code.split("_")[0]):
+            value = (texts.get(key) or {}).get(field)
+            if isinstance(value, str) and value.strip():
+                return value
+        return original
 
     @property
     def cost(self) -> int:

@@ -14,7 +14,8 @@ from ..audit.services import record
 from ..boards.models import Board
 from ..cycles.models import Cycle, Neighbourhood
 from ..extensions import db
-from .models import Idea, Proposal, StatusChange, current_board_ids
+from .models import (TRANSLATED_FIELDS, TRANSLATION_LOCALES, Idea, Proposal, StatusChange,
+                     current_board_ids)
 
 IDEA_PHASES = ("proposals",)
 DRAFTING_PHASES = ("draft", "proposals")
@@ -48,6 +49,9 @@ class ProposalFields:
     metrics: str
     cost: int
     neighbourhood_ids: list[int]
+    #: texts in other languages, ``{"es": {"title": ..., ...}}``; None leaves them as they are,
+    #: an empty text removes that translation (the original is shown instead)
+    translations: dict[str, dict[str, str]] | None = None
 
 
 def _phase_name(phases: tuple[str, ...]) -> str:
@@ -109,11 +113,41 @@ def _neighbourhoods(cycle: Cycle, ids: list[int]) -> list[Neighbourhood]:
     return found
 
 
+TRANSLATION_LIMITS = {"title": 160, "summary": 400, "description": 20_000}
+
+
+def _translations(current: dict | None, given: dict[str, dict[str, str]] | None) -> dict:
+    """The stored translations with ``given`` applied: each given locale is replaced by its
+    non-empty texts (and dropped when all are empty). Refuses unknown locales or fields."""
+    result = {k: dict(v) for k, v in (current or {}).items()}
+    for locale, texts in (given or {}).items():
+        if locale not in TRANSLATION_LOCALES:
+            raise Refused(f"Translations into “{locale}” are not offered.")
+        kept = {}
+        for name, text in (texts or {}).items():
+            if name not in TRANSLATED_FIELDS:
+                raise Refused(f"“{name}” cannot be translated.")
+            text = (text or "") if name == "description" else (text or "").strip()
+            if len(text) > TRANSLATION_LIMITS[name]:
+                raise Refused(f"The translated {name} is at most "
+                              f"{TRANSLATION_LIMITS[name]:,} characters.")
+            if text.strip():
+                kept[name] = text
+        if kept:
+            result[locale] = kept
+        else:
+            result.pop(locale, None)
+    return result
+
+
 def _fill(proposal: Proposal, fields: ProposalFields) -> None:
     """Validate everything first, so a refused edit leaves the proposal untouched."""
     if fields.cost < 1:
         raise Refused("The cost must be a whole amount greater than zero.")
     hoods = _neighbourhoods(proposal.cycle, fields.neighbourhood_ids)
+    if fields.translations is not None:
+        # a new dict, so the JSON column is seen as changed
+        proposal.translations = _translations(proposal.translations, fields.translations)
     proposal.title = fields.title.strip()
     proposal.summary = fields.summary.strip()
     proposal.description = fields.description

@@ -58,7 +58,7 @@ def _fields(form: ProposalForm) -> svc.ProposalFields:
         title=form.title.data, summary=form.summary.data, description=form.description.data or "",
         problem=form.problem.data, root_cause=form.root_cause.data or "",
         metrics=form.metrics.data or "", cost=form.cost.data,
-        neighbourhood_ids=form.neighbourhoods.data or [])
+        neighbourhood_ids=form.neighbourhoods.data or [], translations=form.translations())
 
 
 def _is_fragment_request() -> bool:
@@ -185,7 +185,8 @@ def edit(proposal_id: int):
 def _draft_data(proposal: Proposal) -> dict:
     names = ("title", "summary", "description", "problem", "root_cause", "metrics")
     return {**{n: getattr(proposal, n) for n in names}, "cost": proposal.cost,
-            "neighbourhoods": [n.id for n in proposal.neighbourhoods]}
+            "neighbourhoods": [n.id for n in proposal.neighbourhoods],
+            **ProposalForm.translation_data(proposal)}
 
 
 @bp.post("/<int:proposal_id>/submit")
