@@ -11,6 +11,8 @@ import threading
 from dataclasses import dataclass
 
 import pygal
+from babel.numbers import format_decimal
+from flask_babel import get_locale, gettext, ngettext
 from markupsafe import Markup
 from pygal.style import Style
 
@@ -41,12 +43,13 @@ class Chart:
 
 
 def number(value) -> str:
-    """1,234 for whole numbers, at most four decimals otherwise (STV moves fractions of votes)."""
+    """1,234 for whole numbers, at most four decimals otherwise (STV moves fractions of votes),
+    written as the reader's language writes numbers (1.234 in Spanish)."""
     if value is None:
         return "–"
     if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.4f}".rstrip("0").rstrip(".")
+        value = int(value)
+    return format_decimal(value, format="#,##0.####", locale=str(get_locale() or "en"))
 
 
 def progression(data: dict) -> list[dict]:
@@ -120,41 +123,56 @@ def ranked_chart(data: dict) -> Chart:
     rows = progression(data)
     rounds = data.get("rounds") or []
     votes = data.get("method") in RANKED_VOTES
-    value_title = "Votes" if votes else "Tally"
+    value_title = gettext("Votes") if votes else gettext("Tally")
     winners = [r for r in rows if r["outcome"] == "elected"]
-    unit = value_title.lower()
-    said = "; ".join(f"{r['name']} in round {r['round']} ({unit} {number(_last(r))})"
-                     for r in winners) or "nobody"
-    caption = f"{len(rows)} proposals over {len(rounds)} round{'s' * (len(rounds) != 1)}. " \
-              f"Elected: {said}."
+    unit = gettext("votes") if votes else gettext("tally")
+    said = "; ".join(gettext("%(name)s in round %(round)s (%(unit)s %(value)s)", name=r["name"],
+                             round=r["round"], unit=unit, value=number(_last(r)))
+                     for r in winners) or gettext("nobody")
+    caption = ngettext("%(proposals)d proposals over %(num)d round.",
+                       "%(proposals)d proposals over %(num)d rounds.", len(rounds),
+                       proposals=len(rows)) + " " + gettext("Elected: %(winners)s.", winners=said)
     out = [r for r in rows if r["outcome"] == "eliminated"]
     if out:
-        caption += " Eliminated, in order: " + "; ".join(
-            f"{r['name']} (round {r['round']}, {unit} {number(_last(r))})"
-            for r in sorted(out, key=lambda r: r["round"])) + "."
+        caption += " " + gettext("Eliminated, in order: %(eliminated)s.", eliminated="; ".join(
+            gettext("%(name)s (round %(round)s, %(unit)s %(value)s)", name=r["name"],
+                    round=r["round"], unit=unit, value=number(_last(r)))
+            for r in sorted(out, key=lambda r: r["round"])))
     cid = "chart-rounds"
     if len(rounds) <= 1:
-        svg = _split_bars(f"{value_title} in round 1", cid, [r["name"] for r in rows],
+        svg = _split_bars(gettext("%(what)s in round 1", what=value_title), cid,
+                          [r["name"] for r in rows],
                           [_last(r) for r in rows], [r["outcome"] == "elected" for r in rows],
-                          "elected", "not elected")
-        return Chart(cid, f"{value_title} for each proposal", caption, svg)
+                          gettext("elected"), gettext("not elected"))
+        return Chart(cid, gettext("%(what)s for each proposal", what=value_title), caption, svg)
     # pygal's per-series stroke width loses to its id-scoped stylesheet, hence these rules
     css = [f".{cid} .line.reactive {{stroke-width: 2.5px !important}}"]
     css += [f".{cid} .serie-{i} .line.reactive {{stroke-width: 6px !important}}"
             for i, row in enumerate(rows) if row["outcome"] == "elected"]
     css += [f".{cid} .serie-{i} .line.reactive {{stroke-dasharray: 8 5 !important}}"
             for i, row in enumerate(rows) if row["outcome"] == "eliminated"]
-    chart = _chart_config(pygal.Line, cid, css=css, title=f"{value_title} in each round",
+    title = gettext("%(what)s in each round", what=value_title)
+    chart = _chart_config(pygal.Line, cid, css=css, title=title,
                           height=420 + 22 * len(rows), legend_at_bottom=True,
                           legend_at_bottom_columns=1, y_title=value_title,
                           include_x_axis=True, dots_size=4)
-    chart.x_labels = [f"Round {r.get('round', i + 1)}" for i, r in enumerate(rounds)]
+    chart.x_labels = [gettext("Round %(num)s", num=r.get("round", i + 1))
+                      for i, r in enumerate(rounds)]
+    outcomes = outcome_words()
     for row in rows:
-        title = row["name"]
+        name = row["name"]
         if row["outcome"]:
-            title += f": {row['outcome']} in round {row['round']}"
-        chart.add(title, row["values"])
-    return Chart(cid, f"{value_title} in each round", caption, _render(chart))
+            name = gettext("%(name)s: %(outcome)s in round %(round)s", name=name,
+                           outcome=outcomes.get(row["outcome"], row["outcome"]),
+                           round=row["round"])
+        chart.add(name, row["values"])
+    return Chart(cid, title, caption, _render(chart))
+
+
+def outcome_words() -> dict[str, str]:
+    """A count's decisions in the reader's language (the codes stay English in the data)."""
+    return {"funded": gettext("funded"), "elected": gettext("elected"),
+            "eliminated": gettext("eliminated")}
 
 
 def _last(row: dict):
@@ -167,26 +185,30 @@ def pb_charts(data: dict) -> list[Chart]:
     projects = sorted(data.get("projects") or [], key=lambda p: (-(p.get("score") or 0),
                                                                   not p.get("funded")))
     label = [names.get(p["id"], p.get("name") or p["id"]) for p in projects]
-    funded = [f"{n} (score {number(p['score'])}, cost {number(p['cost'])})"
+    funded = [gettext("%(name)s (score %(score)s, cost %(cost)s)", name=n,
+                      score=number(p["score"]), cost=number(p["cost"]))
               for n, p in zip(label, projects) if p.get("funded")]
-    caption = (f"Score of each of {len(projects)} proposals, highest first. "
-               f"Funded: {'; '.join(funded) or 'none'}.")
-    charts = [Chart("chart-scores", "Score of each proposal", caption, _split_bars(
-        "Score of each proposal", "chart-scores", label, [p.get("score") for p in projects],
-        [bool(p.get("funded")) for p in projects], "funded", "not funded"))]
+    caption = (gettext("Score of each of %(num)d proposals, highest first.", num=len(projects))
+               + " " + gettext("Funded: %(funded)s.", funded="; ".join(funded) or gettext("none")))
+    title = gettext("Score of each proposal")
+    charts = [Chart("chart-scores", title, caption, _split_bars(
+        title, "chart-scores", label, [p.get("score") for p in projects],
+        [bool(p.get("funded")) for p in projects], gettext("funded"), gettext("not funded")))]
     budget = data.get("budget")
     if budget is not None:
         spent = data.get("spent") or 0
         left = data.get("money_left")
         left = budget - spent if left is None else left
-        caption = f"Spent {number(spent)} of the {number(budget)} budget; {number(left)} left."
+        caption = gettext("Spent %(spent)s of the %(budget)s budget; %(left)s left.",
+                          spent=number(spent), budget=number(budget), left=number(left))
+        title = gettext("Budget and spending")
         chart = _chart_config(pygal.HorizontalStackedBar, "chart-budget",
-                              title="Budget and spending", height=200, legend_at_bottom=True,
+                              title=title, height=200, legend_at_bottom=True,
                               print_values=True, style=TWO_TONE)
-        chart.x_labels = [f"Budget {number(budget)}"]
-        chart.add("Spent on funded proposals", [spent])
-        chart.add("Left over", [max(left, 0)])
-        charts.append(Chart("chart-budget", "Budget and spending", caption, _render(chart)))
+        chart.x_labels = [gettext("Budget %(budget)s", budget=number(budget))]
+        chart.add(gettext("Spent on funded proposals"), [spent])
+        chart.add(gettext("Left over"), [max(left, 0)])
+        charts.append(Chart("chart-budget", title, caption, _render(chart)))
     return charts
 
 
@@ -207,8 +229,9 @@ def cached_charts(key: tuple, data: dict) -> list[Chart]:
     """``result_charts`` kept per stored result: a count never changes once it is stored.
 
     ``key`` must identify the count itself (id with its CVR hash and time), since ids are reused
-    when a database is emptied.
+    when a database is emptied. The charts are kept per language, since their words are.
     """
+    key = (*key, str(get_locale()))
     with _cache_lock:
         charts = _cache.get(key)
     if charts is None:

@@ -3,22 +3,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from ..extensions import db
+from ..labels import N_
 from ..voting.models import CHANNELS, Participation
 from .charts import number
 
-CHANNEL_LABELS = {"online": "Online with an account", "code": "With a voting code",
-                  "paper": "On paper"}
+#: English texts, shown with ``gettext`` in the reader's language
+CHANNEL_LABELS = {"online": N_("Online with an account"), "code": N_("With a voting code"),
+                  "paper": N_("On paper")}
 #: why a ballot stopped counting (``pbapp.tally.profile.REASONS``), in words
-INACTIVE_REASONS = {"exhausted_choices": "no choices left", "overvote": "two choices at one rank",
-                    "skipped_rankings": "too many ranks skipped",
-                    "repeated_rankings": "a choice repeated"}
-TIE_RULES = {"previous-round": "Broken by the earlier rounds, most recent first.",
-             "draw": "Broken by the seeded draw: each tied proposal's key is the SHA-256 of "
-                     "“seed|decision|proposal number”, and the smallest key is chosen. Anyone can "
-                     "recompute these keys."}
+INACTIVE_REASONS = {"exhausted_choices": N_("no choices left"),
+                    "overvote": N_("two choices at one rank"),
+                    "skipped_rankings": N_("too many ranks skipped"),
+                    "repeated_rankings": N_("a choice repeated")}
+TIE_RULES = {"previous-round": N_("Broken by the earlier rounds, most recent first."),
+             "draw": N_("Broken by the seeded draw: each tied proposal's key is the SHA-256 of "
+                        "“seed|decision|proposal number”, and the smallest key is chosen. Anyone "
+                        "can recompute these keys.")}
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,8 @@ def turnout_by_channel(cycle_id: int) -> Turnout:
         select(Participation.channel, func.count()).where(Participation.cycle_id == cycle_id)
         .group_by(Participation.channel)).all())
     channels = list(CHANNELS) + sorted(set(counts) - set(CHANNELS))
-    rows = [(c, CHANNEL_LABELS.get(c, c), counts.get(c, 0)) for c in channels]
+    rows = [(c, gettext(CHANNEL_LABELS[c]) if c in CHANNEL_LABELS else c, counts.get(c, 0))
+            for c in channels]
     return Turnout(rows, sum(n for _, _, n in rows))
 
 
@@ -56,10 +61,11 @@ def round_changes(data: dict) -> list[dict]:
             "has_transfers": any(transfers.values()),
             "exhausted_now": _signed(-moved) if moved < 0 else "",
             "inactive": number(sum(inactive.values())) if inactive else "",
-            "inactive_reasons": [(INACTIVE_REASONS.get(k, k.replace("_", " ")), number(v))
+            "inactive_reasons": [(gettext(INACTIVE_REASONS[k]) if k in INACTIVE_REASONS
+                                  else k.replace("_", " "), number(v))
                                  for k, v in inactive.items()],
             "tie_shown": bool(tie) and tie.get("rule") != "none",
-            "tie_rule": TIE_RULES.get(tie.get("rule"), ""),
+            "tie_rule": gettext(TIE_RULES[tie["rule"]]) if tie.get("rule") in TIE_RULES else "",
             "tie_keys": [(names.get(c, c), c, key, c == tie.get("chosen"))
                          for c, key in sorted((tie.get("keys") or {}).items(),
                                               key=lambda item: item[1])],

@@ -17,12 +17,14 @@ from sqlalchemy import select
 
 from ..cycles.models import Cycle
 from ..extensions import db
+from ..labels import N_
 from .models import VotingCode
 from .services import has_voted, voter_key
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 16
-CODE_REFUSED = "This code cannot be used. Check it, or ask staff for help."
+#: the English text; shown with ``gettext(CODE_REFUSED)`` in the visitor's language
+CODE_REFUSED = N_("This code cannot be used. Check it, or ask staff for help.")
 _NOT_CODE = re.compile(r"[^A-Z0-9]")
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from ..auth.services import normalise_email
@@ -39,41 +40,49 @@ def roll_entry_for(cycle: Cycle, email: str | None) -> VoterRollEntry | None:
 
 
 def _place_list(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    if len(names) == 1:
+        return names[0]
+    return gettext("%(first)s and %(last)s", first=", ".join(names[:-1]), last=names[-1])
 
 
 def check_account_voter(cycle: Cycle, user) -> None:
     """Raise BallotRejected unless ``user`` may vote with their account in ``cycle``."""
     if not cycle.vote_by_account:
-        hint = (" Use the voting code you received instead." if cycle.vote_by_code
-                else " Ask staff how to vote.")
-        raise BallotRejected("In this cycle, votes are not cast with an account." + hint)
+        hint = (gettext("Use the voting code you received instead.") if cycle.vote_by_code
+                else gettext("Ask staff how to vote."))
+        raise BallotRejected(gettext("In this cycle, votes are not cast with an account.")
+                             + " " + hint)
     if cycle.min_age is not None:
         age = age_in(cycle, user.birth_year)
         if age is None:
-            raise BallotRejected(
-                f"Residents aged {cycle.min_age} or over can vote in this cycle, and your "
-                "account does not give your year of birth. Ask staff to add it.")
+            raise BallotRejected(gettext(
+                "Residents aged %(age)d or over can vote in this cycle, and your account does "
+                "not give your year of birth. Ask staff to add it.", age=cycle.min_age))
         if age < cycle.min_age:
-            raise BallotRejected(
-                f"Residents aged {cycle.min_age} or over can vote in this cycle. By the year "
-                "of birth in your account, you are not old enough yet.")
+            raise BallotRejected(gettext(
+                "Residents aged %(age)d or over can vote in this cycle. By the year of birth in "
+                "your account, you are not old enough yet.", age=cycle.min_age))
     covered = {n.id: n.name for n in cycle.neighbourhoods}
     if covered and user.neighbourhood_id not in covered:
-        where = ("your account does not say where you live" if user.neighbourhood_id is None
-                 else "your account is in another neighbourhood")
-        raise BallotRejected(
-            f"This cycle is for residents of {_place_list(sorted(covered.values()))}, and "
-            f"{where}. Ask staff if this is wrong.")
+        places = _place_list(sorted(covered.values()))
+        if user.neighbourhood_id is None:
+            message = gettext("This cycle is for residents of %(places)s, and your account does "
+                              "not say where you live. Ask staff if this is wrong.", places=places)
+        else:
+            message = gettext("This cycle is for residents of %(places)s, and your account is "
+                              "in another neighbourhood. Ask staff if this is wrong.",
+                              places=places)
+        raise BallotRejected(message)
     if cycle.use_roll and roll_entry_for(cycle, user.email) is None:
-        raise BallotRejected(
+        raise BallotRejected(gettext(
             "Only residents on this cycle's voter roll can vote with an account, and the email "
-            "address of your account is not on it. Ask staff to check the roll.")
+            "address of your account is not on it. Ask staff to check the roll."))
 
 
 def check_code_voting(cycle: Cycle) -> None:
     """Raise BallotRejected unless this cycle takes votes with one-time codes."""
     if not cycle.vote_by_code:
-        raise BallotRejected("In this cycle, votes are not cast with voting codes."
-                             + (" Sign in to vote with your account." if cycle.vote_by_account
-                                else ""))
+        message = gettext("In this cycle, votes are not cast with voting codes.")
+        if cycle.vote_by_account:
+            message += " " + gettext("Sign in to vote with your account.")
+        raise BallotRejected(message)

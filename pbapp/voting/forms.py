@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import format_decimal, gettext
+from flask_babel import lazy_gettext as _  # lazy: read in each request's language
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -14,6 +16,24 @@ RANK_FIELD = re.compile(r"^rank_(-?\d{1,3})$")
 def ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
+
+
+def nth(n: int) -> str:
+    """The rank number as the resident's language writes it before "choice": "1st", or "1"."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    # Translators: an English ordinal (1st, 21st); languages without these suffixes keep the number
+    if suffix == "st":
+        return gettext("%(num)dst", num=n)
+    if suffix == "nd":
+        return gettext("%(num)dnd", num=n)
+    if suffix == "rd":
+        return gettext("%(num)drd", num=n)
+    return gettext("%(num)dth", num=n)
+
+
+def choice_label(n: int) -> str:
+    """The label of rank ``n`` on the ballot: "1st choice" (in Spanish "Opción 1")."""
+    return gettext("%(nth)s choice", nth=nth(n))
 
 
 def submitted_ranks(formdata) -> dict[int, str]:
@@ -30,15 +50,15 @@ def submitted_ranks(formdata) -> dict[int, str]:
 def ballot_form(cycle, proposals, formdata=None) -> FlaskForm:
     """A form with ``rank_1`` .. ``rank_<max_ranks>``, each listing every proposal with its
     cost. Choices are not validated here: ``ranking_from_ranks`` explains every refusal."""
-    choices = [SelectChoice("", "No choice")] + [
-        SelectChoice(str(p.id), f"{p.title} ({p.cost:,})") for p in proposals]
+    choices = [SelectChoice("", gettext("No choice"))] + [
+        SelectChoice(str(p.id), f"{p.title} ({format_decimal(p.cost)})") for p in proposals]
 
     class BallotForm(FlaskForm):
         pass
 
     for n in range(1, cycle.max_ranks + 1):
         setattr(BallotForm, f"rank_{n}", SelectField(
-            f"{ordinal(n)} choice", choices=choices, validate_choice=False, default=""))
+            choice_label(n), choices=choices, validate_choice=False, default=""))
     return BallotForm(formdata=formdata)
 
 
@@ -51,12 +71,13 @@ class TrackerForm(FlaskForm):
     class Meta:
         csrf = False  # a GET lookup that changes nothing
 
-    cycle = SelectField("Budget cycle", validators=[DataRequired()])
-    code = StringField("Receipt code", validators=[DataRequired(), Length(max=40)],
+    cycle = SelectField(_("Budget cycle"), validators=[DataRequired()])
+    code = StringField(_("Receipt code"), validators=[DataRequired(), Length(max=40)],
                        filters=[lambda s: s.replace(" ", "").strip() if s else s])
 
 
 class CodeForm(FlaskForm):
-    code = StringField("Voting code", validators=[DataRequired(message="Enter your voting code."),
+    code = StringField(_("Voting code"),
+                       validators=[DataRequired(message=_("Enter your voting code.")),
                                                   Length(max=40)],
                        filters=[lambda s: s.strip() if s else s])

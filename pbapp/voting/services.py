@@ -6,6 +6,7 @@ import hmac
 import secrets
 
 from flask import current_app
+from flask_babel import gettext, ngettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -48,35 +49,40 @@ def ranking_from_ranks(cycle: Cycle, ranks: dict[int, str]) -> list[int]:
     """Turn what a ballot form sent ({rank position: proposal id as text, "" for none}) into a
     ranking, refusing gaps and positions past the cycle's limit rather than guessing."""
     if cycle.phase != "voting":
-        raise BallotRejected("Voting is not open for this cycle.")
+        raise BallotRejected(gettext("Voting is not open for this cycle."))
     filled = sorted(pos for pos, value in ranks.items() if value.strip())
     if any(pos < 1 for pos in filled):
-        raise BallotRejected("The ballot form was not understood; please fill it in again.")
+        raise BallotRejected(
+            gettext("The ballot form was not understood; please fill it in again."))
     if filled and filled[-1] > cycle.max_ranks:
-        raise BallotRejected(f"You can rank at most {cycle.max_ranks} proposals.")
+        raise BallotRejected(ngettext("You can rank at most %(num)d proposal.",
+                                      "You can rank at most %(num)d proposals.", cycle.max_ranks))
     for expected, pos in enumerate(filled, start=1):
         if pos != expected:
-            raise BallotRejected(f"Choice {expected} is empty but choice {pos} is filled. "
-                                 "Fill your choices in order, starting with choice 1.")
+            raise BallotRejected(gettext(
+                "Choice %(empty)d is empty but choice %(filled)d is filled. Fill your choices in "
+                "order, starting with choice 1.", empty=expected, filled=pos))
     try:
         ranking = [int(ranks[pos]) for pos in filled]
     except ValueError:
-        raise BallotRejected("Your ballot lists a proposal that is not on this ballot.") from None
+        raise BallotRejected(
+            gettext("Your ballot lists a proposal that is not on this ballot.")) from None
     return validate_ranking(cycle, ranking)
 
 
 def validate_ranking(cycle: Cycle, ranking: list[int]) -> list[int]:
     if cycle.phase != "voting":
-        raise BallotRejected("Voting is not open for this cycle.")
+        raise BallotRejected(gettext("Voting is not open for this cycle."))
     if not ranking:
-        raise BallotRejected("Rank at least one proposal.")
+        raise BallotRejected(gettext("Rank at least one proposal."))
     if len(set(ranking)) != len(ranking):
-        raise BallotRejected("Each proposal can be ranked only once.")
+        raise BallotRejected(gettext("Each proposal can be ranked only once."))
     if len(ranking) > cycle.max_ranks:
-        raise BallotRejected(f"You can rank at most {cycle.max_ranks} proposals.")
+        raise BallotRejected(ngettext("You can rank at most %(num)d proposal.",
+                                      "You can rank at most %(num)d proposals.", cycle.max_ranks))
     allowed = {p.id for p in ballot_choices(cycle)}
     if not set(ranking) <= allowed:
-        raise BallotRejected("Your ballot lists a proposal that is not on this ballot.")
+        raise BallotRejected(gettext("Your ballot lists a proposal that is not on this ballot."))
     return ranking
 
 
@@ -98,7 +104,8 @@ def cast_ballot(cycle: Cycle, key: str, channel: str, ranking: list[int]) -> str
             db.session.add(Ballot(cycle_id=cycle.id, channel=channel, ranking=ranking,
                                   receipt_hash=receipt_hash(receipt), cast_on=now.date()))
     except IntegrityError:
-        raise BallotRejected("A ballot has already been cast with this account or code.") from None
+        raise BallotRejected(
+            gettext("A ballot has already been cast with this account or code.")) from None
     return receipt
 
 

@@ -5,6 +5,7 @@ and pages that show it or the receipt are marked ``no-store``.
 """
 from flask import (abort, current_app, g, make_response, redirect, render_template, request,
                    session, url_for)
+from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -14,7 +15,7 @@ from ..extensions import db, limiter
 from . import bp
 from .codes import CODE_REFUSED, code_hash, code_voter_key, is_code_of, usable_code
 from .eligibility import check_account_voter, check_code_voting
-from .forms import CodeForm, TrackerForm, ballot_form, ordinal, rank_fields, submitted_ranks
+from .forms import CodeForm, TrackerForm, ballot_form, nth, rank_fields, submitted_ranks
 from .services import (BallotRejected, ballot_choices, cast_ballot, has_voted, is_counted,
                        ranking_from_ranks, voter_key)
 
@@ -76,7 +77,7 @@ def _ballot_page(cycle: Cycle, error: str | None = None, formdata=None, key: str
 
 def _review_page(cycle: Cycle, ranking: list[int], steps: str = "voting."):
     by_id = {p.id: p for p in ballot_choices(cycle)}
-    choices = [(ordinal(n), by_id[pid]) for n, pid in enumerate(ranking, start=1)]
+    choices = [(nth(n), by_id[pid]) for n, pid in enumerate(ranking, start=1)]
     return _private(render_template("voting/review.html", cycle=cycle, choices=choices,
                                     fields=rank_fields(ranking), steps=steps))
 
@@ -196,7 +197,7 @@ def code(slug: str):
         g.code_failed = True
         current_app.logger.info("voting code refused for cycle %s from %s",
                                 cycle.slug, request.remote_addr)
-        error = CODE_REFUSED
+        error = gettext(CODE_REFUSED)
     return _private(render_template("voting/code.html", cycle=cycle, form=form, error=error,
                                     closed=closed))
 
