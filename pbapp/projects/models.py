@@ -15,7 +15,7 @@ from ..auth.models import User
 from ..boards.models import Board
 from ..cycles.models import Cycle
 from ..extensions import db
-from ..models_base import UTCDateTime, utcnow
+from ..models_base import StatusHistory, UTCDateTime, utcnow
 from ..proposals.models import Proposal
 
 STATUSES = ("planned", "in_progress", "completed", "paused", "cancelled")
@@ -91,7 +91,7 @@ class Project(db.Model):
         return query.order_by(Project.cycle_id.desc(), Project.title, Project.id)
 
 
-class ProjectStatusChange(db.Model):
+class ProjectStatusChange(StatusHistory, db.Model):
     """Who moved a project, when and why; the reason is public."""
 
     __tablename__ = "project_status_change"
@@ -99,14 +99,8 @@ class ProjectStatusChange(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"),
                                             index=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    from_status: Mapped[str | None] = mapped_column(String(20))
-    to_status: Mapped[str] = mapped_column(String(20))
-    reason: Mapped[str] = mapped_column(Text, default="")
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     project: Mapped[Project] = relationship(back_populates="history")
-    actor: Mapped[User | None] = relationship()
 
     def __repr__(self) -> str:
         return f"<ProjectStatusChange {self.project_id} {self.from_status}->{self.to_status}>"

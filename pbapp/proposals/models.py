@@ -11,7 +11,7 @@ from ..auth.models import User
 from ..boards.models import Board, Membership
 from ..cycles.models import Cycle, Neighbourhood
 from ..extensions import db
-from ..models_base import UTCDateTime, utcnow
+from ..models_base import StatusHistory, UTCDateTime, utcnow
 
 STATUSES = ("draft", "submitted", "accepted", "rejected", "withdrawn", "funded", "not_funded")
 PUBLIC_STATUSES = ("accepted", "rejected", "funded", "not_funded")
@@ -115,7 +115,7 @@ class Proposal(db.Model):
                                own_board))
 
 
-class StatusChange(db.Model):
+class StatusChange(StatusHistory, db.Model):
     """Who moved a proposal, when and why; the reason is public."""
 
     __tablename__ = "status_change"
@@ -123,14 +123,8 @@ class StatusChange(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"),
                                              index=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    from_status: Mapped[str | None] = mapped_column(String(20))
-    to_status: Mapped[str] = mapped_column(String(20))
-    reason: Mapped[str] = mapped_column(Text, default="")
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     proposal: Mapped[Proposal] = relationship(back_populates="history")
-    actor: Mapped[User | None] = relationship()
 
     def __repr__(self) -> str:
         return f"<StatusChange {self.proposal_id} {self.from_status}->{self.to_status}>"
