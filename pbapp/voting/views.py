@@ -16,6 +16,7 @@ from . import bp
 from .codes import CODE_REFUSED, code_hash, code_voter_key, is_code_of, usable_code
 from .eligibility import check_account_voter, check_code_voting
 from .forms import CodeForm, TrackerForm, ballot_form, nth, rank_fields, submitted_ranks
+from .ranking_edit import apply_op
 from .services import (BallotRejected, ballot_choices, cast_ballot, has_voted, is_counted,
                        ranking_from_ranks, voter_key)
 
@@ -69,10 +70,15 @@ def _ballot_page(cycle: Cycle, error: str | None = None, formdata=None, key: str
     if refused is not None:
         return refused
     voted = not closed and has_voted(cycle, key or _my_key())
+    announce = ""
+    if formdata is not None and formdata.get("op") and not (closed or voted):
+        formdata, announce = apply_op(formdata, cycle.max_ranks,
+                                      {str(p.id): p.title for p in proposals})
     form = None if closed or voted else ballot_form(cycle, proposals, formdata)
+    chosen = [f.data for f in form if f.name.startswith("rank_") and f.data] if form else []
     return _private(render_template("voting/ballot.html", cycle=cycle, proposals=proposals,
                                     form=form, error=error, closed=closed, voted=voted,
-                                    steps=steps))
+                                    steps=steps, announce=announce, chosen=chosen))
 
 
 def _review_page(cycle: Cycle, ranking: list[int], steps: str = "voting."):

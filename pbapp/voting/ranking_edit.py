@@ -1,0 +1,42 @@
+"""Editing the ranking with buttons (add, move up, move down, remove) instead of the selects.
+
+Each button posts the whole ballot with ``op`` set; the server applies the edit and shows the
+ballot again. Without JavaScript that is a page load; with htmx only the ranking is swapped and
+a live region says what changed. Nothing is stored: the ranking lives in the form until cast.
+"""
+from __future__ import annotations
+
+from flask_babel import gettext
+from werkzeug.datastructures import MultiDict
+
+from .forms import choice_label, submitted_ranks
+
+
+def apply_op(formdata, max_ranks: int, titles: dict[str, str]) -> tuple[MultiDict, str]:
+    """The form data after the edit named by ``op``, and a sentence for screen readers."""
+    ranks = submitted_ranks(formdata)
+    order = [ranks[n] for n in sorted(ranks) if ranks[n]]
+    verb, _, arg = (formdata.get("op") or "").partition(":")
+    message = ""
+    if verb == "add" and arg in titles and arg not in order and len(order) < max_ranks:
+        order.append(arg)
+        message = gettext("%(title)s added as your %(choice)s.", title=titles[arg],
+                          choice=choice_label(len(order)))
+    elif verb == "add" and len(order) >= max_ranks:
+        message = gettext("Your ranking is full: remove a choice first.")
+    elif verb in ("up", "down", "remove") and arg.isdigit() and 1 <= int(arg) <= len(order):
+        i = int(arg) - 1
+        title = titles.get(order[i], order[i])
+        if verb == "remove":
+            order.pop(i)
+            message = gettext("%(title)s removed from your ranking.", title=title)
+        else:
+            j = i - 1 if verb == "up" else i + 1
+            if 0 <= j < len(order):
+                order[i], order[j] = order[j], order[i]
+                message = gettext("%(title)s is now your %(choice)s.", title=title,
+                                  choice=choice_label(j + 1))
+    out = MultiDict({"csrf_token": formdata.get("csrf_token", "")})
+    for n in range(1, max_ranks + 1):
+        out[f"rank_{n}"] = order[n - 1] if n <= len(order) else ""
+    return out, message
