@@ -112,9 +112,10 @@ def seed_demo(ballots: int = 3000, seed: int = 2026):
     db.session.add_all(hoods)
     _user("admin@example.org", "Alex Admin", "admin")
     staff = _user("staff@example.org", "Sam Staff", "staff")
-    _user("resident@example.org", "Rosa Resident", birth_year=1990)
+    resident = _user("resident@example.org", "Rosa Resident", birth_year=1990)
     db.session.flush()
     by_slug = {h.slug: h for h in hoods}
+    resident.neighbourhood_id = by_slug["riverside"].id  # so the demo resident may vote
     boards = []
     for slug, name, areas, purpose in BOARDS:
         board = Board(slug=slug, name=name, purpose=purpose,

@@ -43,3 +43,12 @@ def test_migrations_match_models(app):
     with db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
     assert diff == []
+
+
+def test_the_demo_resident_can_open_the_live_ballot(client, runner, login):
+    from pbapp.auth.models import User
+
+    runner.invoke(args=["demo", "--ballots", "50"])
+    login(db.session.scalar(select(User).where(User.email == "resident@example.org")))
+    page = client.get("/vote/2026-autumn").data
+    assert b'name="rank_1"' in page and b"Review my ballot" in page
