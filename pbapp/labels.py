@@ -66,6 +66,20 @@ def _methods() -> dict[str, str]:
             "equal-shares": pgettext("counting method", "equal-shares")}
 
 
+def _funding_reasons() -> dict[str, str]:
+    """Why a project was or was not funded, as ``pbapp.tally`` records it."""
+    return {"funded": pgettext("funding reason", "funded"),
+            "did not fit": pgettext("funding reason", "did not fit"),
+            "below threshold": pgettext("funding reason", "below threshold"),
+            "not reached": pgettext("funding reason", "not reached"),
+            "withdrawn": pgettext("funding reason", "withdrawn"),
+            "over budget": pgettext("funding reason", "over budget"),
+            "not affordable": pgettext("funding reason", "not affordable"),
+            "no support": pgettext("funding reason", "no support"),
+            "equal shares": pgettext("funding reason", "equal shares"),
+            "completion": pgettext("funding reason", "completion")}
+
+
 def _error_titles() -> dict[int, str]:
     return {400: gettext("Bad request"), 403: gettext("Not allowed"),
             404: gettext("Page not found"), 429: gettext("Too many attempts"),
@@ -97,6 +111,7 @@ FILTERS = {
     "role_label": _labeller(_roles),
     "method_label": _labeller(_methods, str),
     "error_title": _labeller(_error_titles, lambda code: ""),
+    "reason_label": _labeller(_funding_reasons, str),
 }
 
 

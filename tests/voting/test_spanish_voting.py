@@ -135,3 +135,11 @@ def test_results_page_of_the_demo(client, runner):
     english = client.get("/cycles/2026-spring/results").get_data(as_text=True)
     assert '<html lang="en">' in english
     assert "Score of each proposal" in english and "Turnout" in english
+
+
+def test_funding_reasons_are_translated(client, runner):
+    runner.invoke(args=["demo", "--ballots", "100"])
+    spanish = client.get("/cycles/2026-spring/results", headers={"Accept-Language": "es"})
+    english = client.get("/cycles/2026-spring/results").data
+    # the demo counts by equal shares: funded proposals give that reason, in each language
+    assert "partes iguales" in spanish.data.decode() and b"equal shares" in english
