@@ -3,7 +3,9 @@ from .audit.models import AuditEvent  # noqa: F401
 from .auth.models import User  # noqa: F401
 from .boards.models import Board, Meeting, Membership  # noqa: F401
 from .cycles.models import Cycle, Neighbourhood, Result  # noqa: F401
-from .projects.models import Milestone, Project, ProjectStatusChange, ProjectUpdate  # noqa: F401
+from .metrics.models import Measurement, Metric, ProjectMetric  # noqa: F401
+from .projects.models import (Milestone, Project, ProjectStatusChange, ProjectUpdate,  # noqa: F401
+                             Spending)
 from .paper.models import PaperBatch, PaperEntry  # noqa: F401
 from .proposals.models import Idea, Proposal, StatusChange  # noqa: F401
 from .voting.models import Ballot, Participation, VoterRollEntry, VotingCode  # noqa: F401

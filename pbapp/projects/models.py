@@ -56,6 +56,9 @@ class Project(db.Model):
     milestones: Mapped[list["Milestone"]] = relationship(
         back_populates="project", cascade="all, delete-orphan",
         order_by="(Milestone.due_on, Milestone.id)")
+    spending: Mapped[list["Spending"]] = relationship(
+        back_populates="project", cascade="all, delete-orphan",
+        order_by="(Spending.spent_on, Spending.id)")
     updates: Mapped[list["ProjectUpdate"]] = relationship(
         back_populates="project", cascade="all, delete-orphan",
         order_by="(ProjectUpdate.published_at.desc(), ProjectUpdate.id.desc())")
@@ -144,3 +147,41 @@ class ProjectUpdate(db.Model):
 
     def __repr__(self) -> str:
         return f"<ProjectUpdate {self.id} project={self.project_id}>"
+
+
+#: what money went on, for the budget-vs-spent breakdown
+SPENDING_CATEGORIES = ("staff", "services", "equipment", "materials", "events", "other")
+
+
+class Spending(db.Model):
+    """One payment out of a project's budget; public, as the budget is."""
+
+    __tablename__ = "spending"
+    __table_args__ = (CheckConstraint("amount_cents > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"),
+                                            index=True)
+    spent_on: Mapped[date]
+    amount_cents: Mapped[int]
+    category: Mapped[str] = mapped_column(String(20))
+    payee: Mapped[str] = mapped_column(String(160))
+    note: Mapped[str] = mapped_column(Text, default="")
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    project: Mapped[Project] = relationship(back_populates="spending")
+
+    def __repr__(self) -> str:
+        return f"<Spending {self.id} project={self.project_id} {self.amount_cents}>"
+
+
+def spent_cents(project_ids) -> dict[int, int]:
+    """Total spent per project, in one query; projects with no spending get 0."""
+    from sqlalchemy import func
+
+    ids = list(project_ids)
+    totals = dict(db.session.execute(
+        select(Spending.project_id, func.sum(Spending.amount_cents))
+        .where(Spending.project_id.in_(ids)).group_by(Spending.project_id)).all()) if ids else {}
+    return {i: int(totals.get(i) or 0) for i in ids}

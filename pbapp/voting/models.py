@@ -22,6 +22,10 @@ class Participation(db.Model):
     voter_key: Mapped[str] = mapped_column(String(128))
     channel: Mapped[str] = mapped_column(String(10))
     voted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: who took part, in the aggregate: the voter's neighbourhood and age band when known
+    #: (for turnout tables under small-cell protection); never on the ballot
+    neighbourhood_id: Mapped[int | None] = mapped_column(ForeignKey("neighbourhood.id"))
+    age_band: Mapped[str | None] = mapped_column(String(20))
 
     def __repr__(self) -> str:
         return f"<Participation cycle={self.cycle_id} {self.channel}>"

@@ -86,8 +86,12 @@ def validate_ranking(cycle: Cycle, ranking: list[int]) -> list[int]:
     return ranking
 
 
-def cast_ballot(cycle: Cycle, key: str, channel: str, ranking: list[int]) -> str:
+def cast_ballot(cycle: Cycle, key: str, channel: str, ranking: list[int], *,
+                neighbourhood_id: int | None = None, age_band: str | None = None) -> str:
     """Record one ballot and return its receipt code (shown once, stored only as a hash).
+
+    The voter's neighbourhood and age band, when known, go on the participation row only (for
+    turnout tables published under small-cell protection), never on the ballot.
 
     The unique (cycle, voter_key) constraint, not a prior SELECT, stops a second ballot, so
     concurrent submissions yield exactly one.
@@ -100,7 +104,8 @@ def cast_ballot(cycle: Cycle, key: str, channel: str, ranking: list[int]) -> str
     try:
         with db.session.begin_nested():
             db.session.add(Participation(cycle_id=cycle.id, voter_key=key, channel=channel,
-                                         voted_at=now))
+                                         voted_at=now, neighbourhood_id=neighbourhood_id,
+                                         age_band=age_band))
             db.session.add(Ballot(cycle_id=cycle.id, channel=channel, ranking=ranking,
                                   receipt_hash=receipt_hash(receipt), cast_on=now.date()))
     except IntegrityError:

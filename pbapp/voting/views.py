@@ -14,9 +14,10 @@ from ..cycles.models import Cycle
 from ..extensions import db, limiter
 from . import bp
 from .codes import CODE_REFUSED, code_hash, code_voter_key, is_code_of, usable_code
-from .eligibility import check_account_voter, check_code_voting
+from .eligibility import age_in, check_account_voter, check_code_voting
 from .forms import CodeForm, TrackerForm, ballot_form, nth, rank_fields, submitted_ranks
 from .ranking_edit import apply_op
+from .roll import band_of
 from .services import (BallotRejected, ballot_choices, cast_ballot, has_voted, is_counted,
                        ranking_from_ranks, voter_key)
 
@@ -117,7 +118,9 @@ def cast(slug: str):
     try:
         _check_voter(cycle)
         ranking = ranking_from_ranks(cycle, submitted_ranks(request.form))
-        receipt_code = cast_ballot(cycle, _my_key(), "online", ranking)
+        receipt_code = cast_ballot(
+            cycle, _my_key(), "online", ranking, neighbourhood_id=current_user.neighbourhood_id,
+            age_band=band_of(age_in(cycle, current_user.birth_year)))
     except BallotRejected as refusal:
         db.session.rollback()
         return _ballot_page(cycle, str(refusal), formdata=request.form)
