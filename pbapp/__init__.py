@@ -7,7 +7,7 @@ from flask import Flask, render_template
 from flask_babel import get_locale
 
 from . import sqlite  # noqa: F401  (SQLite tuning, registered on import)
-from .config import Config
+from .config import config_from_env
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -16,12 +16,15 @@ def create_app(config: type | dict | None = None) -> Flask:
     """Build an app; ``config`` is a Config class or a dict of overrides (tests)."""
     app = Flask(__name__, template_folder=str(ROOT / "templates"),
                 static_folder=str(ROOT / "static"), instance_path=str(ROOT / "instance"))
-    app.config.from_object(Config)
+    app.config.from_object(config_from_env())
     if isinstance(config, dict):
         app.config.update(config)
     elif config is not None:
         app.config.from_object(config)
     Path(app.instance_path).mkdir(exist_ok=True)
+    from . import security
+
+    security.init_app(app)
 
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -48,6 +51,9 @@ def create_app(config: type | dict | None = None) -> Flask:
     from . import cli
 
     cli.register(app)
+    from . import backup
+
+    backup.register(app)
     register_error_pages(app)
     return app
 

@@ -33,6 +33,22 @@ class Config:
     SITE_NAME = os.environ.get("PBAPP_SITE_NAME", "Safer Together")
 
 
+class ProductionConfig(Config):
+    """Chosen with PBAPP_ENV=production: HTTPS behind a proxy, secure cookies, checked secret."""
+
+    PRODUCTION = True
+    DEBUG = False
+    PROXY_FIX = True
+    PREFERRED_URL_SCHEME = "https"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+
+
+def config_from_env() -> type:
+    return ProductionConfig if os.environ.get("PBAPP_ENV") == "production" else Config
+
+
 class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret"

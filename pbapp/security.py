@@ -1,0 +1,61 @@
+"""Response headers and production settings that close whole classes of attack at once.
+
+Every response gets a Content-Security-Policy that allows scripts only from this site (htmx is
+vendored; no page has inline script), forbids framing (clickjacking), turns off MIME sniffing
+and keeps full URLs out of the Referer sent to other sites. HSTS is sent only over HTTPS, which
+behind a proxy is known from X-Forwarded-Proto (``PROXY_FIX``). A production app refuses to
+start with debug on or with a missing, default or short secret key, because the key signs
+sessions and keys the voting-code and voter HMACs.
+"""
+from __future__ import annotations
+
+from flask import Flask, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+#: inline styles stay allowed: the SVG charts carry their own <style>, and htmx adds one
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+       "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+HSTS = "max-age=31536000; includeSubDomains"
+DEFAULT_SECRETS = {"", "dev-only-not-secret", "test-secret", "change-me", "secret"}
+MIN_SECRET_LENGTH = 32
+
+
+class InsecureConfiguration(RuntimeError):
+    """Production settings that must not be served; the message says what to change."""
+
+
+def check_production(app: Flask) -> None:
+    if not app.config.get("PRODUCTION"):
+        return
+    if app.debug:
+        raise InsecureConfiguration("Debug mode is on; unset FLASK_DEBUG in production.")
+    secret = app.config.get("SECRET_KEY") or ""
+    if secret in DEFAULT_SECRETS or len(secret) < MIN_SECRET_LENGTH:
+        raise InsecureConfiguration(
+            f"SECRET_KEY must be set to a random value of at least {MIN_SECRET_LENGTH} "
+            "characters in production (e.g. python -c 'import secrets; "
+            "print(secrets.token_urlsafe(48))').")
+
+
+def add_headers(response):
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    check_production(app)
+    if app.config.get("PROXY_FIX"):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    app.after_request(add_headers)

@@ -1,0 +1,76 @@
+"""No GET changes state, and every state-changing route demands a CSRF token.
+
+Guards against cross-site request forgery: a link, image or prefetch (GET) from another site must
+not change anything, and a forged POST without the session's token must be refused before any
+view runs.
+"""
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from sqlalchemy import select
+
+from pbapp.auth.models import User
+from pbapp.extensions import db
+from tests.app.test_public_crawl import crawl
+
+ROLES = ("resident@example.org", "public-health.east-safety@example.org", "staff@example.org",
+         "admin@example.org")
+
+
+def _fingerprint() -> dict[str, tuple]:
+    """Row count and a digest of every table's rows: any insert, update or delete shows."""
+    out = {}
+    for table in db.metadata.sorted_tables:
+        rows = db.session.execute(select(table).order_by(*table.primary_key.columns)).all()
+        out[table.name] = (len(rows), hashlib.sha256(repr(rows).encode()).hexdigest())
+    return out
+
+
+@pytest.fixture()
+def demo_city(runner):
+    assert runner.invoke(args=["demo", "--ballots", "200"]).exit_code == 0
+    db.session.commit()
+
+
+@pytest.mark.parametrize("email", (None, *ROLES))
+def test_following_every_link_as_each_role_changes_nothing(app, client, login, demo_city,
+                                                           email):
+    if email:
+        login(db.session.scalar(select(User).where(User.email == email)))
+    before = _fingerprint()
+    pages = crawl(client)
+    assert len(pages) > 20
+    for url, response in pages.items():
+        assert response.status_code < 500, (url, response.status_code)
+    db.session.rollback()
+    assert _fingerprint() == before
+
+
+def _post_rules(app):
+    for rule in app.url_map.iter_rules():
+        if "POST" in (rule.methods or ()) and rule.endpoint != "static":
+            yield rule
+
+
+def _sample_url(rule) -> str:
+    values = {}
+    for name, converter in rule._converters.items():
+        values[name] = 1 if type(converter).__name__ == "IntegerConverter" else "x"
+    return rule.build(values, append_unknown=False)[1]
+
+
+def test_every_post_route_refuses_a_request_without_a_csrf_token(app, client, login, make_user):
+    login(make_user(role="admin"))
+    rules = list(_post_rules(app))
+    assert len(rules) > 30, "the site's forms should all be covered"
+    for rule in rules:
+        response = client.post(_sample_url(rule), data={"title": "forged"})
+        assert response.status_code == 400, (rule.rule, response.status_code)
+        assert b"CSRF" in response.data or b"session expired" in response.data.lower() \
+            or b"token" in response.data.lower(), rule.rule
+
+
+def test_logout_is_not_a_get(client):
+    assert client.get("/auth/logout").status_code == 405
