@@ -5,7 +5,7 @@ changes anything); ``?lang=es`` on any page also works, for links in printed let
 """
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, request
+from flask import Blueprint, current_app, has_request_context, redirect, request
 
 from .auth.safe_next import safe_next
 
@@ -15,6 +15,8 @@ bp = Blueprint("i18n", __name__)
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # the CLI, exports and jobs write in the default language
+        return languages[0]
     for choice in (request.args.get("lang"), request.cookies.get(COOKIE)):
         if choice in languages:
             return choice

@@ -1,9 +1,11 @@
 """Progress of a funded project on the metrics it aims to move: baseline → latest → target.
 
 The latest value is the newest published total (after small-cell protection) measured for the
-project itself, else for the neighbourhood the target names, else for the city. "On track"
-compares it with a straight line from the baseline to the target: a project is on track when
-the latest value is at least as good as that line at the latest period's end.
+project itself, else for the neighbourhood the target names, else (when it names none) for the
+city. When that newest total is hidden ("<11") there is no data: an older visible value would
+pass stale news off as the latest. "On track" compares it with a straight line from the
+baseline to the target: a project is on track when the latest value is at least as good as that
+line at the latest period's end.
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from .models import ProjectMetric
-from .tables import Table, latest_total
+from .tables import Table, series
 
 #: what the status words mean, for the page's key
 STATUSES = ("achieved", "on_track", "off_track", "no_data")
@@ -60,13 +62,17 @@ def judge(target: ProjectMetric, latest_value: float | None, latest_on: date | N
 
 
 def latest_for(target: ProjectMetric) -> Table | None:
-    metric = target.metric
-    found = latest_total(metric, "project", str(target.project_id))
-    if found is None and target.neighbourhood is not None:
-        found = latest_total(metric, "neighbourhood", target.neighbourhood.slug)
-    if found is None and target.neighbourhood is None:
-        found = latest_total(metric, "city", "")
-    return found
+    """The newest total published for the first of the target's scopes that has one, shown or
+    hidden; a neighbourhood target is never judged on city-wide numbers."""
+    scopes = [("project", str(target.project_id)),
+              ("neighbourhood", target.neighbourhood.slug) if target.neighbourhood
+              else ("city", "")]
+    for scope, ref in scopes:
+        points = [t for t in series(target.metric, scope, ref)
+                  if t.total.value is not None or t.total.hidden]
+        if points:
+            return points[-1]
+    return None
 
 
 def progress_of(target: ProjectMetric) -> Progress:

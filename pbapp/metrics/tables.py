@@ -1,13 +1,15 @@
 """The only metric tables the public sees: fixed, predefined, and small-cell protected.
 
 For each metric, scope (city, a neighbourhood, a project) and period there is the total and one
-table per breakdown (age band, gender, race/ethnicity, disability, neighbourhood), each cell
-protected against its total by ``suppression``. Pages, charts, CSV, JSON and the API all read
-from here, so they hide the same cells. Nothing here takes a free-form filter.
+table per breakdown (age band, gender, race/ethnicity, disability, neighbourhood). Pages,
+charts, CSV, JSON and the API all read from here, so they hide the same cells. Nothing here
+takes a free-form filter.
 
-A neighbourhood's total is published through the city's by-neighbourhood table (its cells are
-the neighbourhood totals), so a cell hidden there cannot be read off the neighbourhood's own
-page.
+The tables of one period are linked: every breakdown shares its scope's total, and a
+neighbourhood's total is also its cell in the city's by-neighbourhood table. So the city and all
+its neighbourhoods are protected together, as one family, by ``suppression.protect_linked``: a
+number is hidden (or shown) in every table it appears in, and no table, alone or with the
+others, gives a hidden number away. A project's tables are a family of their own.
 """
 from __future__ import annotations
 
@@ -22,8 +24,7 @@ from ..cycles.models import Neighbourhood
 from ..extensions import db
 from ..labels import N_
 from .models import BREAKDOWNS, Measurement, Metric
-from .suppression import (COMPLEMENTARY, SMALL, SMALL_DENOMINATOR, is_small, protect_counts,
-                          rate_shown)
+from .suppression import COMPLEMENTARY, SMALL, SMALL_DENOMINATOR, protect_linked, rate_shown
 
 BREAKDOWN_LABELS = {"": N_("Total"), "age_band": N_("Age band"), "gender": N_("Gender"),
                     "race_ethnicity": N_("Race or ethnicity"), "disability": N_("Disability"),
@@ -77,74 +78,117 @@ def format_value(metric: Metric, value: float | None) -> str:
         return f"{number(round(value, 1))}%"
     if metric.kind in ("rate", "median"):
         return number(round(value, 2))
-    return number(value)
+    return number(round(value, 1))  # counts are whole; a projected count gets one decimal
 
 
-def _count_of(m: Measurement) -> int | None:
-    value = m.effective_value
+#: one published number: (scope, scope_ref, period_start, period_end, breakdown, group_name)
+Key = tuple
+
+
+def _key(m: Measurement) -> Key:
+    return (m.scope, m.scope_ref, m.period_start, m.period_end, m.breakdown, m.group_name)
+
+
+def _count_of(m: Measurement | None) -> int | None:
+    value = None if m is None else m.effective_value
     return None if value is None else int(round(value))
 
 
-def _protect_rates(metric: Metric, rows: list[Measurement | None], labels: list[str],
-                   groups: list[str]) -> list[Cell]:
-    cells = []
-    for m, label, group in zip(rows, labels, groups):
-        if m is None or m.effective_value is None:
-            cells.append(Cell(group, label, None, None, "–"))
-        elif not rate_shown(m.denominator):
-            cells.append(Cell(group, label, None, SMALL_DENOMINATOR,
-                              HIDDEN_TEXT[SMALL_DENOMINATOR]))
-        else:
-            value = m.effective_value
-            cells.append(Cell(group, label, value, None, format_value(metric, value)))
-    return cells
+@dataclass(frozen=True)
+class _Spec:
+    """The shape of one table before protection: where its total and its cells come from."""
+
+    start: date
+    end: date
+    breakdown: str
+    total: Key | None
+    parts: list[tuple[str, Key]]  # (group, key)
 
 
-def build_table(metric: Metric, total: Measurement | None, parts: list[Measurement],
-                breakdown: str, labels: dict[str, str] | None = None) -> tuple[Cell, list[Cell]]:
-    """Protect one table: ``total`` is the row with no breakdown (may be missing), ``parts``
-    the rows of one breakdown. Groups are listed in the order given."""
-    labels = labels or {}
-    groups = [p.group_name for p in parts]
-    names = [labels.get(g, g) for g in groups]
-    total_label = str(BREAKDOWN_LABELS[""])
-    if not metric.is_count:
-        total_cell = _protect_rates(metric, [total], [total_label], [""])[0]
-        return total_cell, _protect_rates(metric, parts, names, groups)
-    counts = [_count_of(p) for p in parts]
-    known = [c or 0 for c in counts]
-    total_count = _count_of(total) if total is not None else None
-    decision = protect_counts(known, total_count)
-    cells = []
-    for i, (group, name, count) in enumerate(zip(groups, names, counts)):
-        reason = decision.hidden.get(i)
-        if count is None:
-            cells.append(Cell(group, name, None, None, "–"))
-        elif reason:
-            cells.append(Cell(group, name, None, reason, HIDDEN_TEXT[reason]))
-        else:
-            cells.append(Cell(group, name, count, None, format_value(metric, count)))
-    if total_count is None:
-        total_cell = Cell("", total_label, None, None, "–")
-    elif decision.total_hidden:
-        total_cell = Cell("", total_label, None, decision.total_hidden,
-                          HIDDEN_TEXT[decision.total_hidden])
+def _specs(rows: dict[Key, Measurement], scope: str, ref: str) -> list[_Spec]:
+    """The tables of one scope, oldest period first: the totals-only table then each breakdown.
+
+    The city's by-neighbourhood cells are the neighbourhoods' own totals when a period has any
+    (else its own by-neighbourhood rows); in the latter case a neighbourhood with no total of
+    its own takes its cell in that city table as its total."""
+    by_table: dict[tuple, list[Key]] = defaultdict(list)
+    for k in rows:
+        if k[0] == scope and k[1] == ref:
+            by_table[(k[2], k[3], k[4])].append(k)
+    hood_totals: dict[tuple[date, date], list[Key]] = defaultdict(list)
+    if scope in ("city", "neighbourhood"):
+        for k in rows:
+            if k[0] == "neighbourhood" and k[4] == "":
+                hood_totals[(k[2], k[3])].append(k)
+    periods = {(s, e) for s, e, _ in by_table}
+    if scope == "city":
+        periods |= set(hood_totals)
+    elif scope == "neighbourhood":
+        periods |= {(k[2], k[3]) for k in rows if k[:2] == ("city", "")
+                    and k[4] == "neighbourhood" and k[5] == ref}
+    out = []
+    for start, end in sorted(periods):
+        own = (scope, ref, start, end, "", "")
+        total = own if own in rows else None
+        if total is None and scope == "neighbourhood" and not hood_totals.get((start, end)):
+            fallback = ("city", "", start, end, "neighbourhood", ref)
+            total = fallback if fallback in rows else None
+        out.append(_Spec(start, end, "", total, []))
+        for breakdown in BREAKDOWNS:
+            keys = by_table.get((start, end, breakdown), [])
+            if breakdown == "neighbourhood":
+                if scope == "neighbourhood":
+                    continue  # its cell of the city's table is its total
+                if scope == "city" and hood_totals.get((start, end)):
+                    keys = hood_totals[(start, end)]
+            if keys:
+                # a neighbourhood's total standing as a cell is named by its scope_ref
+                parts = sorted((k[1] if k[4] == "" else k[5], k) for k in keys)
+                out.append(_Spec(start, end, breakdown, total, parts))
+    return out
+
+
+def _family(metric: Metric, scope: str, ref: str) -> tuple[dict[Key, Measurement], list[_Spec],
+                                                             dict[Key, str]]:
+    """The rows linked to one scope's tables, that scope's tables, and what to hide of them."""
+    if scope == "project":
+        found = _rows(metric, "project", ref)
+        scopes = [("project", ref)]
     else:
-        total_cell = Cell("", total_label, total_count, None, format_value(metric, total_count))
-    return total_cell, cells
+        found = _rows(metric, "city", "") + _rows(metric, "neighbourhood")
+        scopes = [("city", "")] + sorted({("neighbourhood", m.scope_ref) for m in found
+                                          if m.scope == "neighbourhood"})
+    rows = {_key(m): m for m in found}
+    specs = {pair: _specs(rows, *pair) for pair in scopes}
+    hidden: dict[Key, str] = {}
+    if metric.is_count:
+        # periods are protected apart: each is its own family of linked tables
+        values: dict[tuple[date, date], dict[Key, int]] = defaultdict(dict)
+        for k, m in rows.items():
+            values[(k[2], k[3])][k] = _count_of(m) or 0
+        sums: dict[tuple[date, date], set] = defaultdict(set)
+        for spec in (s for pair_specs in specs.values() for s in pair_specs):
+            if spec.breakdown and spec.total is not None:
+                sums[(spec.start, spec.end)].add((spec.total, tuple(k for _, k in spec.parts)))
+        for period, period_values in values.items():
+            hidden.update(protect_linked(period_values, sorted(sums[period], key=repr)))
+    return rows, specs.get((scope, ref), []), hidden
 
 
-def _standalone(metric: Metric, m: Measurement | None) -> Cell:
-    """A total shown on its own (a time series point): small counts hidden, nothing to derive."""
-    label = str(BREAKDOWN_LABELS[""])
+def _cell(metric: Metric, m: Measurement | None, group: str, label: str,
+          hidden: dict[Key, str]) -> Cell:
     if m is None or m.effective_value is None:
-        return Cell("", label, None, None, "–")
+        return Cell(group, label, None, None, "–")
     if not metric.is_count:
-        return _protect_rates(metric, [m], [label], [""])[0]
+        if not rate_shown(m.denominator):
+            return Cell(group, label, None, SMALL_DENOMINATOR, HIDDEN_TEXT[SMALL_DENOMINATOR])
+        return Cell(group, label, m.effective_value, None,
+                    format_value(metric, m.effective_value))
+    reason = hidden.get(_key(m))
+    if reason:
+        return Cell(group, label, None, reason, HIDDEN_TEXT[reason])
     count = _count_of(m)
-    if is_small(count):
-        return Cell("", label, None, SMALL, HIDDEN_TEXT[SMALL])
-    return Cell("", label, count, None, format_value(metric, count))
+    return Cell(group, label, count, None, format_value(metric, count))
 
 
 def _rows(metric: Metric, scope: str | None = None, scope_ref: str | None = None
@@ -165,96 +209,43 @@ def _neighbourhood_names() -> dict[str, str]:
 
 def tables_for(metric: Metric, scope: str = "city", scope_ref: str = "") -> list[Table]:
     """Every published table for one metric and scope, oldest period first: per period the
-    totals-only table (breakdown "") then each breakdown that has rows.
-
-    At city scope the by-neighbourhood table takes its cells from the neighbourhoods' own
-    totals when there are any, so both views of a neighbourhood hide the same numbers.
-    """
-    if scope == "neighbourhood":
-        return _neighbourhood_tables(metric, scope_ref)
-    rows = _rows(metric, scope, scope_ref)
-    by_period: dict[tuple[date, date], dict[str, list[Measurement]]] = defaultdict(
-        lambda: defaultdict(list))
-    for m in rows:
-        by_period[(m.period_start, m.period_end)][m.breakdown].append(m)
-    if scope == "city":
-        for m in _rows(metric, "neighbourhood"):
-            if m.breakdown == "":
-                key = (m.period_start, m.period_end)
-                parts = by_period[key]
-                if not parts.get("_hood_from_scope"):
-                    parts["neighbourhood"] = []
-                    parts["_hood_from_scope"] = [m]
-                parts["neighbourhood"].append(_as_group(m))
+    totals-only table (breakdown "") then each breakdown that has rows. A number hidden in one
+    of them is hidden in all of them, and on the other scopes' tables it appears in."""
+    rows, specs, hidden = _family(metric, scope, scope_ref)
     names = _neighbourhood_names()
+    total_label = str(BREAKDOWN_LABELS[""])
     out = []
-    for (start, end), parts in sorted(by_period.items()):
-        parts.pop("_hood_from_scope", None)
-        totals = parts.get("", [])
-        total = totals[0] if totals else None
-        standalone = _standalone(metric, total)
-        broken_down = []
-        for breakdown in BREAKDOWNS:
-            if parts.get(breakdown):
-                labels = names if breakdown == "neighbourhood" else None
-                total_cell, cells = build_table(metric, total, parts[breakdown], breakdown,
-                                                labels)
-                broken_down.append((breakdown, total_cell, cells))
-        # a total one table must hide is hidden in every table, or that table's cells leak
-        forced = next((t for _, t, _ in broken_down if t.hidden), None)
-        if forced is not None and not standalone.hidden:
-            standalone = forced
-        out.append(Table(metric, scope, scope_ref, start, end, "", standalone, []))
-        for breakdown, total_cell, cells in broken_down:
-            out.append(Table(metric, scope, scope_ref, start, end, breakdown,
-                             forced or total_cell, cells))
+    for spec in specs:
+        total = _cell(metric, rows.get(spec.total), "", total_label, hidden)
+        labels = names if spec.breakdown == "neighbourhood" else {}
+        cells = [_cell(metric, rows[k], group, labels.get(group, group), hidden)
+                 for group, k in spec.parts]
+        out.append(Table(metric, scope, scope_ref, spec.start, spec.end, spec.breakdown,
+                         total, cells))
     return out
 
 
-class _GroupView:
-    """A neighbourhood-scope total seen as one group of the city's by-neighbourhood table."""
-
-    def __init__(self, m: Measurement):
-        self._m = m
-        self.group_name = m.scope_ref
-        self.effective_value = m.effective_value
-        self.denominator = m.denominator
-
-
-def _as_group(m: Measurement):
-    return _GroupView(m)
-
-
-def _neighbourhood_tables(metric: Metric, slug: str) -> list[Table]:
-    """A neighbourhood's totals are its cells in the city's by-neighbourhood tables; its own
-    breakdowns (by age band, ...) are protected against that same total."""
-    city = {(t.period_start, t.period_end): t for t in tables_for(metric, "city", "")
-            if t.breakdown == "neighbourhood"}
-    own = defaultdict(lambda: defaultdict(list))
-    for m in _rows(metric, "neighbourhood", slug):
-        own[(m.period_start, m.period_end)][m.breakdown].append(m)
-    out = []
-    for key in sorted(set(own) | {k for k, t in city.items()
-                                  if any(c.group == slug for c in t.cells)}):
-        start, end = key
-        parts = own.get(key, {})
-        totals = parts.get("", [])
-        total = totals[0] if totals else None
-        if key in city:
-            cell = next((c for c in city[key].cells if c.group == slug), None)
-            total_cell = (Cell("", str(BREAKDOWN_LABELS[""]), cell.value, cell.hidden,
-                               cell.display) if cell else _standalone(metric, total))
-        else:
-            total_cell = _standalone(metric, total)
-        out.append(Table(metric, "neighbourhood", slug, start, end, "", total_cell, []))
-        for breakdown in BREAKDOWNS:
-            if breakdown != "neighbourhood" and parts.get(breakdown):
-                protected_total, cells = build_table(metric, total, parts[breakdown], breakdown)
-                if total_cell.hidden and not protected_total.hidden:
-                    protected_total = total_cell
-                out.append(Table(metric, "neighbourhood", slug, start, end, breakdown,
-                                 protected_total, cells))
-    return out
+def build_table(metric: Metric, total: Measurement | None, parts: list[Measurement],
+                breakdown: str, labels: dict[str, str] | None = None) -> tuple[Cell, list[Cell]]:
+    """Protect one table on its own: ``total`` is the row with no breakdown (may be missing),
+    ``parts`` the rows of one breakdown, listed in the order given. Published tables come from
+    ``tables_for``, which also protects the tables linked to this one."""
+    labels = labels or {}
+    hidden: dict[Key, str] = {}
+    if metric.is_count:
+        values = {("part", i): _count_of(p) or 0 for i, p in enumerate(parts)}
+        sums = []
+        if _count_of(total) is not None:
+            values["total"] = _count_of(total)
+            sums = [("total", list(values)[:-1])]
+        decided = protect_linked(values, sums)
+        hidden = {_key(p): decided[("part", i)] for i, p in enumerate(parts)
+                  if ("part", i) in decided}
+        if "total" in decided:
+            hidden[_key(total)] = decided["total"]
+    total_cell = _cell(metric, total, "", str(BREAKDOWN_LABELS[""]), hidden)
+    return total_cell, [_cell(metric, p, p.group_name, labels.get(p.group_name, p.group_name),
+                              hidden) for p in parts]
 
 
 def series(metric: Metric, scope: str = "city", scope_ref: str = "") -> list[Table]:
