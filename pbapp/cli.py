@@ -102,3 +102,29 @@ def register(app: Flask) -> None:
         db.session.commit()
         click.echo(f"Imported {report.rows} rows into the roll of {cycle.name}: "
                    f"{report.added} added, {report.already} already on it.")
+
+    @app.cli.group("metrics")
+    def metrics() -> None:
+        """Shared metrics and the measurements partners supply."""
+
+    @metrics.command("import")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False))
+    def import_measurements_(file: str) -> None:
+        """Import the measurements in FILE (CSV whose header names columns from
+        metric,scope,scope_ref,period_start,period_end,value,numerator,denominator,breakdown,
+        group,source,note). All or nothing: any bad line imports nothing and every bad line is
+        listed. Cells already stored with the same values are left alone, so re-running is safe."""
+        from pathlib import Path
+
+        from .extensions import db
+        from .metrics.importer import ImportInvalid, import_measurements
+
+        try:
+            report = import_measurements(Path(file).read_bytes(), None)
+        except ImportInvalid as error:
+            db.session.rollback()
+            for problem in error.problems:
+                click.echo(problem, err=True)
+            raise click.ClickException(str(error))
+        db.session.commit()
+        click.echo(f"Imported {report}")

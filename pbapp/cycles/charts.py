@@ -76,7 +76,7 @@ def progression(data: dict) -> list[dict]:
     return sorted(rows.values(), key=strength)
 
 
-def _chart_config(kind, caption_id: str, style: Style = STYLE, css: tuple = (), **config):
+def chart_config(kind, caption_id: str, style: Style = STYLE, css: tuple = (), **config):
     chart = kind(js=[], disable_xml_declaration=True, width=800, truncate_label=-1,
                  truncate_legend=-1, print_zeroes=False, value_formatter=number, style=style,
                  classes=["pygal-chart", caption_id],
@@ -97,7 +97,7 @@ def _accessible(root, caption_id: str):
     return root
 
 
-def _render(chart) -> Markup:
+def render_svg(chart) -> Markup:
     svg = chart.render(is_unicode=True)
     if "<script" in svg.lower():  # pygal changed how it embeds scripts; refuse rather than ship
         raise RuntimeError("chart SVG still contains a script")
@@ -107,7 +107,7 @@ def _render(chart) -> Markup:
 def _split_bars(title: str, caption_id: str, labels: list[str], values: list, chosen: list[bool],
                 chosen_word: str, other_word: str) -> Markup:
     """One horizontal bar per label, coloured (and named in the legend) by whether it was chosen."""
-    chart = _chart_config(pygal.HorizontalStackedBar, caption_id, title=title,
+    chart = chart_config(pygal.HorizontalStackedBar, caption_id, title=title,
                           height=140 + 36 * len(labels), legend_at_bottom=True,
                           print_values=True, style=TWO_TONE)
     # pygal draws the first label at the bottom: reverse, so the list reads top-down
@@ -115,7 +115,7 @@ def _split_bars(title: str, caption_id: str, labels: list[str], values: list, ch
                       for label, ok in zip(labels, chosen)][::-1]
     chart.add(chosen_word.capitalize(), [v if ok else None for v, ok in zip(values, chosen)][::-1])
     chart.add(other_word.capitalize(), [None if ok else v for v, ok in zip(values, chosen)][::-1])
-    return _render(chart)
+    return render_svg(chart)
 
 
 def ranked_chart(data: dict) -> Chart:
@@ -152,7 +152,7 @@ def ranked_chart(data: dict) -> Chart:
     css += [f".{cid} .serie-{i} .line.reactive {{stroke-dasharray: 8 5 !important}}"
             for i, row in enumerate(rows) if row["outcome"] == "eliminated"]
     title = gettext("%(what)s in each round", what=value_title)
-    chart = _chart_config(pygal.Line, cid, css=css, title=title,
+    chart = chart_config(pygal.Line, cid, css=css, title=title,
                           height=420 + 22 * len(rows), legend_at_bottom=True,
                           legend_at_bottom_columns=1, y_title=value_title,
                           include_x_axis=True, dots_size=4)
@@ -166,7 +166,7 @@ def ranked_chart(data: dict) -> Chart:
                            outcome=outcomes.get(row["outcome"], row["outcome"]),
                            round=row["round"])
         chart.add(name, row["values"])
-    return Chart(cid, title, caption, _render(chart))
+    return Chart(cid, title, caption, render_svg(chart))
 
 
 def outcome_words() -> dict[str, str]:
@@ -202,13 +202,13 @@ def pb_charts(data: dict) -> list[Chart]:
         caption = gettext("Spent %(spent)s of the %(budget)s budget; %(left)s left.",
                           spent=number(spent), budget=number(budget), left=number(left))
         title = gettext("Budget and spending")
-        chart = _chart_config(pygal.HorizontalStackedBar, "chart-budget",
+        chart = chart_config(pygal.HorizontalStackedBar, "chart-budget",
                               title=title, height=200, legend_at_bottom=True,
                               print_values=True, style=TWO_TONE)
         chart.x_labels = [gettext("Budget %(budget)s", budget=number(budget))]
         chart.add(gettext("Spent on funded proposals"), [spent])
         chart.add(gettext("Left over"), [max(left, 0)])
-        charts.append(Chart("chart-budget", title, caption, _render(chart)))
+        charts.append(Chart("chart-budget", title, caption, render_svg(chart)))
     return charts
 
 
