@@ -1,11 +1,21 @@
-"""Forms for project updates, milestones and status; the services repeat every rule."""
+"""Forms for project updates, milestones, status, spending and metric targets; the services
+repeat every rule."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaField
+from sqlalchemy import select
+from wtforms import DateField, FloatField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from .models import REASON_REQUIRED, STATUS_LABELS
+from ..cycles.models import Neighbourhood
+from ..extensions import db
+from ..metrics.models import Metric
+from .models import REASON_REQUIRED, SPENDING_CATEGORIES, STATUS_LABELS
+
+#: what each spending category means to a reader
+SPENDING_LABELS = {"staff": "Staff", "services": "Services and contracts",
+                   "equipment": "Equipment", "materials": "Materials", "events": "Events",
+                   "other": "Other"}
 
 
 def _strip(value):
@@ -47,3 +57,49 @@ class StatusForm(FlaskForm):
             raise ValidationError(f"Say why the project is "
                                   f"{STATUS_LABELS[self.status.data].lower()}; residents will "
                                   "read it.")
+
+
+class SpendingForm(FlaskForm):
+    spent_on = DateField("Date paid", validators=[InputRequired(message="Give the date of the "
+                                                                         "payment.")])
+    # text, not a number field: "1250.50" is parsed exactly by the service, never as a float
+    amount = StringField("Amount", filters=[_strip],
+                         validators=[DataRequired(message="Give the amount.")],
+                         render_kw={"inputmode": "decimal", "autocomplete": "off"})
+    category = SelectField("Category", choices=[SelectChoice(c, SPENDING_LABELS[c])
+                                                for c in SPENDING_CATEGORIES],
+                           validate_choice=False)
+    payee = StringField("Paid to", filters=[_strip],
+                        validators=[DataRequired(message="Say who was paid."), Length(max=160)])
+    note = TextAreaField("Note", filters=[_strip], validators=[Optional(), Length(max=2000)])
+
+
+_NONE = 0
+
+
+class TargetForm(FlaskForm):
+    metric = SelectField("Metric", coerce=int, validate_choice=False)
+    neighbourhood = SelectField("Neighbourhood (optional)", coerce=int, default=_NONE,
+                                validate_choice=False)
+    baseline_value = FloatField("Baseline value", validators=[InputRequired(
+        message="Give the baseline value as a number.")])
+    baseline_period = StringField("Baseline period", filters=[_strip], validators=[
+        DataRequired(message="Say which period the baseline describes."), Length(max=60)])
+    baseline_on = DateField("Baseline period ends", validators=[InputRequired(
+        message="Give the last day of the baseline period.")])
+    target_value = FloatField("Target value", validators=[InputRequired(
+        message="Give the target value as a number.")])
+    target_on = DateField("Target date", validators=[InputRequired(
+        message="Give the date the target should be reached by.")])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        metrics = db.session.execute(select(Metric.id, Metric.name).order_by(Metric.name)).all()
+        self.metric.choices = [(_NONE, "Choose a metric")] + [(m.id, m.name) for m in metrics]
+        places = db.session.execute(select(Neighbourhood.id, Neighbourhood.name)
+                                    .order_by(Neighbourhood.name)).all()
+        self.neighbourhood.choices = [(_NONE, "Whole city")] + [(n.id, n.name) for n in places]
+
+    def validate_metric(self, field) -> None:
+        if not field.data:
+            raise ValidationError("Choose a metric from the catalogue.")

@@ -6,18 +6,26 @@ calls a service → commits once and redirects with 303, or shows the same form 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
+from babel.numbers import format_decimal
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..cycles.models import Cycle
 from ..extensions import db
+from ..labels import N_
+from ..metrics.progress import progress_for
+from ..metrics.models import ProjectMetric
+from ..metrics.tables import format_value
 from . import bp
 from . import services as svc
-from .forms import CompleteMilestoneForm, MilestoneForm, StatusForm, UpdateForm
-from .models import STATUS_LABELS, STATUSES, Milestone, Project
+from .forms import (SPENDING_LABELS, CompleteMilestoneForm, MilestoneForm, SpendingForm,
+                    StatusForm, TargetForm, UpdateForm)
+from .models import STATUS_LABELS, STATUSES, Milestone, Project, Spending, spent_cents
 
 LISTED_PHASES = ("implementation", "closed")
 
@@ -25,6 +33,31 @@ LISTED_PHASES = ("implementation", "closed")
 @bp.app_template_filter("project_status")
 def project_status(status: str | None) -> str:
     return STATUS_LABELS.get(status or "", (status or "").replace("_", " "))
+
+
+@bp.app_template_filter("money")
+def money(cents: int | None) -> str:
+    """Whole units like the rest of the site (1,250); cents only when there are some (1,250.50)."""
+    if cents is None:
+        return "–"
+    pattern = "#,##0" if cents % 100 == 0 else "#,##0.00"
+    return format_decimal(Decimal(cents) / 100, format=pattern, locale=str(get_locale() or "en"))
+
+
+#: the form's category labels, marked so the catalogue has them: public pages show them translated
+_SPENDING_MSGIDS = (N_("Staff"), N_("Services and contracts"), N_("Equipment"), N_("Materials"),
+                    N_("Events"), N_("Other"))
+
+
+@bp.app_template_filter("spending_category")
+def spending_category(category: str) -> str:
+    """A spending category in the reader's language (an unknown code as stored)."""
+    return gettext(SPENDING_LABELS[category]) if category in SPENDING_LABELS else category
+
+
+@bp.app_template_filter("metric_value")
+def metric_value(value: float | None, metric) -> str:
+    return format_value(metric, value)
 
 
 def _project_or_404(project_id: int) -> Project:
@@ -83,7 +116,7 @@ def index():
         Project.listed(cycle.id if cycle else None, status)
         .options(selectinload(Project.cycle), selectinload(Project.board))).all()
     context = dict(projects=projects, cycles=cycles, cycle=cycle, status=status,
-                   statuses=STATUSES)
+                   statuses=STATUSES, spent=spent_cents(p.id for p in projects))
     template = "projects/_list.html" if _is_fragment_request() else "projects/index.html"
     return render_template(template, **context), 200, {"Vary": "HX-Request"}
 
@@ -95,6 +128,9 @@ def show(project_id: int, complete_form: CompleteMilestoneForm | None = None,
     manage = svc.can_manage(current_user, project) and project.cycle.phase in svc.CHANGE_PHASES
     return render_template("projects/show.html", project=project, today=date.today(),
                            can_post=manage, can_plan=manage and not project.is_final,
+                           can_delete_spending=manage and current_user.is_staff,
+                           budget=svc.budget_summary(project),
+                           progress=progress_for(project.id),
                            complete_form=complete_form or CompleteMilestoneForm(),
                            complete_for=complete_for)
 
@@ -203,3 +239,94 @@ def change_status(project_id: int):
             flash(f"The project is now {project.status_label.lower()}.")
             return _to_show(project)
     return render_template("projects/status_form.html", form=form, project=project)
+
+
+@bp.route("/<int:project_id>/spending/new", methods=["GET", "POST"])
+@login_required
+def new_spending(project_id: int):
+    project = _project_or_404(project_id)
+    try:
+        svc.check_manage(current_user, project, "Recording spending")
+    except svc.Refused as error:
+        return _refuse(error, project)
+    form = SpendingForm()
+    if form.validate_on_submit():
+        fields = svc.SpendingFields(spent_on=form.spent_on.data, amount=form.amount.data,
+                                    category=form.category.data, payee=form.payee.data,
+                                    note=form.note.data or "")
+        try:
+            svc.add_spending(current_user, project, fields)
+        except svc.Invalid as error:
+            _invalid(form, error)
+        except svc.Refused as error:
+            return _refuse(error, project)
+        else:
+            db.session.commit()
+            over = svc.budget_summary(project).over_cents
+            flash(f"Spending recorded. The project is now over budget by {money(over)}."
+                  if over else "Spending recorded.", "error" if over else "message")
+            return _to_show(project)
+    return render_template("projects/spending_form.html", form=form, project=project,
+                           budget=svc.budget_summary(project))
+
+
+@bp.post("/<int:project_id>/spending/<int:spending_id>/delete")
+@login_required
+def delete_spending(project_id: int, spending_id: int):
+    project = _project_or_404(project_id)
+    entry = db.session.get(Spending, spending_id)
+    if entry is None or entry.project_id != project.id:
+        abort(404)
+    try:
+        svc.delete_spending(current_user, project, entry)
+    except svc.Refused as error:
+        db.session.rollback()
+        return _refuse(error, project)
+    db.session.commit()
+    flash("Spending entry deleted; the audit log keeps what it said.")
+    return _to_show(project)
+
+
+@bp.route("/<int:project_id>/targets/new", methods=["GET", "POST"])
+@login_required
+def new_target(project_id: int):
+    project = _project_or_404(project_id)
+    try:
+        svc.check_manage(current_user, project, "Setting metric targets")
+    except svc.Refused as error:
+        return _refuse(error, project)
+    form = TargetForm()
+    if form.validate_on_submit():
+        fields = svc.TargetFields(
+            metric_id=form.metric.data, neighbourhood_id=form.neighbourhood.data or None,
+            baseline_value=form.baseline_value.data, baseline_period=form.baseline_period.data,
+            baseline_on=form.baseline_on.data, target_value=form.target_value.data,
+            target_on=form.target_on.data)
+        try:
+            svc.add_target(current_user, project, fields)
+        except svc.Invalid as error:
+            _invalid(form, error)
+        except svc.Refused as error:
+            return _refuse(error, project)
+        else:
+            db.session.commit()
+            flash("Metric target added.")
+            return _to_show(project)
+    return render_template("projects/target_form.html", form=form, project=project)
+
+
+@bp.post("/<int:project_id>/targets/<int:target_id>/remove")
+@login_required
+def remove_target(project_id: int, target_id: int):
+    project = _project_or_404(project_id)
+    target = db.session.get(ProjectMetric, target_id)
+    if target is None or target.project_id != project.id:
+        abort(404)
+    try:
+        svc.remove_target(current_user, project, target)
+    except svc.Refused as error:
+        db.session.rollback()
+        return _refuse(error, project)
+    db.session.commit()
+    flash("Metric target removed.")
+    return _to_show(project)
