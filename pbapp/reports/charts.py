@@ -1,0 +1,132 @@
+"""The reports' charts, drawn from the same table dicts the page and downloads show.
+
+Built like ``pbapp.cycles.charts``: SVG on the server, no script, Okabe–Ito colours, named by a
+caption that holds a one-sentence summary, and the table beside it holds the numbers. A hidden
+cell has no value in its table dict, so it is never drawn and never named in the SVG.
+"""
+from __future__ import annotations
+
+import pygal
+from flask_babel import gettext, ngettext
+
+from ..cycles.charts import TWO_TONE, Chart, chart_config, render_svg, number
+from .participation import NOT_RECORDED
+
+
+def _values(t: dict, key: str) -> list:
+    return [r["cells"][key]["value"] for r in t["rows"]]
+
+
+def _label(r: dict) -> str:
+    """A row's name, with "<11" or "—" beside it when its bar is not drawn because it is hidden."""
+    hidden = [c["display"] for c in r["cells"].values() if c["suppressed"]]
+    return f"{r['label']} ({hidden[0]})" if hidden else r["label"]
+
+
+def _bars(t: dict, cid: str, series: list[tuple[str, list]], style=None) -> str:
+    labels = [_label(r) for r in t["rows"]]
+    config = dict(title=t["title"], height=140 + 30 * len(labels) * max(1, len(series) // 2),
+                  legend_at_bottom=True, print_values=True)
+    chart = chart_config(pygal.HorizontalBar, cid, **({"style": style} if style else {}),
+                          **config)
+    chart.x_labels = labels[::-1]  # pygal draws the first label at the bottom
+    for name, values in series:
+        chart.add(name, values[::-1])
+    return render_svg(chart)
+
+
+def counts_chart(t: dict) -> Chart:
+    """Voters per group: "Turnout was 3,000; Riverside had the most voters (812)."."""
+    cid = f"report-chart-{t['id']}"
+    total = t["total"]["cells"]["count"]
+    shown = [(r["cells"]["count"]["value"], r["label"]) for r in t["rows"]
+             if r["key"] != NOT_RECORDED and r["cells"]["count"]["value"]]
+    hidden = sum(1 for r in t["rows"] if r["cells"]["count"]["suppressed"])
+    summary = gettext("Turnout was %(total)s", total=total["display"])
+    if shown:
+        most, name = max(shown)
+        summary += "; " + gettext("%(name)s had the most voters (%(count)s)", name=name,
+                                  count=number(most))
+    if hidden:
+        summary += "; " + ngettext("%(num)d group is hidden to protect the people counted",
+                                   "%(num)d groups are hidden to protect the people counted",
+                                   hidden)
+    svg = _bars(t, cid, [(t["columns"][0]["label"], _values(t, "count"))])
+    return Chart(cid, t["title"], summary + ".", svg)
+
+
+def budget_chart(t: dict) -> Chart:
+    """Each funded project's budget beside what it has spent."""
+    cid = f"report-chart-{t['id']}"
+    budget, spent = t["total"]["cells"]["budget"], t["total"]["cells"]["spent"]
+    summary = ngettext("Across %(num)d funded project, %(spent)s of %(budget)s has been spent",
+                       "Across %(num)d funded projects, %(spent)s of %(budget)s has been spent",
+                       len(t["rows"]), spent=spent["display"], budget=budget["display"])
+    spending = [(r["cells"]["spent"]["value"], r["label"]) for r in t["rows"]
+                if r["cells"]["spent"]["value"]]
+    if spending:
+        most, name = max(spending)
+        summary += "; " + gettext("%(name)s has spent the most (%(spent)s)", name=name,
+                                  spent=number(most))
+    svg = _bars(t, cid, [(gettext("Budget"), _values(t, "budget")),
+                         (gettext("Spent"), _values(t, "spent"))], TWO_TONE)
+    return Chart(cid, gettext("Budget and spending of each project"), summary + ".", svg)
+
+
+def spending_chart(t: dict) -> Chart:
+    cid = f"report-chart-{t['id']}"
+    spent = t["total"]["cells"]["spent"]
+    summary = gettext("Spent %(spent)s of the %(budget)s budget", spent=spent["display"],
+                      budget=number(t["budget"]))
+    used = [(r["cells"]["spent"]["value"], r["label"]) for r in t["rows"]
+            if r["cells"]["spent"]["value"]]
+    if used:
+        most, name = max(used)
+        summary += "; " + gettext("most on %(category)s (%(spent)s)", category=name.lower(),
+                                  spent=number(most))
+    svg = _bars(t, cid, [(gettext("Spent"), _values(t, "spent"))])
+    return Chart(cid, t["title"], summary + ".", svg)
+
+
+def trend_chart(t: dict) -> Chart:
+    """The measured totals by period, with the baseline and target drawn as flat lines."""
+    cid = f"report-chart-{t['id']}"
+    baseline, target = t["baseline"]["value"], t["target"]["value"]
+    labels = [r["label"] for r in t["rows"]]
+    values = _values(t, "value")
+    if not labels:
+        labels = [t["baseline"]["period"], t["target"]["on"]]
+        values = [None, None]
+    css = [f".{cid} .serie-1 .line.reactive {{stroke-dasharray: 8 5 !important}}",
+           f".{cid} .serie-2 .line.reactive {{stroke-dasharray: 2 4 !important}}"]
+    chart = chart_config(pygal.Line, cid, css=css, title=t["title"], height=360,
+                          legend_at_bottom=True, include_x_axis=False, dots_size=4)
+    chart.x_labels = labels
+    chart.add(gettext("Measured"), values)
+    chart.add(gettext("Baseline"), [baseline] * len(labels), show_dots=False)
+    chart.add(gettext("Target"), [target] * len(labels), show_dots=False)
+    latest = next((r for r in reversed(t["rows"]) if r["cells"]["value"]["value"] is not None),
+                  None)
+    if latest is None:
+        summary = gettext("No measurement can be shown yet")
+    else:
+        summary = gettext("Latest %(value)s (%(period)s)", value=latest["cells"]["value"]
+                          ["display"], period=latest["label"])
+    summary += "; " + t["caption"][0].lower() + t["caption"][1:]
+    return Chart(cid, t["title"], summary, render_svg(chart))
+
+
+def report_charts(report: dict) -> dict[str, Chart]:
+    """The chart for each table that has one, by table id."""
+    out = {}
+    for s in report["sections"]:
+        for t in s["tables"]:
+            if t["id"] in ("turnout-neighbourhood", "turnout-age"):
+                out[t["id"]] = counts_chart(t)
+            elif t["id"] == "projects" and t["rows"]:
+                out[t["id"]] = budget_chart(t)
+            elif t["id"] == "spending":
+                out[t["id"]] = spending_chart(t)
+            elif t["id"].startswith("trend-"):
+                out[t["id"]] = trend_chart(t)
+    return out

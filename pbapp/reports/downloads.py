@@ -1,0 +1,57 @@
+"""A report as CSV or JSON: the same dict the page is drawn from, so the three agree.
+
+CSV is one tidy table, one line per cell, with the header
+``section,table,row,column,value,suppressed``:
+
+* section: the report section's id (participation, results, projects, progress, ...)
+* table: the table's id (turnout-neighbourhood, round-2, projects, equity-<metric>-..., ...)
+* row: the row's label as the page shows it (a neighbourhood, a project's title, "Total")
+* column: the column's key (count, budget, spent, status, value, ...)
+* value: the number or text; for a hidden cell, what the page shows instead ("<11" for 1 to
+  10 people, "—" for a cell hidden so a small one cannot be worked out from the total)
+* suppressed: empty, or why the cell is hidden (small, complementary, small-denominator)
+
+Money is in whole currency units, dates are ISO 8601. Any cell that starts with = + - @, a tab
+or a carriage return gets a leading apostrophe, so a spreadsheet shows it instead of running
+it as a formula.
+
+JSON is the nested report: ``sections`` → ``tables`` → ``rows`` → ``cells``, each cell
+``{"value", "display", "suppressed"}`` with ``value`` null whenever the cell is hidden.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from .cells import all_cells
+
+HEADER = ("section", "table", "row", "column", "value", "suppressed")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _csv_value(c: dict):
+    if c["suppressed"]:
+        return c["display"]
+    if isinstance(c["value"], bool):
+        return "yes" if c["value"] else "no"
+    return c["value"]
+
+
+def report_csv(report: dict) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(HEADER)
+    for section, t, r, col, c in all_cells(report):
+        writer.writerow([neutralised(v) for v in (
+            section["id"], t["id"], r["label"], col["key"], _csv_value(c), c["suppressed"])])
+    return out.getvalue()
+
+
+def report_json(report: dict) -> str:
+    return json.dumps(report, ensure_ascii=False, indent=2, default=str)

@@ -1,0 +1,60 @@
+"""Who took part in a cycle, in the aggregate: voters by channel, neighbourhood and age band.
+
+Read from the participation rows (who voted, never what). Each breakdown is a one-dimensional
+table whose cells add up to the turnout, with a "Not recorded" group for voters whose
+neighbourhood or age is unknown (codes and paper), and is protected against that total.
+"""
+from __future__ import annotations
+
+from flask_babel import gettext
+from sqlalchemy import func, select
+
+from ..cycles.models import Cycle, Neighbourhood
+from ..cycles.stats import turnout_by_channel
+from ..extensions import db
+from ..voting.models import Participation
+from ..voting.roll import AGE_BANDS
+from .cells import protected_counts
+
+NOT_RECORDED = "not-recorded"
+
+
+def age_band_label(band: str) -> str:
+    """The bands are numbers ("25-34", "65+") but for the youngest, which has words."""
+    return gettext("under 18") if band == "under 18" else band
+
+
+def _counts_by(cycle: Cycle, column) -> dict:
+    return dict(db.session.execute(
+        select(column, func.count()).where(Participation.cycle_id == cycle.id)
+        .group_by(column)).all())
+
+
+def turnout_tables(cycle: Cycle) -> list[dict]:
+    turnout = turnout_by_channel(cycle.id)
+    total = turnout.total
+    voters = gettext("Voters")
+    total_label = gettext("Total")
+    tables = [protected_counts(
+        "turnout-channel", gettext("Turnout by how people voted"), gettext("Channel"), voters,
+        [(c, label) for c, label, _ in turnout.rows], [n for _, _, n in turnout.rows], total,
+        total_label)]
+
+    by_hood = _counts_by(cycle, Participation.neighbourhood_id)
+    ids = {n.id for n in cycle.neighbourhoods} | {i for i in by_hood if i is not None}
+    hoods = sorted(db.session.scalars(select(Neighbourhood).where(Neighbourhood.id.in_(ids)))
+                   if ids else [], key=lambda n: n.name)
+    groups = [(h.slug, h.name) for h in hoods] + [(NOT_RECORDED, gettext("Not recorded"))]
+    counts = [by_hood.get(h.id, 0) for h in hoods] + [by_hood.get(None, 0)]
+    tables.append(protected_counts(
+        "turnout-neighbourhood", gettext("Turnout by neighbourhood"), gettext("Neighbourhood"),
+        voters, groups, counts,
+        total, total_label, gettext("Where voters live, when they voted with an account.")))
+
+    by_age = _counts_by(cycle, Participation.age_band)
+    bands = list(AGE_BANDS) + sorted(b for b in by_age if b is not None and b not in AGE_BANDS)
+    tables.append(protected_counts(
+        "turnout-age", gettext("Turnout by age band"), gettext("Age band"), voters,
+        [(b, age_band_label(b)) for b in bands] + [(NOT_RECORDED, gettext("Not recorded"))],
+        [by_age.get(b, 0) for b in bands] + [by_age.get(None, 0)], total, total_label))
+    return tables
