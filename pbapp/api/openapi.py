@@ -1,0 +1,274 @@
+"""The OpenAPI 3.1 document for ``/api/v1``, written by hand so it says what we promise.
+
+Schemas are JSON Schema 2020-12 with ``additionalProperties: false`` on every object, so a field
+added to ``serialize`` without being documented here fails the tests that check each response
+against this document.
+"""
+from __future__ import annotations
+
+from copy import deepcopy
+
+STR = {"type": "string"}
+INT = {"type": "integer"}
+NUM = {"type": "number"}
+BOOL = {"type": "boolean"}
+DATE = {"type": "string", "format": "date"}
+TIME = {"type": "string", "format": "date-time"}
+URL = {"type": "string", "format": "uri-reference"}
+
+
+def obj(properties: dict, description: str = "", optional: tuple = ()) -> dict:
+    """A closed object: every property required unless listed in ``optional``."""
+    schema = {"type": "object", "properties": properties,
+              "required": [k for k in properties if k not in optional],
+              "additionalProperties": False}
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def null(schema: dict) -> dict:
+    """``schema`` or null: type arrays for plain types, anyOf for references."""
+    if "$ref" in schema or "type" not in schema:
+        return {"anyOf": [schema, {"type": "null"}]}
+    return {**schema, "type": [schema["type"], "null"]}
+
+
+def array(items: dict) -> dict:
+    return {"type": "array", "items": items}
+
+
+def mapping(values: dict, description: str = "") -> dict:
+    schema = {"type": "object", "additionalProperties": values}
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def page_of(name: str) -> dict:
+    return obj({"items": array(ref(name)), "page": {"type": "integer", "minimum": 1},
+                "per_page": INT, "total": {"type": "integer", "minimum": 0},
+                "pages": {"type": "integer", "minimum": 1}},
+               f"One page of {name} items; a page past the last is empty.")
+
+
+SCHEMAS = {
+    "Error": obj({"error": obj({"status": {"type": "integer", "minimum": 400, "maximum": 599},
+                                "message": STR})}),
+    "Place": obj({"slug": STR, "name": STR}, "A neighbourhood."),
+    "BoardRef": obj({"slug": STR, "name": STR}, "The advisory board behind a proposal."),
+    "Links": obj({"self": URL, "html": URL}),
+    "StatusChange": obj({"from_status": null(STR), "to_status": STR, "reason": STR,
+                         "at": TIME}, "A public status change and its public reason."),
+    "Cycle": obj({
+        "slug": STR, "name": STR, "description": {**STR, "description": "Markdown."},
+        "phase": {"enum": ["proposals", "review", "voting", "counting", "implementation",
+                           "closed"]},
+        "method": {**STR, "description": "Counting method, as `pbapp-tally --method`."},
+        "budget_cents": INT, "max_ranks": INT, "seats": INT,
+        "proposals_open": null(TIME), "voting_opens": null(TIME), "voting_closes": null(TIME),
+        "neighbourhoods": array(ref("Place")), "result_published": BOOL,
+        "links": obj({"self": URL, "proposals": URL, "results": null(URL), "html": URL}),
+    }, "A budget cycle past its draft."),
+    "Proposal": obj({
+        "id": INT, "cycle": {**STR, "description": "The cycle's slug."}, "title": STR,
+        "summary": STR, "description": STR, "problem": STR, "root_cause": STR,
+        "metrics": array(STR), "cost_cents": INT,
+        "status": {"enum": ["accepted", "rejected", "withdrawn", "funded", "not_funded"]},
+        "board": ref("BoardRef"), "neighbourhoods": array(ref("Place")),
+        "feasibility_note": STR, "cost_note": STR,
+        "translations": mapping(obj({"title": STR, "summary": STR, "description": STR},
+                                    optional=("title", "summary", "description")),
+                                "Texts in other languages, by language code."),
+        "history": array(ref("StatusChange")), "links": ref("Links"),
+    }, "A reviewed proposal. Text fields are Markdown source: sanitise before showing as HTML."),
+    "TieBreak": obj({"among": array(STR), "chosen": STR, "rule": STR, "detail": STR,
+                     "keys": mapping(STR, "The seeded draw's SHA-256 keys, by candidate.")}),
+    "Round": obj({
+        "round": INT, "tallies": mapping(NUM, "Votes by candidate id."),
+        "threshold": null(NUM), "elected": array(STR), "eliminated": array(STR),
+        "transfers": mapping(NUM, "Votes each candidate gains (+) or loses (−) as this "
+                                  "round's decision is carried out."),
+        "exhausted": mapping(NUM, "Ballots no longer counting so far, by reason."),
+        "tie_break": null(ref("TieBreak")), "note": STR,
+    }),
+    "ResultProject": obj({"id": STR, "title": STR, "cost": INT, "score": NUM, "funded": BOOL,
+                          "reason": STR},
+                         "A proposal in a budget count; cost in whole units, as counted."),
+    "Result": obj({
+        "cycle": STR, "method": STR, "ballots": INT,
+        "cvr_sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$",
+                       "description": "SHA-256 of the canonical cast-vote record counted."},
+        "counted_at": TIME, "published_at": TIME, "seed": STR,
+        "options": {"type": "object", "description": "The method's options, as counted."},
+        "candidates": array(obj({"id": STR, "title": STR})),
+        "winners": array(STR), "rounds": array(ref("Round")),
+        "projects": null(array(ref("ResultProject"))),
+        "budget": null(INT), "spent": null(INT), "money_left": null(INT),
+        "pairwise": null(array(array(NUM))),
+        "ballot_files": mapping(URL, "The ballots counted, shuffled, by file format."),
+        "links": ref("Links"),
+    }, "A published count, round by round. Candidate ids are proposal ids."),
+    "Project": obj({
+        "id": INT, "title": STR, "summary": STR,
+        "status": {"enum": ["planned", "in_progress", "completed", "paused", "cancelled"]},
+        "cycle": STR, "proposal_id": INT, "board": ref("BoardRef"),
+        "budget_cents": INT, "spent_cents": INT, "created_at": TIME,
+        "links": obj({"self": URL, "html": URL, "feed": URL}),
+    }, "A funded project."),
+    "Milestone": obj({"id": INT, "title": STR, "due_on": DATE, "done_on": null(DATE),
+                      "note": STR}),
+    "ProjectUpdate": obj({"id": INT, "title": STR, "published_at": TIME,
+                          "body": {**STR, "description": "Markdown source."},
+                          "body_html": {**STR, "description": "Rendered and sanitised."}}),
+    "Target": obj({
+        "metric": STR, "metric_name": STR, "unit": STR, "better": {"enum": ["lower", "higher"]},
+        "neighbourhood": null(STR),
+        "baseline": obj({"value": NUM, "period": STR, "on": DATE}),
+        "target": obj({"value": NUM, "on": DATE}),
+        "latest": null(obj({"value": null(NUM), "suppressed": null(STR), "scope": STR,
+                            "scope_ref": STR, "period_start": DATE, "period_end": DATE},
+                           "The newest published (protected) total the progress reads.")),
+        "expected": null(NUM),
+        "status": {"enum": ["achieved", "on_track", "off_track", "no_data"]},
+    }, "A metric the project aims to move, and where it stands."),
+    "Metric": obj({
+        "key": STR, "name": STR, "definition": STR, "unit": STR,
+        "kind": {"enum": ["count", "percent", "rate", "median"]}, "rate_per": null(INT),
+        "better": {"enum": ["lower", "higher"]}, "source": STR, "supplier": STR,
+        "frequency": STR,
+        "data_sharing": obj({"what": STR, "consent": STR, "retention": STR},
+                            "The data-sharing agreement behind the metric."),
+        "links": obj({"self": URL, "measurements": URL, "html": URL}),
+    }),
+    "Measurement": obj({
+        "metric": STR, "scope": {"enum": ["city", "neighbourhood", "project"]},
+        "scope_ref": STR, "period_start": DATE, "period_end": DATE,
+        "breakdown": {"enum": ["", "age_band", "gender", "race_ethnicity", "disability",
+                               "neighbourhood"]},
+        "group": STR, "value": null(NUM),
+        "suppressed": null({"enum": ["small", "complementary", "small-denominator"]}),
+    }, "One published cell. `value` is null when hidden to protect the people counted; "
+       "`suppressed` says why: small (1 to 10), complementary (would reveal a small cell), "
+       "small-denominator (a rate over fewer than 11 people)."),
+}
+SCHEMAS["ProjectDetail"] = deepcopy(SCHEMAS["Project"])
+SCHEMAS["ProjectDetail"]["properties"].update({
+    "history": array(ref("StatusChange")), "milestones": array(ref("Milestone")),
+    "updates": array(ref("ProjectUpdate")), "targets": array(ref("Target"))})
+SCHEMAS["ProjectDetail"]["required"] = list(SCHEMAS["ProjectDetail"]["properties"])
+SCHEMAS["ProjectDetail"]["description"] = "A funded project with its public record."
+for _name in ("Cycle", "Proposal", "Project", "Metric", "Measurement"):
+    SCHEMAS[f"{_name}Page"] = page_of(_name)
+
+HEADERS = {
+    "ETag": {"description": "Strong validator: the SHA-256 of the body, quoted.",
+             "schema": {"type": "string"}},
+    "Cache-Control": {"description": "`public, max-age=60`.", "schema": {"type": "string"}},
+    "Access-Control-Allow-Origin": {"description": "`*`: open data.",
+                                    "schema": {"type": "string"}},
+}
+_HEADER_REFS = {name: {"$ref": f"#/components/headers/{name}"} for name in HEADERS}
+
+
+def ok(schema_name: str, description: str) -> dict:
+    return {"description": description, "headers": _HEADER_REFS,
+            "content": {"application/json": {"schema": ref(schema_name)}}}
+
+
+def error(description: str) -> dict:
+    return {"description": description,
+            "content": {"application/json": {"schema": ref("Error")}}}
+
+
+RESPONSES = {
+    "NotModified": {"description": "Not modified: the `If-None-Match` ETag still matches. "
+                                   "No body.", "headers": _HEADER_REFS},
+    "BadRequest": error("A query parameter is not acceptable (e.g. `page` is not a positive "
+                        "whole number)."),
+    "NotFound": error("No such public item."),
+    "Error": error("Any other error."),
+}
+PARAMETERS = {
+    "page": {"name": "page", "in": "query", "required": False,
+             "description": "Page number, from 1.", "schema": {"type": "integer", "minimum": 1}},
+    "slug": {"name": "slug", "in": "path", "required": True, "description": "A cycle's slug.",
+             "schema": {"type": "string"}},
+    "proposal_id": {"name": "id", "in": "path", "required": True,
+                    "schema": {"type": "integer"}},
+    "project_id": {"name": "id", "in": "path", "required": True,
+                   "schema": {"type": "integer"}},
+    "key": {"name": "key", "in": "path", "required": True, "description": "A metric's key.",
+            "schema": {"type": "string"}},
+    "If-None-Match": {"name": "If-None-Match", "in": "header", "required": False,
+                      "description": "An ETag from an earlier response.",
+                      "schema": {"type": "string"}},
+}
+
+
+def get(operation_id: str, summary: str, schema: str, params: tuple = (),
+        not_found: bool = True, paged: bool = False) -> dict:
+    names = [*params, *(("page",) if paged else ()), "If-None-Match"]
+    responses = {"200": ok(schema, summary), "304": {"$ref": "#/components/responses/NotModified"}}
+    if paged:
+        responses["400"] = {"$ref": "#/components/responses/BadRequest"}
+    if not_found:
+        responses["404"] = {"$ref": "#/components/responses/NotFound"}
+    responses["default"] = {"$ref": "#/components/responses/Error"}
+    return {"get": {"operationId": operation_id, "summary": summary,
+                    "parameters": [{"$ref": f"#/components/parameters/{n}"} for n in names],
+                    "responses": responses}}
+
+
+PATHS = {
+    "/cycles": get("listCycles", "Budget cycles past their draft, newest first.",
+                   "CyclePage", not_found=False, paged=True),
+    "/cycles/{slug}": get("getCycle", "One budget cycle.", "Cycle", ("slug",)),
+    "/cycles/{slug}/proposals": get("listCycleProposals", "A cycle's public proposals.",
+                                    "ProposalPage", ("slug",), paged=True),
+    "/cycles/{slug}/results": get("getCycleResult", "A cycle's published result; 404 until "
+                                  "it is published.", "Result", ("slug",)),
+    "/proposals/{id}": get("getProposal", "One public proposal.", "Proposal", ("proposal_id",)),
+    "/projects": get("listProjects", "Funded projects.", "ProjectPage", not_found=False,
+                     paged=True),
+    "/projects/{id}": get("getProject", "One funded project with its status history, "
+                          "milestones, updates and metric targets.", "ProjectDetail",
+                          ("project_id",)),
+    "/metrics": get("listMetrics", "The shared metrics catalogue.", "MetricPage",
+                    not_found=False, paged=True),
+    "/metrics/{key}": get("getMetric", "One metric, with its data-sharing agreement.",
+                          "Metric", ("key",)),
+    "/metrics/{key}/measurements": get(
+        "listMeasurements", "A metric's published cells, small cells protected.",
+        "MeasurementPage", ("key",), paged=True),
+    "/openapi.json": {"get": {
+        "operationId": "getOpenAPI", "summary": "This document.",
+        "parameters": [{"$ref": "#/components/parameters/If-None-Match"}],
+        "responses": {"200": {"description": "The OpenAPI 3.1 document.", "headers": _HEADER_REFS,
+                              "content": {"application/json": {"schema": {"type": "object"}}}},
+                      "304": {"$ref": "#/components/responses/NotModified"},
+                      "default": {"$ref": "#/components/responses/Error"}}}},
+}
+
+
+def document() -> dict:
+    """A fresh copy each time, so no caller can change the published document."""
+    return deepcopy({
+        "openapi": "3.1.0",
+        "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
+        "info": {
+            "title": "pbapp open data API", "version": "1.0.0",
+            "description": "Read-only public data: budget cycles, reviewed proposals, published "
+                           "results round by round, funded projects and shared metrics (small "
+                           "cells protected). Every 200 carries a strong ETag; send it back in "
+                           "`If-None-Match` to get a 304. No authentication.",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "paths": PATHS,
+        "components": {"schemas": SCHEMAS, "responses": RESPONSES, "parameters": PARAMETERS,
+                       "headers": HEADERS},
+    })

@@ -1,0 +1,102 @@
+"""The API's endpoints: load what the public may see (404 otherwise) → one JSON document."""
+from __future__ import annotations
+
+from flask import abort, jsonify
+
+from ..extensions import db
+from ..metrics.progress import progress_for
+from ..metrics.tables import public_rows
+from ..projects.models import Project, spent_cents
+from . import bp
+from . import queries as q
+from . import serialize as doc
+from .http import paginated
+from .openapi import document
+
+
+def _cycle_or_404(slug: str):
+    found = q.public_cycle(slug)
+    if found is None:
+        abort(404, description=f"No public budget cycle “{slug}”.")
+    return found
+
+
+def _metric_or_404(key: str):
+    found = q.metric(key)
+    if found is None:
+        abort(404, description=f"No metric “{key}”.")
+    return found
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(document())
+
+
+@bp.get("/cycles")
+def cycles():
+    return jsonify(paginated(q.public_cycles(), lambda c: doc.cycle(c, q.published_result(c))))
+
+
+@bp.get("/cycles/<slug>")
+def cycle(slug: str):
+    found = _cycle_or_404(slug)
+    return jsonify(doc.cycle(found, q.published_result(found)))
+
+
+@bp.get("/cycles/<slug>/proposals")
+def cycle_proposals(slug: str):
+    found = _cycle_or_404(slug)
+    return jsonify(paginated(q.public_proposals(found), doc.proposal))
+
+
+@bp.get("/cycles/<slug>/results")
+def cycle_results(slug: str):
+    found = _cycle_or_404(slug)
+    result = q.published_result(found)
+    if result is None:
+        abort(404, description=f"The result of “{slug}” is not published yet.")
+    return jsonify(doc.result(found, result))
+
+
+@bp.get("/proposals/<int:proposal_id>")
+def proposal(proposal_id: int):
+    found = q.public_proposal(proposal_id)
+    if found is None:
+        abort(404, description=f"No public proposal {proposal_id}.")
+    return jsonify(doc.proposal(found))
+
+
+@bp.get("/projects")
+def projects():
+    def render(p: Project) -> dict:
+        return doc.project(p, spent.get(p.id, 0))
+
+    listed = q.public_projects()
+    spent = spent_cents(p.id for p in listed)
+    return jsonify(paginated(listed, render))
+
+
+@bp.get("/projects/<int:project_id>")
+def project(project_id: int):
+    found = db.session.get(Project, project_id)
+    if found is None:
+        abort(404, description=f"No project {project_id}.")
+    return jsonify(doc.project_detail(found, spent_cents([found.id])[found.id],
+                                      progress_for(found.id)))
+
+
+@bp.get("/metrics")
+def metrics():
+    return jsonify(paginated(q.metrics(), doc.metric))
+
+
+@bp.get("/metrics/<key>")
+def metric(key: str):
+    return jsonify(doc.metric(_metric_or_404(key)))
+
+
+@bp.get("/metrics/<key>/measurements")
+def metric_measurements(key: str):
+    """Only the protected public tables: a hidden cell is null with the reason it is hidden."""
+    return jsonify(paginated(public_rows(_metric_or_404(key)), doc.measurement))

@@ -1,0 +1,82 @@
+"""The OpenAPI document is valid 3.1, is what /api/v1/openapi.json serves, and matches the API:
+every documented path and status is requested here and each answer fits its schema."""
+import pytest
+from jsonschema.exceptions import ValidationError
+from openapi_spec_validator import OpenAPIV31SpecValidator, validate
+
+from pbapp.api.openapi import document
+
+
+def test_document_is_valid_openapi_3_1():
+    doc = document()
+    assert doc["openapi"] == "3.1.0"
+    validate(doc, cls=OpenAPIV31SpecValidator)
+
+
+def test_document_is_served_with_an_etag(api):
+    response = api.get("/api/v1/openapi.json")
+    assert response.get_json() == document()
+    api.get("/api/v1/openapi.json", 304, headers={"If-None-Match": response.headers["ETag"]})
+
+
+def test_every_object_schema_is_closed():
+    """Undocumented fields must fail validation, so the document cannot silently drift."""
+    def walk(node, where):
+        if isinstance(node, dict):
+            if node.get("type") == "object" and "properties" in node:
+                assert node.get("additionalProperties") is False, where
+            for key, value in node.items():
+                walk(value, f"{where}/{key}")
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, f"{where}/{i}")
+    walk(document()["components"]["schemas"], "#/components/schemas")
+
+
+def test_an_undocumented_field_fails_the_check(world, client, schema_check):
+    check = schema_check("/cycles/{slug}", 200)
+    body = client.get("/api/v1/cycles/spring").get_json()
+    check.validate(body)
+    with pytest.raises(ValidationError):
+        check.validate({**body, "secret": "x"})
+    with pytest.raises(ValidationError):
+        check.validate({k: v for k, v in body.items() if k != "phase"})
+
+
+def test_every_documented_path_and_status_is_exercised_and_fits(api, world):
+    """One real request per documented (path, status); the set must equal the document's."""
+    project, proposal = world.project.id, world.props["Garden"].id
+    urls = {
+        "/cycles": "/api/v1/cycles",
+        "/cycles/{slug}": "/api/v1/cycles/spring",
+        "/cycles/{slug}/proposals": "/api/v1/cycles/spring/proposals",
+        "/cycles/{slug}/results": "/api/v1/cycles/spring/results",
+        "/proposals/{id}": f"/api/v1/proposals/{proposal}",
+        "/projects": "/api/v1/projects",
+        "/projects/{id}": f"/api/v1/projects/{project}",
+        "/metrics": "/api/v1/metrics",
+        "/metrics/{key}": "/api/v1/metrics/injuries",
+        "/metrics/{key}/measurements": "/api/v1/metrics/feel-safe/measurements",
+        "/openapi.json": "/api/v1/openapi.json",
+    }
+    missing = {
+        "/cycles/{slug}": "/api/v1/cycles/autumn",
+        "/cycles/{slug}/proposals": "/api/v1/cycles/nowhere/proposals",
+        "/cycles/{slug}/results": "/api/v1/cycles/summer/results",
+        "/proposals/{id}": f"/api/v1/proposals/{world.hidden['draft'].id}",
+        "/projects/{id}": f"/api/v1/projects/{project + 1}",
+        "/metrics/{key}": "/api/v1/metrics/nothing",
+        "/metrics/{key}/measurements": "/api/v1/metrics/nothing/measurements",
+    }
+    assert set(urls) == set(api.doc["paths"])
+    for template, url in urls.items():
+        etag = api.get(url).headers["ETag"]
+        api.get(url, 304, headers={"If-None-Match": etag})
+        if "page" in {p["$ref"].rsplit("/", 1)[1]
+                      for p in api.doc["paths"][template]["get"]["parameters"]}:
+            api.get(url + "?page=0", 400)
+    for url in missing.values():
+        api.get(url, 404)
+    documented = {(path, int(status)) for path, item in api.doc["paths"].items()
+                  for status in item["get"]["responses"] if status != "default"}
+    assert api.exercised == documented
