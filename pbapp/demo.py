@@ -11,10 +11,13 @@ from .auth.models import User
 from .boards.models import SEATS, Board, Meeting, Membership
 from .cycles.models import Cycle, Neighbourhood
 from .cycles.services import count_cycle, publish_result
+from .demo_metrics import project_life, seed_metrics, split
 from .extensions import db
-from .projects.models import Milestone, Project, ProjectStatusChange, ProjectUpdate
+from .projects.models import (Milestone, Project, ProjectStatusChange, ProjectUpdate,
+                              Spending)
 from .proposals.models import Proposal, StatusChange
 from .voting.models import Ballot, Participation
+from .voting.roll import AGE_BANDS
 from .voting.services import new_receipt, receipt_hash, voter_key
 
 PASSWORD = "demo-password"
@@ -78,7 +81,37 @@ def _proposals(cycle, boards, hoods, rng, author, status) -> list[Proposal]:
     return out
 
 
-def _ballots(cycle, proposals, n, rng) -> None:
+#: online voters' age bands, from their profiles; under-18s are a handful (see ``_voters``)
+VOTER_AGES = dict(zip(AGE_BANDS[1:], (0.12, 0.22, 0.21, 0.18, 0.15, 0.12)))
+
+
+def _voters(n: int, hoods, seed: int) -> list[tuple[int | None, str | None]]:
+    """Each demo ballot's (neighbourhood id, age band) for the turnout tables: online voters'
+    from their profile; letters were posted to an address, so most code voters have a
+    neighbourhood but no age; paper ballots record neither. A few online voters are under 18,
+    so the turnout tables show a small, protected group."""
+    who = random.Random(seed * 104729 + 3)
+    weights = [h.population * who.uniform(0.7, 1.3) for h in hoods]
+    online = [i for i in range(n) if _channel(i) == "online"]
+    young = set(who.sample(online, min(len(online), max(1, min(9, len(online) // 250)))))
+    out = []
+    for i in range(n):
+        hood = who.choices(hoods, weights=weights)[0].id
+        band = who.choices(list(VOTER_AGES), weights=list(VOTER_AGES.values()))[0]
+        if _channel(i) == "online":
+            out.append((hood, AGE_BANDS[0] if i in young else band))
+        elif _channel(i) == "code" and who.random() < 0.7:
+            out.append((hood, None))
+        else:
+            out.append((None, None))
+    return out
+
+
+def _channel(i: int) -> str:
+    return "paper" if i % 9 == 0 else "code" if i % 3 == 0 else "online"
+
+
+def _ballots(cycle, proposals, n, rng, voters) -> None:
     weights = [rng.uniform(0.3, 3.0) ** 2 for _ in proposals]
     ids = [p.id for p in proposals]
     parts, ballots = [], []
@@ -89,10 +122,11 @@ def _ballots(cycle, proposals, n, rng) -> None:
             j = rng.choices(range(len(pool)), weights=w)[0]
             ranking.append(pool.pop(j))
             w.pop(j)
-        channel = "paper" if i % 9 == 0 else "code" if i % 3 == 0 else "online"
+        channel = _channel(i)
         when = cycle.voting_opens + timedelta(minutes=rng.randrange(0, 14 * 24 * 60))
         parts.append({"cycle_id": cycle.id, "voter_key": voter_key("demo", f"{cycle.id}:{i}"),
-                      "channel": channel, "voted_at": when})
+                      "channel": channel, "voted_at": when, "neighbourhood_id": voters[i][0],
+                      "age_band": voters[i][1]})
         ballots.append({"id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
                         "cycle_id": cycle.id, "channel": channel, "ranking": ranking,
                         "receipt_hash": receipt_hash(new_receipt()), "cast_on": when.date()})
@@ -154,16 +188,24 @@ def seed_demo(ballots: int = 3000, seed: int = 2026):
     done_props = _proposals(done, boards, hoods, rng, chair, "accepted")
     _proposals(live, boards, hoods, rng, chair, "accepted")
     db.session.flush()
-    _ballots(done, done_props, ballots, rng)
+    voters = _voters(ballots, hoods, seed)
+    _ballots(done, done_props, ballots, rng, voters)
     db.session.flush()
     result = count_cycle(done, staff)
     publish_result(result, staff)
     projects = list(db.session.scalars(select(Project).where(Project.cycle_id == done.id)
                                        .order_by(Project.id)))
     _project_records(projects, staff)
+    payments = _spending(projects, staff, seed)
+    metrics_line = seed_metrics(projects, hoods, staff, seed)
     db.session.commit()
     yield (f"Seeded 6 neighbourhoods, 2 boards, 2 cycles, {ballots} ballots and "
-           f"{len(projects)} funded projects.")
+           f"{len(projects)} funded projects with {payments} spending entries.")
+    yield metrics_line
+    placed = sum(hood is not None for hood, _ in voters)
+    aged = sum(band is not None for _, band in voters)
+    yield (f"Turnout tables: {placed} of {ballots} voters with a neighbourhood, {aged} with an "
+           "age band (the rest not recorded).")
     yield from _accounts()
 
 
@@ -270,6 +312,53 @@ def _project_records(projects: list[Project], staff: User) -> None:
                                                  body=body.format(title=project.title),
                                                  published_at=_utc(*on, 9, 30)))
     db.session.flush()
+
+
+#: what spending looks like for each delivery status: share of budget spent, categories in turn
+SPEND_PLANS = {
+    "in_progress": ((0.30, 0.55), ("services", "staff", "equipment", "staff", "events", "staff")),
+    "completed": ((0.965, 0.995), ("services", "materials", "materials", "services",
+                                   "equipment", "events")),
+    "paused": ((0.15, 0.25), ("services", "staff", "equipment")),
+    "planned": ((0.015, 0.03), ("services", "other")),
+    "cancelled": ((0.005, 0.015), ("events", "other")),
+}
+#: category -> (organisations paid, note, typical size of one payment relative to the others)
+PAYEES = {
+    "staff": (["Street Outreach Collective", "Riverside Youth Trust"], "Delivery staff costs",
+              1.5),
+    "services": (["Harbour Consulting Ltd", "Civic Evaluation Partners"], "Planning and advice",
+                 1.0),
+    "equipment": (["Metro Safety Supplies Ltd", "Civic Radio & IT Ltd"], "Equipment", 0.7),
+    "materials": (["Greenway Landscapes CIC", "Northside Builders' Merchants"], "Materials", 1.6),
+    "events": (["Community Hall Trust", "Parkside Catering Co-op"], "Venue hire and catering",
+               0.2),
+    "other": (["Riverside Print Co-op", "City Council Insurance Fund"], "Printing and insurance",
+              0.15),
+}
+
+
+def _spending(projects: list[Project], staff: User, seed: int) -> int:
+    """Several payments per project, to organisations, while it ran and never in the future:
+    the completed project lands just under budget, the others in line with how far they got."""
+    rng, today, made = random.Random(seed * 31 + 5), date.today(), 0
+    for project in projects:
+        (low, high), categories = SPEND_PLANS.get(project.status, SPEND_PLANS["in_progress"])
+        start, stop = project_life(project, today)
+        if start >= today:
+            continue
+        total = round(project.budget_cents * rng.uniform(low, high) / 100)
+        amounts = split(total, [PAYEES[c][2] for c in categories], rng, jitter=0.4)
+        days = sorted(rng.randint(0, (stop - start).days) for _ in categories)
+        for category, whole, day in zip(categories, amounts, days):
+            payees, note, _ = PAYEES[category]
+            project.spending.append(Spending(
+                spent_on=start + timedelta(days=day), amount_cents=max(whole, 1) * 100,
+                category=category, payee=rng.choice(payees), note=note,
+                entered_by_id=staff.id))
+            made += 1
+    db.session.flush()
+    return made
 
 
 def _accounts():
