@@ -60,20 +60,23 @@ def create_app(config: type | dict | None = None) -> Flask:
 
 def blueprints() -> list:
     """Every blueprint, imported inside the factory so importing pbapp stays cheap."""
+    from .api import bp as api_bp
     from .audit import bp as audit_bp
     from .auth import bp as auth_bp
     from .boards import bp as boards_bp
     from .cycles import bp as cycles_bp
+    from .feeds import bp as feeds_bp
     from .i18n import bp as i18n_bp
     from .main import bp as main_bp
     from .metrics import bp as metrics_bp
     from .paper import bp as paper_bp
     from .projects import bp as projects_bp
     from .proposals import bp as proposals_bp
+    from .reports import bp as reports_bp
     from .voting import bp as voting_bp
 
     return [main_bp, i18n_bp, auth_bp, boards_bp, cycles_bp, proposals_bp, voting_bp, projects_bp,
-            audit_bp, paper_bp, metrics_bp]
+            audit_bp, paper_bp, metrics_bp, api_bp, feeds_bp, reports_bp]
 
 
 def register_error_pages(app: Flask) -> None:
