@@ -30,6 +30,17 @@ class Turnout:
     rows: list[tuple[str, str, int]]  # (channel, label, voters), every channel, zeros included
     total: int
 
+    @property
+    def shown(self) -> dict[str, str]:
+        """What the public page prints per channel: a channel of 1 to 10 voters reads "<11",
+        and a second cell is hidden ("—") when the total would give the small one away."""
+        from ..metrics.suppression import protect_counts
+        from ..metrics.tables import HIDDEN_TEXT
+
+        decision = protect_counts([n for _, _, n in self.rows], self.total)
+        return {channel: HIDDEN_TEXT[decision.hidden[i]] if i in decision.hidden else number(n)
+                for i, (channel, _, n) in enumerate(self.rows)}
+
 
 def turnout_by_channel(cycle_id: int) -> Turnout:
     """Voters per channel from the participation rows (who voted, never what), in one query."""

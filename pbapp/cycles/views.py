@@ -2,7 +2,9 @@
 import hashlib
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from .. import tally
@@ -97,8 +99,23 @@ def results(slug: str):
     result = published_result(cycle)
     if result is None:
         abort(404)
-    return render_template("cycles/results.html", cycle=cycle, hashes=file_hashes(cycle, result),
-                           **_result_context(result))
+    key = (result.id, result.cvr_sha256, str(result.published_at), cycle.name,
+           str(get_locale()))
+    body = _results_bodies.get(key)
+    if body is None:
+        body = Markup(render_template("cycles/_results_body.html", cycle=cycle,
+                                      hashes=file_hashes(cycle, result),
+                                      **_result_context(result)))
+        if len(_results_bodies) > 256:
+            _results_bodies.clear()
+        _results_bodies[key] = body
+    return render_template("cycles/results.html", cycle=cycle, result=result, body=body)
+
+
+#: rendered results bodies: a published count never changes, and voting has closed, so the
+#: page is the same for every reader in a language; rendering it once makes it cheap to serve
+#: on results night
+_results_bodies: dict[tuple, Markup] = {}
 
 
 @bp.get("/<slug>/results/ballots.<fmt>")

@@ -89,9 +89,9 @@ def test_turnout_by_channel_matches_the_participation_rows(client, published):
                                    .where(Participation.cycle_id == cycle.id)
                                    .group_by(Participation.channel)).all())
     assert rows == {"online": 4, "code": 3, "paper": 2}
-    assert turnout_cell(body, "Online with an account") == rows["online"]
-    assert turnout_cell(body, "With a voting code") == rows["code"]
-    assert turnout_cell(body, "On paper") == rows["paper"]
+    for label in ("Online with an account", "With a voting code", "On paper"):
+        # 1 to 10 voters: hidden to protect them (see test_turnout_protection.py)
+        assert f'<th scope="row">{label}</th><td class="num">&lt;11</td>'.encode() in body
     assert turnout_cell(body, "Total") == 9
 
 
