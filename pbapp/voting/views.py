@@ -155,11 +155,16 @@ def tracker():
 
 
 # --- Voting with a one-time code, no account -------------------------------------------------
-# Only failed attempts count against an address or a code, so a community centre where many
-# residents type their codes on one machine is not locked out; the global limit counts every try.
+# Only failed attempts count, so a community centre where many residents type their codes on
+# one machine is not locked out, and a busy mailing day is not capped; the site-wide limit stops
+# guessing spread over many addresses. Each can be set in the app's config (same names).
 CODE_FAILURES_PER_ADDRESS = "10 per minute"
 CODE_FAILURES_PER_CODE = "5 per hour"
-CODE_ATTEMPTS_GLOBAL = "300 per minute"
+CODE_FAILURES_GLOBAL = "300 per minute"
+
+
+def _limit(name: str, default: str):
+    return lambda: current_app.config.get(name, default)
 CODE_SESSION = "voting_code"  # {"cycle": slug, "hash": code hash}; never the code itself
 CODE_STEPS = "voting.code_"
 
@@ -183,12 +188,12 @@ def _held_code(cycle: Cycle) -> str | None:
 
 
 @bp.route("/<slug>/code", methods=["GET", "POST"])
-@limiter.limit(CODE_ATTEMPTS_GLOBAL, methods=["POST"], key_func=lambda: "all",
-               scope="voting-code-global")
-@limiter.limit(CODE_FAILURES_PER_ADDRESS, methods=["POST"], deduct_when=_code_failed,
-               scope="voting-code-address")
-@limiter.limit(CODE_FAILURES_PER_CODE, methods=["POST"], deduct_when=_code_failed,
-               key_func=_submitted_code_key, scope="voting-code-code")
+@limiter.limit(_limit("CODE_FAILURES_GLOBAL", CODE_FAILURES_GLOBAL), methods=["POST"],
+               deduct_when=_code_failed, key_func=lambda: "all", scope="voting-code-global")
+@limiter.limit(_limit("CODE_FAILURES_PER_ADDRESS", CODE_FAILURES_PER_ADDRESS), methods=["POST"],
+               deduct_when=_code_failed, scope="voting-code-address")
+@limiter.limit(_limit("CODE_FAILURES_PER_CODE", CODE_FAILURES_PER_CODE), methods=["POST"],
+               deduct_when=_code_failed, key_func=_submitted_code_key, scope="voting-code-code")
 def code(slug: str):
     """The resident types the code from their letter; a usable one leads to the ballot."""
     cycle = _cycle_or_404(slug)

@@ -162,3 +162,19 @@ def test_missing_csrf_is_refused(client, runner, tmp_path, open_cycle):
     assert client.post("/vote/autumn/code", data={"code": code}).status_code == 400
     with client.session_transaction() as s:
         assert "voting_code" not in s
+
+
+def test_site_wide_limit_counts_only_failures(app, client, runner, tmp_path, open_cycle):
+    """A busy mailing day is not capped (good codes never count); guessing spread over many
+    addresses still trips the site-wide limit."""
+    app.config["CODE_FAILURES_GLOBAL"] = "3 per minute"
+    _, out = generate(runner, tmp_path, n=5)
+    for i, code in enumerate(read_codes(out)):
+        entered = client.post("/vote/autumn/code", environ_base={"REMOTE_ADDR": f"10.1.0.{i}"},
+                              data={"csrf_token": _token(client), "code": code})
+        assert entered.status_code == 303, i  # five good codes, more than the limit of 3
+    guesses = [client.post("/vote/autumn/code", environ_base={"REMOTE_ADDR": f"10.2.0.{i}"},
+                           data={"csrf_token": _token(client),
+                                 "code": f"ABCD-EFGH-JKMN-{i:04d}"}).status_code
+               for i in range(5)]
+    assert guesses == [200, 200, 200, 429, 429]
