@@ -66,6 +66,10 @@ def test_every_post_route_refuses_a_request_without_a_csrf_token(app, client, lo
     rules = list(_post_rules(app))
     assert len(rules) > 30, "the site's forms should all be covered"
     for rule in rules:
+        if rule.endpoint.startswith("api."):
+            # the read-only API has no state-changing route: its catch-all answers 405
+            assert client.post(_sample_url(rule)).status_code == 405, rule.rule
+            continue
         response = client.post(_sample_url(rule), data={"title": "forged"})
         assert response.status_code == 400, (rule.rule, response.status_code)
         assert b"CSRF" in response.data or b"session expired" in response.data.lower() \

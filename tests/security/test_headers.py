@@ -10,7 +10,7 @@ from pbapp.config import ProductionConfig
 from pbapp.security import InsecureConfiguration
 
 PAGES = ["/", "/boards/", "/cycles/", "/projects/", "/auth/login", "/auth/register",
-         "/vote/track"]
+         "/vote/tracker"]
 
 
 def _directives(policy: str) -> dict[str, str]:

@@ -1,0 +1,210 @@
+"""Every page × every role: the expected answer, on the demo city.
+
+Guards against broken access control (OWASP A01): a staff or admin page reachable by a
+resident, a board tool reachable by another board's member, an unpublished item reachable by
+id. Every GET route of the app must appear in ``EXPECTED``, so a new page cannot ship without
+deciding who may see it.
+
+Roles: anonymous, resident, member (the chair of the East board), staff, admin. ``LOGIN`` means
+anonymous is sent to sign in and every signed-in role gets the page; ``MEMBER`` means residents
+get 403 and the board's member, staff and admin get it; and so on.
+"""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from pbapp.auth.models import User
+from pbapp.extensions import db
+
+ROLES = ("anonymous", "resident", "member", "staff", "admin")
+EMAILS = {"resident": "resident@example.org", "member": "public-health.east-safety@example.org",
+          "staff": "staff@example.org", "admin": "admin@example.org"}
+PUBLIC = {r: 200 for r in ROLES}
+LOGIN = {"anonymous": 302, **{r: 200 for r in ROLES[1:]}}
+MEMBER = {"anonymous": 302, "resident": 403, "member": 200, "staff": 200, "admin": 200}
+STAFF = {"anonymous": 302, "resident": 403, "member": 403, "staff": 200, "admin": 200}
+ADMIN = {"anonymous": 302, "resident": 403, "member": 403, "staff": 403, "admin": 200}
+GUEST = {"anonymous": 200, **{r: 302 for r in ROLES[1:]}}  # sign-in pages: the signed-in move on
+#: the board's own tools: its chair and admins (staff run cycles, not boards)
+CHAIR = {"anonymous": 302, "resident": 403, "member": 200, "staff": 403, "admin": 200}
+#: board members write proposals; nobody else does, not even staff
+BOARD_ONLY = {"anonymous": 302, "resident": 403, "member": 200, "staff": 403, "admin": 403}
+#: a draft is the board's (staff may read it): residents are not told it exists
+DRAFT = {"anonymous": 302, "resident": 404, "member": 200, "staff": 403, "admin": 403}
+#: reviewing is staff work; a submitted proposal is not public until accepted
+REVIEW = {"anonymous": 302, "resident": 404, "member": 403, "staff": 200, "admin": 200}
+
+#: endpoint -> (url built from the demo, expected status per role)
+EXPECTED = {
+    "main.home": ("/", PUBLIC),
+    "main.health": ("/healthz", PUBLIC),
+    "auth.login": ("/auth/login", GUEST),
+    "auth.register": ("/auth/register", GUEST),
+    "auth.account": ("/auth/account", LOGIN),
+    "auth.admin_users": ("/auth/admin/users", ADMIN),
+    "auth.admin_new_staff": ("/auth/admin/users/new-staff", ADMIN),
+    "boards.index": ("/boards/", PUBLIC),
+    "boards.new": ("/boards/new", ADMIN),
+    "boards.show": ("/boards/{board}", PUBLIC),
+    "boards.edit": ("/boards/{board}/edit", ADMIN),
+    "boards.members": ("/boards/{board}/members", CHAIR),
+    "boards.invite": ("/boards/{board}/members/new", CHAIR),
+    "boards.edit_member": ("/boards/{board}/members/{membership}/edit", CHAIR),
+    "boards.meeting": ("/boards/{board}/meetings/{meeting}", PUBLIC),
+    "boards.new_meeting": ("/boards/{board}/meetings/new", CHAIR),
+    "boards.edit_meeting": ("/boards/{board}/meetings/{meeting}/edit", CHAIR),
+    "cycles.index": ("/cycles/", PUBLIC),
+    "cycles.show": ("/cycles/2026-spring", PUBLIC),
+    "cycles.results": ("/cycles/2026-spring/results", PUBLIC),
+    "cycles.ballots_file": ("/cycles/2026-spring/results/ballots.csv", PUBLIC),
+    "cycles.manage_index": ("/cycles/manage/", STAFF),
+    "cycles.manage_create": ("/cycles/manage/new", STAFF),
+    "cycles.manage_show": ("/cycles/manage/2026-autumn", STAFF),
+    "cycles.manage_edit": ("/cycles/manage/2026-autumn/edit", STAFF),
+    "cycles.manage_codes": ("/cycles/manage/2026-autumn/codes", STAFF),
+    "cycles.manage_roll": ("/cycles/manage/2026-autumn/roll", STAFF),
+    "cycles.manage_result": ("/cycles/manage/2026-spring/results/{result}", STAFF),
+    "proposals.index": ("/proposals/", PUBLIC),
+    "proposals.show": ("/proposals/{proposal}", PUBLIC),
+    "proposals.new": ("/proposals/new", BOARD_ONLY),
+    "proposals.edit": ("/proposals/{draft}/edit", DRAFT),
+    "proposals.review": ("/proposals/{submitted}/review", REVIEW),
+    "proposals.ideas": ("/proposals/cycles/2027-open/ideas", PUBLIC),
+    "proposals.idea": ("/proposals/ideas/{idea}", PUBLIC),
+    "proposals.new_idea": ("/proposals/cycles/2027-open/ideas/new", LOGIN),
+    "projects.index": ("/projects/", PUBLIC),
+    "projects.show": ("/projects/{project}", PUBLIC),
+    "projects.new_update": ("/projects/{project}/updates/new", MEMBER),
+    "projects.new_milestone": ("/projects/{project}/milestones/new", MEMBER),
+    "projects.edit_milestone": ("/projects/{project}/milestones/{milestone}/edit", MEMBER),
+    "projects.change_status": ("/projects/{project}/status", MEMBER),
+    "projects.new_spending": ("/projects/{project}/spending/new", MEMBER),
+    "projects.new_target": ("/projects/{project}/targets/new", MEMBER),
+    "metrics.index": ("/metrics/", PUBLIC),
+    "metrics.show": ("/metrics/violent-incidents", PUBLIC),
+    "metrics.new": ("/metrics/new", STAFF),
+    "metrics.edit": ("/metrics/violent-incidents/edit", STAFF),
+    "metrics.measurements": ("/metrics/violent-incidents/measurements", STAFF),
+    "metrics.new_measurement": ("/metrics/violent-incidents/measurements/new", STAFF),
+    "metrics.import_measurements": ("/metrics/import", STAFF),
+    "reports.cycle": ("/reports/cycles/2026-spring", PUBLIC),
+    "reports.cycle_csv": ("/reports/cycles/2026-spring.csv", PUBLIC),
+    "reports.cycle_json": ("/reports/cycles/2026-spring.json", PUBLIC),
+    "reports.board": ("/reports/boards/{board}", PUBLIC),
+    "reports.board_csv": ("/reports/boards/{board}.csv", PUBLIC),
+    "reports.board_json": ("/reports/boards/{board}.json", PUBLIC),
+    "reports.project": ("/reports/projects/{project}", PUBLIC),
+    "reports.project_csv": ("/reports/projects/{project}.csv", PUBLIC),
+    "reports.project_json": ("/reports/projects/{project}.json", PUBLIC),
+    "feeds.project_updates": ("/feeds/project-updates.atom", PUBLIC),
+    "feeds.project_updates_of": ("/feeds/projects/{project}.atom", PUBLIC),
+    "api.cycles": ("/api/v1/cycles", PUBLIC),
+    "api.cycle": ("/api/v1/cycles/2026-spring", PUBLIC),
+    "api.cycle_proposals": ("/api/v1/cycles/2026-spring/proposals", PUBLIC),
+    "api.cycle_results": ("/api/v1/cycles/2026-spring/results", PUBLIC),
+    "api.proposal": ("/api/v1/proposals/{proposal}", PUBLIC),
+    "api.projects": ("/api/v1/projects", PUBLIC),
+    "api.project": ("/api/v1/projects/{project}", PUBLIC),
+    "api.metrics": ("/api/v1/metrics", PUBLIC),
+    "api.metric": ("/api/v1/metrics/violent-incidents", PUBLIC),
+    "api.metric_measurements": ("/api/v1/metrics/violent-incidents/measurements", PUBLIC),
+    "api.openapi": ("/api/v1/openapi.json", PUBLIC),
+    "audit.index": ("/staff/audit/", STAFF),
+    "paper.index": ("/staff/paper/", STAFF),
+    "paper.cycle": ("/staff/paper/2026-autumn", STAFF),
+    "voting.tracker": ("/vote/tracker", PUBLIC),
+    # the demo resident lives in Riverside and may vote; the others get a page saying why not
+    "voting.ballot": ("/vote/2026-autumn", LOGIN),
+    "voting.code": ("/vote/2026-autumn/code", PUBLIC),
+}
+#: GET routes that only make sense in the middle of a journey (a held code, a fresh receipt,
+#: a paper batch); their access rules are tested with the journeys in tests/voting, tests/paper
+JOURNEY_ONLY = {"voting.code_ballot", "voting.code_receipt", "voting.receipt", "paper.batch",
+                "paper.enter", "paper.correct", "api.not_found"}
+#: unpublished things: nobody but the people working on them reaches them by id or slug
+HIDDEN = {
+    "draft proposal page": ("/proposals/{draft}", {"anonymous": 404, "resident": 404,
+                                                    "member": 200, "staff": 200, "admin": 200}),
+    "draft proposal in the API": ("/api/v1/proposals/{draft}", {r: 404 for r in ROLES}),
+    "unpublished results": ("/cycles/2026-autumn/results", {r: 404 for r in ROLES}),
+    "unpublished results in the API": ("/api/v1/cycles/2026-autumn/results",
+                                       {r: 404 for r in ROLES}),
+    "unpublished cycle report": ("/reports/cycles/2026-autumn", {r: 404 for r in ROLES}),
+}
+
+
+@pytest.fixture()
+def city(runner):
+    from pbapp.boards.models import Board, Meeting, Membership
+    from pbapp.cycles.models import Cycle, Result
+    from pbapp.projects.models import Milestone, Project
+    from pbapp.proposals.models import Idea, Proposal
+
+    assert runner.invoke(args=["demo", "--ballots", "200"]).exit_code == 0
+    board = db.session.scalar(select(Board).where(Board.slug == "east-safety"))
+    chair = db.session.scalar(select(User).where(User.email == EMAILS["member"]))
+    project = db.session.scalar(select(Project).where(Project.board_id == board.id)
+                                .order_by(Project.id))
+    open_cycle = Cycle(slug="2027-open", name="Open for proposals", phase="proposals",
+                       budget_cents=10_000_00)
+    review_cycle = Cycle(slug="2027-review", name="In review", phase="review",
+                         budget_cents=10_000_00)
+    db.session.add_all([open_cycle, review_cycle])
+    db.session.flush()
+    draft = Proposal(cycle_id=open_cycle.id, board_id=board.id, author_id=chair.id,
+                     title="A draft only the board sees", summary="Not yet submitted",
+                     cost_cents=100000, status="draft")
+    submitted = Proposal(cycle_id=review_cycle.id, board_id=board.id, author_id=chair.id,
+                         title="Waiting for review", summary="Submitted", cost_cents=100000,
+                         status="submitted")
+    idea = Idea(cycle_id=open_cycle.id, problem="Dark underpass", place="Station Road",
+                suggestion="Lighting")
+    db.session.add_all([draft, submitted, idea])
+    db.session.commit()
+    first = lambda model, *where: db.session.scalar(  # noqa: E731
+        select(model.id).where(*where).order_by(model.id).limit(1))
+    return {
+        "board": board.slug,
+        "membership": first(Membership, Membership.board_id == board.id),
+        "meeting": first(Meeting, Meeting.board_id == board.id),
+        "result": first(Result, Result.cycle_id == project.cycle_id),
+        "proposal": project.proposal_id,
+        "draft": draft.id,
+        "submitted": submitted.id,
+        "idea": idea.id,
+        "project": project.id,
+        "milestone": first(Milestone, Milestone.project_id == project.id),
+    }
+
+
+def _as(client, login, role):
+    with client.session_transaction() as session:
+        session.clear()
+    if role != "anonymous":
+        login(db.session.scalar(select(User).where(User.email == EMAILS[role])))
+
+
+def test_every_get_route_is_in_the_matrix(app):
+    routes = {r.endpoint for r in app.url_map.iter_rules()
+              if "GET" in (r.methods or ()) and r.endpoint != "static"}
+    missing = routes - set(EXPECTED) - JOURNEY_ONLY
+    assert not missing, f"decide who may see: {sorted(missing)}"
+    assert not set(EXPECTED) - routes, "the matrix names routes that no longer exist"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_the_expected_answer_on_every_page(client, login, city, role):
+    _as(client, login, role)
+    wrong = []
+    for endpoint, (pattern, expected) in EXPECTED.items():
+        url = pattern.format(**city)
+        status = client.get(url).status_code
+        if status != expected[role]:
+            wrong.append(f"{endpoint} {url}: {status}, expected {expected[role]}")
+    for name, (pattern, expected) in HIDDEN.items():
+        url = pattern.format(**city)
+        status = client.get(url).status_code
+        if status != expected[role]:
+            wrong.append(f"{name} {url}: {status}, expected {expected[role]}")
+    assert not wrong, "\n".join(wrong)
