@@ -1,0 +1,95 @@
+"""axe-core on every public page, and on each step of voting with a code.
+
+axe (vendored in static/vendor, injected by the test only) checks WCAG 2.0/2.1 A and AA and its
+best practices; any violation of serious or critical impact fails, listed with its rule, its
+help text and the selectors of the elements at fault.
+
+The markup does not depend on the database, so axe runs once per page, on SQLite only; the
+journeys run on both databases.
+"""
+import pytest
+from browser_helpers import (AUTUMN, AUTUMN_NAME, AXE_CONTEXT, PHONE, SPRING, axe_problems,
+                             describe, voting_code)
+from playwright.sync_api import expect
+
+PUBLIC_PAGES = [
+    "/", "/boards/", "/boards/east-safety", "/cycles/", f"/cycles/{SPRING}",
+    f"/cycles/{SPRING}/results", f"/cycles/{AUTUMN}", "/proposals/", "/projects/",
+    "/vote/tracker", "/auth/login", "/auth/register", f"/vote/{AUTUMN}/code", "/metrics/",
+    f"/reports/cycles/{SPRING}", "/no-such-page",
+]
+#: pages reached through a link on another page: (where the link is, a CSS selector for it)
+LINKED_PAGES = [
+    ("/proposals/", "main table a[href^='/proposals/']"),
+    ("/projects/", "main table a[href^='/projects/']"),
+    ("/metrics/", "main a[href^='/metrics/']"),
+]
+
+
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+#: a desktop window, and a phone, where wide tables scroll sideways inside their wrapper
+SCREENS = pytest.mark.parametrize("screen", [{"viewport": {"width": 1280, "height": 800}}, PHONE],
+                                  ids=["desktop", "phone"])
+
+
+def check(page, where: str, found: dict) -> None:
+    problems = axe_problems(page)
+    if problems:
+        found[where] = problems
+
+
+@SCREENS
+def test_public_pages_have_no_serious_accessibility_problems(new_page, screen):
+    page = new_page(**AXE_CONTEXT, **screen)
+    found: dict[str, list] = {}
+    for path in PUBLIC_PAGES:
+        page.goto(path)
+        expect(page.locator("main h1")).to_be_visible()
+        check(page, path, found)
+    for index, link in LINKED_PAGES:
+        page.goto(index)
+        href = page.locator(link).first.get_attribute("href")
+        page.goto(href)
+        expect(page.locator("main h1")).to_be_visible()
+        check(page, href, found)
+    # and one page in Spanish: the language is declared, and nothing breaks in translation
+    page.goto(f"/cycles/{SPRING}/results?lang=es")
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    check(page, f"/cycles/{SPRING}/results?lang=es", found)
+    assert not found, "serious or critical accessibility problems:\n" + describe(found)
+
+
+@SCREENS
+def test_voting_steps_have_no_serious_accessibility_problems(site, new_page, screen):
+    page = new_page(**AXE_CONTEXT, **screen)
+    found: dict[str, list] = {}
+    page.goto(f"/vote/{AUTUMN}/code")
+    page.get_by_label("Voting code").fill("NOT-A-CODE")
+    page.get_by_role("button", name="Continue to the ballot").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    check(page, "code page, code refused", found)
+
+    page.get_by_label("Voting code").fill(voting_code(site))
+    page.get_by_role("button", name="Continue to the ballot").click()
+    expect(page.get_by_role("heading", name=f"Ballot: {AUTUMN_NAME}")).to_be_visible()
+    check(page, "ballot, empty", found)
+    status = page.locator("#ranking").get_by_role("status")
+    for nth in ("1st", "2nd", "3rd"):
+        page.get_by_role("button", name="Add").first.click()
+        expect(status).to_contain_text(f"added as your {nth} choice")
+    check(page, "ballot, three ranked", found)
+
+    page.get_by_role("button", name="Review my ballot").click()
+    expect(page.get_by_role("heading", name="Check your ballot")).to_be_visible()
+    check(page, "review", found)
+    page.get_by_role("button", name="Cast my ballot").click()
+    expect(page.locator("#receipt-code")).to_be_visible()
+    check(page, "receipt", found)
+    receipt = page.locator("#receipt-code").inner_text()
+
+    page.goto(f"/vote/tracker?cycle={AUTUMN}&code={receipt}")
+    expect(page.get_by_role("status")).to_contain_text("Counted.")
+    check(page, "tracker, counted", found)
+    page.goto(f"/vote/tracker?cycle={AUTUMN}&code=")
+    check(page, "tracker, empty code", found)
+    assert not found, "serious or critical accessibility problems:\n" + describe(found)

@@ -1,0 +1,94 @@
+"""A member of the public, not signed in, reads a finished cycle: the result round by round, a
+funded project, the transparency report, and the ballots as CSV to recount; then the same in
+Spanish, switched with the footer's language form.
+"""
+import re
+
+from browser_helpers import SPRING_NAME
+from playwright.sync_api import expect
+
+
+def open_spring_results(page) -> None:
+    page.goto("/")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Budget cycles").click()
+    expect(page.get_by_role("heading", level=1, name="Budget cycles")).to_be_visible()
+    page.get_by_role("link", name=SPRING_NAME).click()
+    expect(page.get_by_role("heading", level=1, name=SPRING_NAME, exact=True)).to_be_visible()
+    page.get_by_role("link", name="Results, round by round").click()
+    expect(page.get_by_role("heading", name=f"Results: {SPRING_NAME}")).to_be_visible()
+
+
+def test_public_reads_results_project_report_and_downloads_ballots(new_page, shot, tmp_path):
+    page = new_page()
+    open_spring_results(page)
+    expect(page.get_by_text(re.compile(r"^200 ballots counted with equal-shares on "))
+           ).to_be_visible()
+    funded = page.locator("h2:text-is('Funded') + ol > li")
+    expect(funded.first).to_be_visible()
+    funded_titles = funded.all_inner_texts()
+    assert len(funded_titles) >= 2, funded_titles
+    # the rounds: a section per round, each with its tallies table
+    rounds = page.locator("section.round")
+    expect(rounds.first.get_by_role("heading", name="Round 1")).to_be_visible()
+    assert rounds.count() >= 2
+    first_table = page.get_by_role("table", name="Tallies in round 1")
+    expect(first_table).to_be_visible()
+    expect(page.get_by_role("region", name="Round 1")).to_contain_text(
+        f"Funded: {funded_titles[0]}")
+    expect(first_table.get_by_role("row", name=re.compile(re.escape(funded_titles[0])))
+           ).to_contain_text("funded")
+    assert first_table.get_by_role("row").count() > 2
+    shot(page, "results")
+
+    # A funded project: from the cycle's page, its funded projects, the first one.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Budget cycles").click()
+    expect(page.get_by_role("heading", level=1, name="Budget cycles")).to_be_visible()
+    page.get_by_role("link", name=SPRING_NAME).click()
+    expect(page.get_by_role("heading", level=1, name=SPRING_NAME, exact=True)).to_be_visible()
+    page.get_by_role("link", name="Funded projects").click()
+    # wait for the list: the cycle's page links the same title to its proposal
+    expect(page.get_by_role("heading", name=f"Funded projects: {SPRING_NAME}")).to_be_visible()
+    page.get_by_role("main").get_by_role("link", name=funded_titles[0]).click()
+    expect(page.get_by_role("heading", level=1, name=funded_titles[0])).to_be_visible()
+    expect(page.get_by_role("heading", name="Milestones")).to_be_visible()
+    shot(page, "project")
+
+    # The transparency report, by its link on the results page.
+    open_spring_results(page)
+    page.get_by_role("link", name=re.compile(r"^Transparency report")).click()
+    expect(page.get_by_role("heading", name=f"Transparency report: {SPRING_NAME}")).to_be_visible()
+    expect(page.get_by_role("heading", name="Participation")).to_be_visible()
+    shot(page, "report")
+
+    # Download the ballots as CSV to recount them, from the results page. With JavaScript on,
+    # the body's hx-boost must leave this link alone: boosted, the CSV replaces the page instead.
+    open_spring_results(page)
+    with page.expect_download(timeout=10_000) as download_info:
+        page.get_by_role("link", name="CSV, one ballot per row").click()
+    download = download_info.value
+    assert download.suggested_filename == "2026-spring-ballots.csv"
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    lines = saved.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "Ballot,Rank 1,Rank 2,Rank 3,Rank 4,Rank 5"
+    assert len(lines) == 1 + 200
+    assert re.fullmatch(r"1(,\d*){5}", lines[1]), lines[1]
+
+
+def test_public_reads_results_in_spanish(new_page, shot):
+    page = new_page()
+    open_spring_results(page)
+    page.get_by_label("Language").select_option("es")
+    page.get_by_role("button", name="Change").click()
+    # same page, now in Spanish, and the choice sticks on the next page
+    expect(page.get_by_role("heading", name=f"Resultados: {SPRING_NAME}")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(page.get_by_role("heading", name="Financiadas")).to_be_visible()
+    expect(page.get_by_role("heading", name="Todas las rondas")).to_be_visible()
+    expect(page.get_by_role("region", name="Ronda 1")).to_be_visible()
+    expect(page.get_by_role("link", name="Volver al ciclo")).to_be_visible()
+    shot(page, "resultados")
+    page.get_by_role("link", name="Volver al ciclo").click()
+    expect(page.get_by_role("link", name="Resultados, ronda por ronda")).to_be_visible()
+    expect(page.get_by_role("button", name="Cambiar")).to_be_visible()
+    shot(page, "ciclo")
