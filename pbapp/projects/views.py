@@ -74,6 +74,26 @@ def _milestone_or_404(project: Project, milestone_id: int) -> Milestone:
     return milestone
 
 
+def _owned_or_404(model, row_id: int, project: Project):
+    """A spending entry, target, ... of this project; another project's id is a 404."""
+    row = db.session.get(model, row_id)
+    if row is None or row.project_id != project.id:
+        abort(404)
+    return row
+
+
+def _carry_out(project: Project, verb, row, done: str):
+    """Run a one-click service verb on ``row``: commit and say so, or explain the refusal."""
+    try:
+        verb(current_user, project, row)
+    except svc.Refused as error:
+        db.session.rollback()
+        return _refuse(error, project)
+    db.session.commit()
+    flash(done)
+    return _to_show(project)
+
+
 def _to_show(project: Project):
     return redirect(url_for(".show", project_id=project.id), 303)
 
@@ -274,17 +294,8 @@ def new_spending(project_id: int):
 @login_required
 def delete_spending(project_id: int, spending_id: int):
     project = _project_or_404(project_id)
-    entry = db.session.get(Spending, spending_id)
-    if entry is None or entry.project_id != project.id:
-        abort(404)
-    try:
-        svc.delete_spending(current_user, project, entry)
-    except svc.Refused as error:
-        db.session.rollback()
-        return _refuse(error, project)
-    db.session.commit()
-    flash("Spending entry deleted; the audit log keeps what it said.")
-    return _to_show(project)
+    return _carry_out(project, svc.delete_spending, _owned_or_404(Spending, spending_id, project),
+                      done="Spending entry deleted; the audit log keeps what it said.")
 
 
 @bp.route("/<int:project_id>/targets/new", methods=["GET", "POST"])
@@ -319,14 +330,5 @@ def new_target(project_id: int):
 @login_required
 def remove_target(project_id: int, target_id: int):
     project = _project_or_404(project_id)
-    target = db.session.get(ProjectMetric, target_id)
-    if target is None or target.project_id != project.id:
-        abort(404)
-    try:
-        svc.remove_target(current_user, project, target)
-    except svc.Refused as error:
-        db.session.rollback()
-        return _refuse(error, project)
-    db.session.commit()
-    flash("Metric target removed.")
-    return _to_show(project)
+    return _carry_out(project, svc.remove_target, _owned_or_404(ProjectMetric, target_id, project),
+                      done="Metric target removed.")
