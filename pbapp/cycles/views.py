@@ -1,9 +1,11 @@
 """Public cycle pages and results; staff pages under /cycles/manage/ to run a cycle."""
 import hashlib
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import (abort, flash, make_response, redirect, render_template, request, session,
+                   url_for)
 from flask_babel import get_locale
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from sqlalchemy import select
 
@@ -101,21 +103,36 @@ def results(slug: str):
         abort(404)
     key = (result.id, result.cvr_sha256, str(result.published_at), cycle.name,
            str(get_locale()))
+    # a signed-out reader with no message waiting sees the same page as every other one, but
+    # for the footer form's CSRF token, which is put back in per request
+    shared = current_user.is_anonymous and not session.get("_flashes")
+    page_key = (key, request.full_path)
+    if shared and page_key in _results_pages:
+        return _results_pages[page_key].replace(TOKEN_SLOT, generate_csrf())
     body = _results_bodies.get(key)
     if body is None:
         body = Markup(render_template("cycles/_results_body.html", cycle=cycle,
                                       hashes=file_hashes(cycle, result),
                                       **_result_context(result)))
-        if len(_results_bodies) > 256:
-            _results_bodies.clear()
-        _results_bodies[key] = body
-    return render_template("cycles/results.html", cycle=cycle, result=result, body=body)
+        _remember(_results_bodies, key, body)
+    page = render_template("cycles/results.html", cycle=cycle, result=result, body=body)
+    if shared:
+        _remember(_results_pages, page_key, page.replace(generate_csrf(), TOKEN_SLOT))
+    return page
 
 
-#: rendered results bodies: a published count never changes, and voting has closed, so the
-#: page is the same for every reader in a language; rendering it once makes it cheap to serve
-#: on results night
+#: rendered results: a published count never changes and voting has closed, so the body is the
+#: same for every reader in a language, and the whole page for every signed-out one; rendering
+#: them once makes the page cheap to serve on results night
 _results_bodies: dict[tuple, Markup] = {}
+_results_pages: dict[tuple, str] = {}
+TOKEN_SLOT = "\x00csrf-token\x00"
+
+
+def _remember(cache: dict, key, value) -> None:
+    if len(cache) > 256:
+        cache.clear()
+    cache[key] = value
 
 
 @bp.get("/<slug>/results/ballots.<fmt>")
