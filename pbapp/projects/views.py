@@ -94,6 +94,26 @@ def _carry_out(project: Project, verb, row, done: str):
     return _to_show(project)
 
 
+def _submitted(form, project: Project, save, done):
+    """A valid POST: ``save()`` (the service call) in the request's transaction, then commit,
+    say ``done`` (text, or a callable giving text or (text, category)) and go back to the
+    project. None when the form is to be shown, again with its errors if it was refused."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        save()
+    except svc.Invalid as error:
+        _invalid(form, error)
+        return None
+    except svc.Refused as error:
+        return _refuse(error, project)
+    db.session.commit()
+    message = done() if callable(done) else done
+    text, category = message if isinstance(message, tuple) else (message, "message")
+    flash(text, category)
+    return _to_show(project)
+
+
 def _to_show(project: Project):
     return redirect(url_for(".show", project_id=project.id), 303)
 
@@ -164,18 +184,10 @@ def new_update(project_id: int):
     except svc.Refused as error:
         return _refuse(error, project)
     form = UpdateForm()
-    if form.validate_on_submit():
-        try:
-            svc.post_update(current_user, project, form.title.data, form.body.data)
-        except svc.Invalid as error:
-            _invalid(form, error)
-        except svc.Refused as error:
-            return _refuse(error, project)
-        else:
-            db.session.commit()
-            flash("Update published on the project's page.")
-            return _to_show(project)
-    return render_template("projects/update_form.html", form=form, project=project)
+    posted = _submitted(form, project, lambda: svc.post_update(
+        current_user, project, form.title.data, form.body.data),
+        "Update published on the project's page.")
+    return posted or render_template("projects/update_form.html", form=form, project=project)
 
 
 @bp.route("/<int:project_id>/milestones/new", methods=["GET", "POST"])
@@ -197,20 +209,11 @@ def _milestone_form(project: Project, milestone: Milestone | None):
     except svc.Refused as error:
         return _refuse(error, project)
     form = MilestoneForm(obj=milestone if request.method == "GET" else None)
-    if form.validate_on_submit():
-        fields = svc.MilestoneFields(title=form.title.data, due_on=form.due_on.data,
-                                     note=form.note.data or "")
-        try:
-            svc.save_milestone(current_user, project, fields, milestone)
-        except svc.Invalid as error:
-            _invalid(form, error)
-        except svc.Refused as error:
-            return _refuse(error, project)
-        else:
-            db.session.commit()
-            flash("Milestone saved." if milestone else "Milestone added.")
-            return _to_show(project)
-    return render_template("projects/milestone_form.html", form=form, project=project,
+    posted = _submitted(form, project, lambda: svc.save_milestone(
+        current_user, project, svc.MilestoneFields(
+            title=form.title.data, due_on=form.due_on.data, note=form.note.data or ""),
+        milestone), "Milestone saved." if milestone else "Milestone added.")
+    return posted or render_template("projects/milestone_form.html", form=form, project=project,
                            milestone=milestone)
 
 
@@ -224,18 +227,9 @@ def complete_milestone(project_id: int, milestone_id: int):
     except svc.Refused as error:
         return _refuse(error, project)
     form = CompleteMilestoneForm()
-    if form.validate_on_submit():
-        try:
-            svc.complete_milestone(current_user, project, milestone, form.done_on.data)
-        except svc.Invalid as error:
-            _invalid(form, error)
-        except svc.Refused as error:
-            return _refuse(error, project)
-        else:
-            db.session.commit()
-            flash(f"“{milestone.title}” marked done.")
-            return _to_show(project)
-    return show(project.id, complete_form=form, complete_for=milestone.id)
+    posted = _submitted(form, project, lambda: svc.complete_milestone(
+        current_user, project, milestone, form.done_on.data), f"“{milestone.title}” marked done.")
+    return posted or show(project.id, complete_form=form, complete_for=milestone.id)
 
 
 @bp.route("/<int:project_id>/status", methods=["GET", "POST"])
@@ -247,18 +241,10 @@ def change_status(project_id: int):
     except svc.Refused as error:
         return _refuse(error, project)
     form = StatusForm().set_choices(project.next_statuses)
-    if form.validate_on_submit():
-        try:
-            svc.change_status(current_user, project, form.status.data, form.reason.data or "")
-        except svc.Invalid as error:
-            _invalid(form, error)
-        except svc.Refused as error:
-            return _refuse(error, project)
-        else:
-            db.session.commit()
-            flash(f"The project is now {project.status_label.lower()}.")
-            return _to_show(project)
-    return render_template("projects/status_form.html", form=form, project=project)
+    posted = _submitted(form, project, lambda: svc.change_status(
+        current_user, project, form.status.data, form.reason.data or ""),
+        lambda: f"The project is now {project.status_label.lower()}.")
+    return posted or render_template("projects/status_form.html", form=form, project=project)
 
 
 @bp.route("/<int:project_id>/spending/new", methods=["GET", "POST"])
@@ -270,23 +256,18 @@ def new_spending(project_id: int):
     except svc.Refused as error:
         return _refuse(error, project)
     form = SpendingForm()
-    if form.validate_on_submit():
-        fields = svc.SpendingFields(spent_on=form.spent_on.data, amount=form.amount.data,
-                                    category=form.category.data, payee=form.payee.data,
-                                    note=form.note.data or "")
-        try:
-            svc.add_spending(current_user, project, fields)
-        except svc.Invalid as error:
-            _invalid(form, error)
-        except svc.Refused as error:
-            return _refuse(error, project)
-        else:
-            db.session.commit()
-            over = svc.budget_summary(project).over_cents
-            flash(f"Spending recorded. The project is now over budget by {money(over)}."
-                  if over else "Spending recorded.", "error" if over else "message")
-            return _to_show(project)
-    return render_template("projects/spending_form.html", form=form, project=project,
+
+    def recorded():
+        over = svc.budget_summary(project).over_cents
+        if over:
+            return f"Spending recorded. The project is now over budget by {money(over)}.", "error"
+        return "Spending recorded."
+
+    posted = _submitted(form, project, lambda: svc.add_spending(
+        current_user, project, svc.SpendingFields(
+            spent_on=form.spent_on.data, amount=form.amount.data, category=form.category.data,
+            payee=form.payee.data, note=form.note.data or "")), recorded)
+    return posted or render_template("projects/spending_form.html", form=form, project=project,
                            budget=svc.budget_summary(project))
 
 
@@ -307,23 +288,13 @@ def new_target(project_id: int):
     except svc.Refused as error:
         return _refuse(error, project)
     form = TargetForm()
-    if form.validate_on_submit():
-        fields = svc.TargetFields(
+    posted = _submitted(form, project, lambda: svc.add_target(
+        current_user, project, svc.TargetFields(
             metric_id=form.metric.data, neighbourhood_id=form.neighbourhood.data or None,
             baseline_value=form.baseline_value.data, baseline_period=form.baseline_period.data,
             baseline_on=form.baseline_on.data, target_value=form.target_value.data,
-            target_on=form.target_on.data)
-        try:
-            svc.add_target(current_user, project, fields)
-        except svc.Invalid as error:
-            _invalid(form, error)
-        except svc.Refused as error:
-            return _refuse(error, project)
-        else:
-            db.session.commit()
-            flash("Metric target added.")
-            return _to_show(project)
-    return render_template("projects/target_form.html", form=form, project=project)
+            target_on=form.target_on.data)), "Metric target added.")
+    return posted or render_template("projects/target_form.html", form=form, project=project)
 
 
 @bp.post("/<int:project_id>/targets/<int:target_id>/remove")
