@@ -8,8 +8,9 @@ The markup does not depend on the database, so axe runs once per page, on SQLite
 journeys run on both databases.
 """
 import pytest
-from browser_helpers import (AUTUMN, AUTUMN_NAME, AXE_CONTEXT, PHONE, SPRING, axe_problems,
-                             describe, voting_code)
+from browser_helpers import (AUTUMN, AUTUMN_NAME, AXE_CONTEXT, CHAIR, CHAIR_NAME, PHONE,
+                             RESIDENT, RESIDENT_NAME, SPRING, STAFF, STAFF_NAME, axe_problems,
+                             describe, sign_in, voting_code)
 from playwright.sync_api import expect
 
 PUBLIC_PAGES = [
@@ -92,4 +93,52 @@ def test_voting_steps_have_no_serious_accessibility_problems(site, new_page, scr
     check(page, "tracker, counted", found)
     page.goto(f"/vote/tracker?cycle={AUTUMN}&code=")
     check(page, "tracker, empty code", found)
+    assert not found, "serious or critical accessibility problems:\n" + describe(found)
+
+
+#: the forms people fill in once signed in: (who, page); project pages are found by link
+FORM_PAGES = [
+    ("resident", "/auth/account"),
+    ("chair", "/proposals/new"),
+    ("chair", "/boards/east-safety/meetings/new"),
+    ("staff", "/cycles/manage/new"),
+    ("staff", f"/cycles/manage/{AUTUMN}/codes"),
+    ("staff", "/metrics/new"),
+    ("staff", "/metrics/import"),
+    ("staff", "/metrics/violent-incidents/measurements/new"),
+    ("staff", "{project}/updates/new"),
+    ("staff", "{project}/spending/new"),
+    ("staff", "{project}/targets/new"),
+    ("staff", "{project}/milestones/new"),
+]
+WHO = {"resident": (RESIDENT, RESIDENT_NAME), "chair": (CHAIR, CHAIR_NAME),
+       "staff": (STAFF, STAFF_NAME)}
+
+
+def test_forms_have_no_serious_accessibility_problems(site, new_page):
+    from pbapp.cycles.models import Cycle
+    from pbapp.extensions import db
+
+    with site.context():  # a cycle taking proposals, so the proposal form opens
+        db.session.add(Cycle(slug="2027-open", name="Open for proposals", phase="proposals",
+                             budget_cents=50_000_00))
+        db.session.commit()
+        db.session.remove()
+    found: dict[str, list] = {}
+    reached = []
+    for who in WHO:
+        page = new_page(**AXE_CONTEXT, viewport={"width": 1280, "height": 800})
+        sign_in(page, *WHO[who])
+        page.goto("/projects/")
+        project = page.locator("main table a[href^='/projects/']").first.get_attribute("href")
+        for role, path in FORM_PAGES:
+            if role != who:
+                continue
+            url = path.format(project=project)
+            page.goto(url)
+            expect(page.locator("main h1")).to_be_visible()
+            reached.append((url, page.url.split("//", 1)[1].split("/", 1)[1]))
+            check(page, f"{url} as {who}", found)
+        page.context.close()
+    assert [("/" + landed) for _, landed in reached] == [url for url, _ in reached]  # no redirect
     assert not found, "serious or critical accessibility problems:\n" + describe(found)
