@@ -23,6 +23,7 @@ from ..metrics.models import ProjectMetric
 from ..metrics.tables import format_value
 from . import bp
 from . import services as svc
+from . import spending, targets
 from .forms import (SPENDING_LABELS, CompleteMilestoneForm, MilestoneForm, SpendingForm,
                     StatusForm, TargetForm, UpdateForm)
 from .models import STATUS_LABELS, STATUSES, Milestone, Project, Spending, spent_cents
@@ -169,7 +170,7 @@ def show(project_id: int, complete_form: CompleteMilestoneForm | None = None,
     return render_template("projects/show.html", project=project, today=date.today(),
                            can_post=manage, can_plan=manage and not project.is_final,
                            can_delete_spending=manage and current_user.is_staff,
-                           budget=svc.budget_summary(project),
+                           budget=spending.budget_summary(project),
                            progress=progress_for(project.id),
                            complete_form=complete_form or CompleteMilestoneForm(),
                            complete_for=complete_for)
@@ -258,24 +259,24 @@ def new_spending(project_id: int):
     form = SpendingForm()
 
     def recorded():
-        over = svc.budget_summary(project).over_cents
+        over = spending.budget_summary(project).over_cents
         if over:
             return f"Spending recorded. The project is now over budget by {money(over)}.", "error"
         return "Spending recorded."
 
-    posted = _submitted(form, project, lambda: svc.add_spending(
-        current_user, project, svc.SpendingFields(
+    posted = _submitted(form, project, lambda: spending.add_spending(
+        current_user, project, spending.SpendingFields(
             spent_on=form.spent_on.data, amount=form.amount.data, category=form.category.data,
             payee=form.payee.data, note=form.note.data or "")), recorded)
     return posted or render_template("projects/spending_form.html", form=form, project=project,
-                           budget=svc.budget_summary(project))
+                           budget=spending.budget_summary(project))
 
 
 @bp.post("/<int:project_id>/spending/<int:spending_id>/delete")
 @login_required
 def delete_spending(project_id: int, spending_id: int):
     project = _project_or_404(project_id)
-    return _carry_out(project, svc.delete_spending, _owned_or_404(Spending, spending_id, project),
+    return _carry_out(project, spending.delete_spending, _owned_or_404(Spending, spending_id, project),
                       done="Spending entry deleted; the audit log keeps what it said.")
 
 
@@ -288,8 +289,8 @@ def new_target(project_id: int):
     except svc.Refused as error:
         return _refuse(error, project)
     form = TargetForm()
-    posted = _submitted(form, project, lambda: svc.add_target(
-        current_user, project, svc.TargetFields(
+    posted = _submitted(form, project, lambda: targets.add_target(
+        current_user, project, targets.TargetFields(
             metric_id=form.metric.data, neighbourhood_id=form.neighbourhood.data or None,
             baseline_value=form.baseline_value.data, baseline_period=form.baseline_period.data,
             baseline_on=form.baseline_on.data, target_value=form.target_value.data,
@@ -301,5 +302,5 @@ def new_target(project_id: int):
 @login_required
 def remove_target(project_id: int, target_id: int):
     project = _project_or_404(project_id)
-    return _carry_out(project, svc.remove_target, _owned_or_404(ProjectMetric, target_id, project),
+    return _carry_out(project, targets.remove_target, _owned_or_404(ProjectMetric, target_id, project),
                       done="Metric target removed.")
