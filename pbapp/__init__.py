@@ -92,3 +92,15 @@ def register_error_pages(app: Flask) -> None:
     for code, title in ((400, "Bad request"), (403, "Not allowed"), (404, "Page not found"),
                         (429, "Too many attempts"), (500, "Something went wrong")):
         app.register_error_handler(code, page(code, title))
+
+    from flask_babel import gettext
+    from flask_wtf.csrf import CSRFError
+
+    @app.errorhandler(CSRFError)
+    def form_expired(_error):
+        """A form sent without this session's token: forged, or left open too long. Nothing
+        was changed; say so in words, so a resident knows to go back and send it again."""
+        reason = gettext("The form had expired or did not come from this site, so nothing was "
+                         "changed. Go back, reload the page and send it again.")
+        return render_template("errors/error.html", code=400, title="Bad request",
+                               reason=reason), 400
