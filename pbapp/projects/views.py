@@ -9,11 +9,12 @@ from datetime import date
 from decimal import Decimal
 
 from babel.numbers import format_decimal
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from werkzeug.exceptions import Forbidden
 
 from ..cycles.models import Cycle
 from ..extensions import db
@@ -84,12 +85,8 @@ def _owned_or_404(model, row_id: int, project: Project):
 
 
 def _carry_out(project: Project, verb, row, done: str):
-    """Run a one-click service verb on ``row``: commit and say so, or explain the refusal."""
-    try:
-        verb(current_user, project, row)
-    except svc.Refused as error:
-        db.session.rollback()
-        return _refuse(error, project)
+    """Run a one-click service verb on ``row``, commit and say so (a refusal: ``_refused``)."""
+    verb(current_user, project, row)
     db.session.commit()
     flash(done)
     return _to_show(project)
@@ -98,7 +95,8 @@ def _carry_out(project: Project, verb, row, done: str):
 def _submitted(form, project: Project, save, done):
     """A valid POST: ``save()`` (the service call) in the request's transaction, then commit,
     say ``done`` (text, or a callable giving text or (text, category)) and go back to the
-    project. None when the form is to be shown, again with its errors if it was refused."""
+    project. None when the form is to be shown, again with its errors if it was invalid; a
+    refusal goes to ``_refused``."""
     if not form.validate_on_submit():
         return None
     try:
@@ -106,8 +104,6 @@ def _submitted(form, project: Project, save, done):
     except svc.Invalid as error:
         _invalid(form, error)
         return None
-    except svc.Refused as error:
-        return _refuse(error, project)
     db.session.commit()
     message = done() if callable(done) else done
     text, category = message if isinstance(message, tuple) else (message, "message")
@@ -119,12 +115,15 @@ def _to_show(project: Project):
     return redirect(url_for(".show", project_id=project.id), 303)
 
 
-def _refuse(error: svc.Refused, project: Project):
-    """Wrong person is 403; wrong moment is a message on the project's page."""
+@bp.errorhandler(svc.Refused)
+def _refused(error: svc.Refused):
+    """Any verb refused anywhere in these views: nothing half-done is kept; wrong person is
+    403, wrong moment is a message on the project's page."""
+    db.session.rollback()
     if isinstance(error, svc.NotAllowed):
-        abort(403)
+        return current_app.handle_http_exception(Forbidden())
     flash(str(error), "error")
-    return _to_show(project)
+    return redirect(url_for(".show", project_id=request.view_args["project_id"]), 303)
 
 
 def _invalid(form, error: svc.Invalid) -> None:
@@ -180,10 +179,7 @@ def show(project_id: int, complete_form: CompleteMilestoneForm | None = None,
 @login_required
 def new_update(project_id: int):
     project = _project_or_404(project_id)
-    try:
-        svc.check_manage(current_user, project, "Posting an update")
-    except svc.Refused as error:
-        return _refuse(error, project)
+    svc.check_manage(current_user, project, "Posting an update")
     form = UpdateForm()
     posted = _submitted(form, project, lambda: svc.post_update(
         current_user, project, form.title.data, form.body.data),
@@ -205,10 +201,7 @@ def edit_milestone(project_id: int, milestone_id: int):
 
 
 def _milestone_form(project: Project, milestone: Milestone | None):
-    try:
-        svc.check_open(current_user, project, "Changing milestones")
-    except svc.Refused as error:
-        return _refuse(error, project)
+    svc.check_open(current_user, project, "Changing milestones")
     form = MilestoneForm(obj=milestone if request.method == "GET" else None)
     posted = _submitted(form, project, lambda: svc.save_milestone(
         current_user, project, svc.MilestoneFields(
@@ -223,10 +216,7 @@ def _milestone_form(project: Project, milestone: Milestone | None):
 def complete_milestone(project_id: int, milestone_id: int):
     project = _project_or_404(project_id)
     milestone = _milestone_or_404(project, milestone_id)
-    try:
-        svc.check_open(current_user, project, "Completing a milestone")
-    except svc.Refused as error:
-        return _refuse(error, project)
+    svc.check_open(current_user, project, "Completing a milestone")
     form = CompleteMilestoneForm()
     posted = _submitted(form, project, lambda: svc.complete_milestone(
         current_user, project, milestone, form.done_on.data), f"“{milestone.title}” marked done.")
@@ -237,10 +227,7 @@ def complete_milestone(project_id: int, milestone_id: int):
 @login_required
 def change_status(project_id: int):
     project = _project_or_404(project_id)
-    try:
-        svc.check_open(current_user, project, "Changing the status")
-    except svc.Refused as error:
-        return _refuse(error, project)
+    svc.check_open(current_user, project, "Changing the status")
     form = StatusForm().set_choices(project.next_statuses)
     posted = _submitted(form, project, lambda: svc.change_status(
         current_user, project, form.status.data, form.reason.data or ""),
@@ -252,10 +239,7 @@ def change_status(project_id: int):
 @login_required
 def new_spending(project_id: int):
     project = _project_or_404(project_id)
-    try:
-        svc.check_manage(current_user, project, "Recording spending")
-    except svc.Refused as error:
-        return _refuse(error, project)
+    svc.check_manage(current_user, project, "Recording spending")
     form = SpendingForm()
 
     def recorded():
@@ -284,10 +268,7 @@ def delete_spending(project_id: int, spending_id: int):
 @login_required
 def new_target(project_id: int):
     project = _project_or_404(project_id)
-    try:
-        svc.check_manage(current_user, project, "Setting metric targets")
-    except svc.Refused as error:
-        return _refuse(error, project)
+    svc.check_manage(current_user, project, "Setting metric targets")
     form = TargetForm()
     posted = _submitted(form, project, lambda: targets.add_target(
         current_user, project, targets.TargetFields(
