@@ -148,9 +148,10 @@ def _specs(rows: dict[Key, Measurement], scope: str, ref: str) -> list[_Spec]:
     return out
 
 
-def _family(metric: Metric, scope: str, ref: str) -> tuple[dict[Key, Measurement], list[_Spec],
-                                                             dict[Key, str]]:
-    """The rows linked to one scope's tables, that scope's tables, and what to hide of them."""
+def _family(metric: Metric, scope: str, ref: str
+            ) -> tuple[dict[Key, Measurement], dict[tuple[str, str], list[_Spec]], dict[Key, str]]:
+    """The rows linked to one scope's tables, the tables of every scope in that family (the
+    city with all its neighbourhoods, or one project), and what to hide of them."""
     if scope == "project":
         found = _rows(metric, "project", ref)
         scopes = [("project", ref)]
@@ -172,7 +173,7 @@ def _family(metric: Metric, scope: str, ref: str) -> tuple[dict[Key, Measurement
                 sums[(spec.start, spec.end)].add((spec.total, tuple(k for _, k in spec.parts)))
         for period, period_values in values.items():
             hidden.update(protect_linked(period_values, sorted(sums[period], key=repr)))
-    return rows, specs.get((scope, ref), []), hidden
+    return rows, specs, hidden
 
 
 def _cell(metric: Metric, m: Measurement | None, group: str, label: str,
@@ -212,7 +213,29 @@ def tables_for(metric: Metric, scope: str = "city", scope_ref: str = "") -> list
     totals-only table (breakdown "") then each breakdown that has rows. A number hidden in one
     of them is hidden in all of them, and on the other scopes' tables it appears in."""
     rows, specs, hidden = _family(metric, scope, scope_ref)
+    return _tables(metric, rows, specs.get((scope, scope_ref), []), hidden, scope, scope_ref,
+                   _neighbourhood_names())
+
+
+def tables_by_scope(metric: Metric) -> dict[tuple[str, str], list[Table]]:
+    """``tables_for`` of every scope that has measurements, city first, each family of linked
+    tables protected once (not once per neighbourhood)."""
     names = _neighbourhood_names()
+    out: dict[tuple[str, str], list[Table]] = {}
+    families: dict[str, tuple] = {}
+    for scope, ref in scopes_of(metric):
+        family = ref if scope == "project" else ""
+        if family not in families:
+            families[family] = _family(metric, scope, ref)
+        rows, specs, hidden = families[family]
+        out[(scope, ref)] = _tables(metric, rows, specs.get((scope, ref), []), hidden, scope,
+                                    ref, names)
+    return out
+
+
+def _tables(metric: Metric, rows: dict[Key, Measurement], specs: list[_Spec],
+            hidden: dict[Key, str], scope: str, scope_ref: str,
+            names: dict[str, str]) -> list[Table]:
     total_label = str(BREAKDOWN_LABELS[""])
     out = []
     for spec in specs:
@@ -223,29 +246,6 @@ def tables_for(metric: Metric, scope: str = "city", scope_ref: str = "") -> list
         out.append(Table(metric, scope, scope_ref, spec.start, spec.end, spec.breakdown,
                          total, cells))
     return out
-
-
-def build_table(metric: Metric, total: Measurement | None, parts: list[Measurement],
-                breakdown: str, labels: dict[str, str] | None = None) -> tuple[Cell, list[Cell]]:
-    """Protect one table on its own: ``total`` is the row with no breakdown (may be missing),
-    ``parts`` the rows of one breakdown, listed in the order given. Published tables come from
-    ``tables_for``, which also protects the tables linked to this one."""
-    labels = labels or {}
-    hidden: dict[Key, str] = {}
-    if metric.is_count:
-        values = {("part", i): _count_of(p) or 0 for i, p in enumerate(parts)}
-        sums = []
-        if _count_of(total) is not None:
-            values["total"] = _count_of(total)
-            sums = [("total", list(values)[:-1])]
-        decided = protect_linked(values, sums)
-        hidden = {_key(p): decided[("part", i)] for i, p in enumerate(parts)
-                  if ("part", i) in decided}
-        if "total" in decided:
-            hidden[_key(total)] = decided["total"]
-    total_cell = _cell(metric, total, "", str(BREAKDOWN_LABELS[""]), hidden)
-    return total_cell, [_cell(metric, p, p.group_name, labels.get(p.group_name, p.group_name),
-                              hidden) for p in parts]
 
 
 def series(metric: Metric, scope: str = "city", scope_ref: str = "") -> list[Table]:
@@ -271,8 +271,8 @@ def public_rows(metric: Metric) -> list[dict]:
 
     ``value`` is None whenever the cell is hidden; ``suppressed`` says why."""
     rows = []
-    for scope, ref in scopes_of(metric):
-        for t in tables_for(metric, scope, ref):
+    for (scope, ref), tables in tables_by_scope(metric).items():
+        for t in tables:
             cells = [t.total] if t.breakdown == "" else [t.total, *t.cells]
             for cell in cells:
                 if t.breakdown and cell.group == "":

@@ -23,7 +23,7 @@ from . import bp, importer
 from . import services as svc
 from .forms import ImportForm, MeasurementForm, MetricForm
 from .models import Measurement, Metric
-from .tables import BREAKDOWN_LABELS, HIDDEN_MEANING, HIDDEN_TEXT, Table, scopes_of, tables_for
+from .tables import BREAKDOWN_LABELS, HIDDEN_MEANING, HIDDEN_TEXT, Table, tables_by_scope
 
 PAGE_SIZE = 200
 
@@ -129,8 +129,7 @@ def scope_views(metric: Metric) -> list[ScopeView]:
     hoods = dict(db.session.execute(select(Neighbourhood.slug, Neighbourhood.name)).all())
     projects = {str(i): t for i, t in db.session.execute(select(Project.id, Project.title))}
     views = []
-    for n, (scope, ref) in enumerate(scopes_of(metric)):
-        tables = tables_for(metric, scope, ref)
+    for n, ((scope, ref), tables) in enumerate(tables_by_scope(metric).items()):
         points = [t for t in tables if t.breakdown == ""]
         title = _scope_title(scope, ref, hoods, projects)
         chart = series_chart(metric, points, f"chart-{n}", title) if points else None
