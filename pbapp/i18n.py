@@ -2,12 +2,22 @@
 
 The choice is made with a POST form in the footer (it works without JavaScript and no GET
 changes anything); ``?lang=es`` on any page also works, for links in printed letters.
+
+The footer form carries the session's CSRF token, except on pages kept for every signed-out
+reader (``page_memory``, e.g. results), which carry none so they need no session at all. A
+switch is accepted with a valid token or, without one, only when the browser says the form came
+from this site (``Origin``, else ``Referer``, as every browser sends on a form POST); anything
+else is refused like any form without its token (OWASP's standard-header check).
 """
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, current_app, has_request_context, redirect, request
+from flask_wtf.csrf import CSRFError, ValidationError, validate_csrf
 
 from .auth.safe_next import safe_next
+from .extensions import csrf
 
 COOKIE = "lang"
 bp = Blueprint("i18n", __name__)
@@ -23,9 +33,23 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages) or languages[0]
 
 
+def _from_this_site() -> bool:
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+        return True
+    except ValidationError:
+        pass
+    source = request.headers.get("Origin") or request.headers.get("Referer") or ""
+    parts = urlsplit(source)
+    return parts.scheme == request.scheme and parts.netloc == request.host
+
+
 @bp.post("/language")
+@csrf.exempt  # checked by _from_this_site, which also takes a form without a token
 def set_language():
     """Remember the chosen language for a year and go back to the page it was chosen on."""
+    if not _from_this_site():
+        raise CSRFError("The language form did not come from this site.")
     choice = request.form.get("lang", "")
     back = safe_next(request.form.get("next")) or "/"
     response = redirect(back, 303)

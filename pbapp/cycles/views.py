@@ -5,7 +5,6 @@ from flask import (abort, flash, make_response, redirect, render_template, reque
                    url_for)
 from flask_babel import get_locale
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from sqlalchemy import select
 
@@ -17,6 +16,8 @@ from . import bp
 from .charts import cached_charts, progression
 from .exports import FORMATS, cvr_file, file_hashes
 from .forms import ActionForm, CycleForm, PhaseForm
+from .. import page_memory
+from . import results_cache
 from .models import PHASES, Cycle, Neighbourhood, Result
 from .services import (CycleInvalid, PhaseError, advance_phase, count_cycle, create_cycle,
                        cycle_stats, latest_results, locked_fields, phase_moves, publish_result,
@@ -97,47 +98,27 @@ def show(slug: str):
 
 @bp.get("/<slug>/results")
 def results(slug: str):
-    # one light query names the published count; the page itself usually comes from memory
-    found = db.session.execute(
-        select(Result.id, Result.cvr_sha256, Result.published_at, Cycle.name)
-        .join(Cycle, Cycle.id == Result.cycle_id)
-        .where(Cycle.slug == slug, Cycle.phase != "draft", Result.published_at.is_not(None))
-        .order_by(Result.published_at.desc()).limit(1)).first()
+    """Usually served from memory: see ``results_cache`` and ``page_memory``."""
+    found = results_cache.published(slug)
     if found is None:
         abort(404)
-    key = (found.id, found.cvr_sha256, str(found.published_at), found.name, str(get_locale()))
-    # a signed-out reader with no message waiting sees the same page as every other one, but
-    # for the footer form's CSRF token, which is put back in per request
-    shared = current_user.is_anonymous and not session.get("_flashes")
+    key = (*found, str(get_locale()))
+    shared = page_memory.shareable()
     page_key = (key, request.full_path)
-    if shared and page_key in _results_pages:
-        return _results_pages[page_key].replace(TOKEN_SLOT, generate_csrf())
+    if shared and (page := page_memory.recall("results-pages", page_key)) is not None:
+        return page  # the same bytes for everyone: no session, no token (see ``i18n``)
     cycle = _cycle_or_404(slug)
-    result = db.session.get(Result, found.id)
-    body = _results_bodies.get(key)
+    result = db.session.get(Result, found.result_id)
+    body = page_memory.recall("results-bodies", key)
     if body is None:
-        body = Markup(render_template("cycles/_results_body.html", cycle=cycle,
-                                      hashes=file_hashes(cycle, result),
-                                      **_result_context(result)))
-        _remember(_results_bodies, key, body)
-    page = render_template("cycles/results.html", cycle=cycle, result=result, body=body)
+        body = page_memory.remember("results-bodies", key, Markup(render_template(
+            "cycles/_results_body.html", cycle=cycle, hashes=file_hashes(cycle, result),
+            **_result_context(result))))
+    page = render_template("cycles/results.html", cycle=cycle, result=result, body=body,
+                           shared_page=shared)
     if shared:
-        _remember(_results_pages, page_key, page.replace(generate_csrf(), TOKEN_SLOT))
+        page_memory.remember("results-pages", page_key, page)
     return page
-
-
-#: rendered results: a published count never changes and voting has closed, so the body is the
-#: same for every reader in a language, and the whole page for every signed-out one; rendering
-#: them once makes the page cheap to serve on results night
-_results_bodies: dict[tuple, Markup] = {}
-_results_pages: dict[tuple, str] = {}
-TOKEN_SLOT = "\x00csrf-token\x00"
-
-
-def _remember(cache: dict, key, value) -> None:
-    if len(cache) > 256:
-        cache.clear()
-    cache[key] = value
 
 
 @bp.get("/<slug>/results/ballots.<fmt>")

@@ -45,9 +45,11 @@ def ballot_choices(cycle: Cycle) -> list[Proposal]:
         .order_by(Proposal.title)))
 
 
-def ranking_from_ranks(cycle: Cycle, ranks: dict[int, str]) -> list[int]:
+def ranking_from_ranks(cycle: Cycle, ranks: dict[int, str],
+                       choices: list[Proposal] | None = None) -> list[int]:
     """Turn what a ballot form sent ({rank position: proposal id as text, "" for none}) into a
-    ranking, refusing gaps and positions past the cycle's limit rather than guessing."""
+    ranking, refusing gaps and positions past the cycle's limit rather than guessing.
+    ``choices``: the cycle's ``ballot_choices`` when the caller has them already."""
     if cycle.phase != "voting":
         raise BallotRejected(gettext("Voting is not open for this cycle."))
     filled = sorted(pos for pos, value in ranks.items() if value.strip())
@@ -67,10 +69,11 @@ def ranking_from_ranks(cycle: Cycle, ranks: dict[int, str]) -> list[int]:
     except ValueError:
         raise BallotRejected(
             gettext("Your ballot lists a proposal that is not on this ballot.")) from None
-    return validate_ranking(cycle, ranking)
+    return validate_ranking(cycle, ranking, choices)
 
 
-def validate_ranking(cycle: Cycle, ranking: list[int]) -> list[int]:
+def validate_ranking(cycle: Cycle, ranking: list[int],
+                     choices: list[Proposal] | None = None) -> list[int]:
     if cycle.phase != "voting":
         raise BallotRejected(gettext("Voting is not open for this cycle."))
     if not ranking:
@@ -80,14 +83,15 @@ def validate_ranking(cycle: Cycle, ranking: list[int]) -> list[int]:
     if len(ranking) > cycle.max_ranks:
         raise BallotRejected(ngettext("You can rank at most %(num)d proposal.",
                                       "You can rank at most %(num)d proposals.", cycle.max_ranks))
-    allowed = {p.id for p in ballot_choices(cycle)}
+    allowed = {p.id for p in (ballot_choices(cycle) if choices is None else choices)}
     if not set(ranking) <= allowed:
         raise BallotRejected(gettext("Your ballot lists a proposal that is not on this ballot."))
     return ranking
 
 
 def cast_ballot(cycle: Cycle, key: str, channel: str, ranking: list[int], *,
-                neighbourhood_id: int | None = None, age_band: str | None = None) -> str:
+                neighbourhood_id: int | None = None, age_band: str | None = None,
+                choices: list[Proposal] | None = None) -> str:
     """Record one ballot and return its receipt code (shown once, stored only as a hash).
 
     The voter's neighbourhood and age band, when known, go on the participation row only (for
@@ -98,7 +102,7 @@ def cast_ballot(cycle: Cycle, key: str, channel: str, ranking: list[int], *,
     """
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
-    ranking = validate_ranking(cycle, ranking)
+    ranking = validate_ranking(cycle, ranking, choices)
     receipt = new_receipt()
     now = utcnow()
     try:

@@ -5,13 +5,15 @@ and pages that show it or the receipt are marked ``no-store``.
 """
 from flask import (abort, current_app, g, make_response, redirect, render_template, request,
                    session, url_for)
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from .. import page_memory
 from ..cycles.models import Cycle
 from ..extensions import db, limiter
+from ..proposals.models import Proposal
 from . import bp
 from .codes import CODE_REFUSED, code_hash, code_voter_key, is_code_of, usable_code
 from .eligibility import age_in, check_account_voter, check_code_voting
@@ -22,6 +24,9 @@ from .services import (BallotRejected, ballot_choices, cast_ballot, has_voted, i
                        ranking_from_ranks, voter_key)
 
 TRACKED_PHASES = ("voting", "counting", "implementation", "closed")
+#: how long another worker may show an empty ballot from before a proposal was edited
+BALLOT_MAX_AGE = 2.0
+page_memory.watch(Cycle, Proposal)
 
 
 def _cycle_or_404(slug: str) -> Cycle:
@@ -64,26 +69,37 @@ def _ballot_page(cycle: Cycle, error: str | None = None, formdata=None, key: str
     """The ballot, or why it cannot be filled in; refusals come back here with their reason.
 
     ``steps`` is the endpoint prefix of the ballot/review/cast steps ("voting." for an account,
-    "voting.code_" for a voting code); ``key`` defaults to the signed-in account's."""
-    proposals = ballot_choices(cycle)
+    "voting.code_" for a voting code); ``key`` defaults to the signed-in account's. The empty
+    ballot a signed-out code voter first sees is the same for all of them, so it is kept in
+    memory (``page_memory``) for up to ``BALLOT_MAX_AGE`` seconds."""
     closed = cycle.phase != "voting"
     refused = None if closed else _not_eligible_page(cycle, steps)
     if refused is not None:
         return refused
     voted = not closed and has_voted(cycle, key or _my_key())
+    shared = (formdata is None and error is None and not (closed or voted)
+              and page_memory.shareable())
+    page_key = (cycle.id, cycle.name, cycle.max_ranks, cycle.budget_cents, str(get_locale()),
+                steps, request.path)
+    if shared and (page := page_memory.recall("ballots", page_key, BALLOT_MAX_AGE)) is not None:
+        return _private(page_memory.serve(page))
+    proposals = ballot_choices(cycle)
     announce = ""
     if formdata is not None and formdata.get("op") and not (closed or voted):
         formdata, announce = apply_op(formdata, cycle.max_ranks,
                                       {str(p.id): p.title for p in proposals})
     form = None if closed or voted else ballot_form(cycle, proposals, formdata)
     chosen = [f.data for f in form if f.name.startswith("rank_") and f.data] if form else []
-    return _private(render_template("voting/ballot.html", cycle=cycle, proposals=proposals,
-                                    form=form, error=error, closed=closed, voted=voted,
-                                    steps=steps, announce=announce, chosen=chosen))
+    page = render_template("voting/ballot.html", cycle=cycle, proposals=proposals, form=form,
+                           error=error, closed=closed, voted=voted, steps=steps,
+                           announce=announce, chosen=chosen)
+    if shared:
+        page_memory.remember("ballots", page_key, page_memory.keep(page))
+    return _private(page)
 
 
-def _review_page(cycle: Cycle, ranking: list[int], steps: str = "voting."):
-    by_id = {p.id: p for p in ballot_choices(cycle)}
+def _review_page(cycle: Cycle, ranking: list[int], steps: str, proposals: list):
+    by_id = {p.id: p for p in proposals}
     choices = [(nth(n), by_id[pid]) for n, pid in enumerate(ranking, start=1)]
     return _private(render_template("voting/review.html", cycle=cycle, choices=choices,
                                     fields=rank_fields(ranking), steps=steps))
@@ -101,32 +117,34 @@ def ballot(slug: str):
 @login_required
 def review(slug: str):
     cycle = _cycle_or_404(slug)
+    proposals = ballot_choices(cycle)
     try:
         _check_voter(cycle)
-        ranking = ranking_from_ranks(cycle, submitted_ranks(request.form))
+        ranking = ranking_from_ranks(cycle, submitted_ranks(request.form), proposals)
     except BallotRejected as refusal:
         return _ballot_page(cycle, str(refusal), formdata=request.form)
     if has_voted(cycle, _my_key()):
         return _ballot_page(cycle)
-    return _review_page(cycle, ranking)
+    return _review_page(cycle, ranking, "voting.", proposals)
 
 
 @bp.post("/<slug>/cast")
 @login_required
 def cast(slug: str):
     cycle = _cycle_or_404(slug)
+    proposals = ballot_choices(cycle)
     try:
         _check_voter(cycle)
-        ranking = ranking_from_ranks(cycle, submitted_ranks(request.form))
+        ranking = ranking_from_ranks(cycle, submitted_ranks(request.form), proposals)
         receipt_code = cast_ballot(
             cycle, _my_key(), "online", ranking, neighbourhood_id=current_user.neighbourhood_id,
-            age_band=band_of(age_in(cycle, current_user.birth_year)))
+            age_band=band_of(age_in(cycle, current_user.birth_year)), choices=proposals)
     except BallotRejected as refusal:
         db.session.rollback()
         return _ballot_page(cycle, str(refusal), formdata=request.form)
     db.session.commit()
-    session["receipt"] = {"cycle": cycle.slug, "code": receipt_code}
-    return redirect(url_for("voting.receipt", slug=cycle.slug), code=303)
+    session["receipt"] = {"cycle": slug, "code": receipt_code}
+    return redirect(url_for("voting.receipt", slug=slug), code=303)
 
 
 @bp.get("/<slug>/receipt")
@@ -233,14 +251,15 @@ def code_review(slug: str):
     if hashed is None:
         return redirect(url_for("voting.code", slug=cycle.slug), code=303)
     key = code_voter_key(hashed)
+    proposals = ballot_choices(cycle)
     try:
         _check_voter(cycle, CODE_STEPS)
-        ranking = ranking_from_ranks(cycle, submitted_ranks(request.form))
+        ranking = ranking_from_ranks(cycle, submitted_ranks(request.form), proposals)
     except BallotRejected as refusal:
         return _ballot_page(cycle, str(refusal), formdata=request.form, key=key, steps=CODE_STEPS)
     if has_voted(cycle, key):
         return _ballot_page(cycle, key=key, steps=CODE_STEPS)
-    return _review_page(cycle, ranking, steps=CODE_STEPS)
+    return _review_page(cycle, ranking, CODE_STEPS, proposals)
 
 
 @bp.post("/<slug>/code/cast")
@@ -250,17 +269,18 @@ def code_cast(slug: str):
     if hashed is None:
         return redirect(url_for("voting.code", slug=cycle.slug), code=303)
     key = code_voter_key(hashed)
+    proposals = ballot_choices(cycle)
     try:
         _check_voter(cycle, CODE_STEPS)
-        ranking = ranking_from_ranks(cycle, submitted_ranks(request.form))
-        receipt_code = cast_ballot(cycle, key, "code", ranking)
+        ranking = ranking_from_ranks(cycle, submitted_ranks(request.form), proposals)
+        receipt_code = cast_ballot(cycle, key, "code", ranking, choices=proposals)
     except BallotRejected as refusal:
         db.session.rollback()
         return _ballot_page(cycle, str(refusal), formdata=request.form, key=key, steps=CODE_STEPS)
-    db.session.commit()
+    db.session.commit()  # expires the cycle: what follows uses the slug from the URL
     session.pop(CODE_SESSION, None)
-    session["receipt"] = {"cycle": cycle.slug, "code": receipt_code}
-    return redirect(url_for("voting.code_receipt", slug=cycle.slug), code=303)
+    session["receipt"] = {"cycle": slug, "code": receipt_code}
+    return redirect(url_for("voting.code_receipt", slug=slug), code=303)
 
 
 @bp.get("/<slug>/code/receipt")

@@ -3,10 +3,12 @@ import csv
 import re
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
+from pbapp import page_memory
 from pbapp.audit.models import AuditEvent
 from pbapp.extensions import db
+from pbapp.proposals.models import Proposal
 from pbapp.voting.codes import CODE_ALPHABET, CODE_REFUSED, code_hash
 from pbapp.voting.models import Ballot, Participation, VotingCode
 from pbapp.voting.services import voter_key
@@ -178,3 +180,53 @@ def test_site_wide_limit_counts_only_failures(app, client, runner, tmp_path, ope
                                  "code": f"ABCD-EFGH-JKMN-{i:04d}"}).status_code
                for i in range(5)]
     assert guesses == [200, 200, 200, 429, 429]
+
+
+def _ballot_with_code(app, code):
+    """A fresh visitor who typed ``code``: the empty ballot they are shown."""
+    visitor = app.test_client()
+    token = re.search(r'name="csrf_token" value="([^"]+)"',
+                      visitor.get("/vote/autumn/code").get_data(as_text=True)).group(1)
+    assert visitor.post("/vote/autumn/code", data={"csrf_token": token, "code": code}
+                        ).status_code == 303
+    page = visitor.get("/vote/autumn/code/ballot")
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    return visitor, page.get_data(as_text=True)
+
+
+def test_empty_ballot_is_kept_but_each_voter_gets_their_own_token(app, runner, tmp_path,
+                                                                   open_cycle, monkeypatch):
+    """Weakness guarded: a kept ballot page that hands one voter's CSRF token to another, or
+    shows proposals as they were before an edit."""
+    cycle, (lights, _, _) = open_cycle
+    _, out = generate(runner, tmp_path, n=3)
+    first_code, second_code, third_code = read_codes(out)
+    first, first_page = _ballot_with_code(app, first_code)
+    second, second_page = _ballot_with_code(app, second_code)
+    tokens = [re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+              for page in (first_page, second_page)]
+    assert tokens[0] != tokens[1] and page_memory.TOKEN_SLOT not in second_page
+    assert first_page.replace(tokens[0], "T") == second_page.replace(tokens[1], "T")
+    with app.app_context():
+        assert len(page_memory.kept("ballots")) == 1
+    # the second voter's own token works on the page they were given
+    review = second.post("/vote/autumn/code/review",
+                         data={"csrf_token": tokens[1], "rank_1": str(lights.id)})
+    assert review.status_code == 200 and b"Cast my ballot" in review.data
+
+    # an edit committed in this worker shows at once; one made by another worker (a bare
+    # UPDATE this session never sees) within the ballot's age limit
+    with app.app_context():
+        db.session.get(Proposal, lights.id).title = "Brighter street lights"
+        db.session.commit()
+    _, page = _ballot_with_code(app, third_code)
+    assert "Brighter street lights" in page
+    with app.app_context():
+        db.session.execute(update(Proposal).where(Proposal.id == lights.id)
+                           .values(title="Lights edited elsewhere"))
+        db.session.commit()
+    assert "Lights edited elsewhere" not in first.get("/vote/autumn/code/ballot").get_data(
+        as_text=True)
+    monkeypatch.setattr("pbapp.voting.views.BALLOT_MAX_AGE", 0)
+    assert "Lights edited elsewhere" in first.get("/vote/autumn/code/ballot").get_data(
+        as_text=True)
