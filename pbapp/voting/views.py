@@ -80,7 +80,7 @@ def _ballot_page(cycle: Cycle, error: str | None = None, formdata=None, key: str
     shared = (formdata is None and error is None and not (closed or voted)
               and page_memory.shareable())
     page_key = (cycle.id, cycle.name, cycle.max_ranks, cycle.budget_cents, str(get_locale()),
-                steps, request.path)
+                steps, request.full_path)
     if shared and (page := page_memory.recall("ballots", page_key, BALLOT_MAX_AGE)) is not None:
         return _private(page_memory.serve(page))
     proposals = ballot_choices(cycle)
