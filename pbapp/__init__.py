@@ -22,8 +22,9 @@ def create_app(config: type | dict | None = None) -> Flask:
     elif config is not None:
         app.config.from_object(config)
     Path(app.instance_path).mkdir(exist_ok=True)
-    from . import security
+    from . import front, security
 
+    app.wsgi_app = front.KeptPages(app.wsgi_app, app)  # inside security's ProxyFix
     security.init_app(app)
 
     from .extensions import babel, csrf, db, limiter, login_manager, migrate

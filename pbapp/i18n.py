@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, has_request_context, redirect, request
 from flask_wtf.csrf import CSRFError, ValidationError, validate_csrf
+from werkzeug.datastructures import LanguageAccept
 
 from .auth.safe_next import safe_next
 from .extensions import csrf
@@ -27,10 +28,17 @@ def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # the CLI, exports and jobs write in the default language
         return languages[0]
-    for choice in (request.args.get("lang"), request.cookies.get(COOKIE)):
+    return locale_for(languages, request.args.get("lang"), request.cookies.get(COOKIE),
+                      request.accept_languages)
+
+
+def locale_for(languages: list[str], asked: str | None, remembered: str | None,
+               accepted: LanguageAccept) -> str:
+    """``?lang=``, else the footer's cookie, else the browser's languages, else the first."""
+    for choice in (asked, remembered):
         if choice in languages:
             return choice
-    return request.accept_languages.best_match(languages) or languages[0]
+    return accepted.best_match(languages) or languages[0]
 
 
 def _from_this_site() -> bool:

@@ -43,13 +43,25 @@ class Memory:
 
 def kept(name: str) -> dict:
     """This app's map called ``name`` (emptied if a watched model was written since)."""
-    mem = current_app.extensions.get("page_memory")
+    return kept_for(current_app, name)
+
+
+def kept_for(app, name: str) -> dict:
+    """``kept`` for a given app, where there is no app context (``front``)."""
+    mem = app.extensions.get("page_memory")
     if mem is None:
-        mem = current_app.extensions["page_memory"] = Memory()
+        mem = app.extensions["page_memory"] = Memory()
     if mem.generation != _generation:
         mem.maps.clear()
         mem.generation = _generation
     return mem.maps.setdefault(name, {})
+
+
+def store(cache: dict, key, value) -> None:
+    """Keep ``value``; a map past ``LIMIT`` entries starts again (a handful is usual)."""
+    if len(cache) >= LIMIT:
+        cache.clear()
+    cache[key] = value
 
 
 def recall(name: str, key, max_age: float | None = None):
@@ -61,10 +73,7 @@ def recall(name: str, key, max_age: float | None = None):
 
 
 def remember(name: str, key, value):
-    cache = kept(name)
-    if len(cache) >= LIMIT:
-        cache.clear()
-    cache[key] = (time.monotonic(), value)
+    store(kept(name), key, (time.monotonic(), value))
     return value
 
 

@@ -1,7 +1,7 @@
 """Public cycle pages and results; staff pages under /cycles/manage/ to run a cycle."""
 import hashlib
 
-from flask import (abort, flash, make_response, redirect, render_template, request, session,
+from flask import (abort, current_app, flash, make_response, redirect, render_template, request,
                    url_for)
 from flask_babel import get_locale
 from flask_login import current_user
@@ -16,7 +16,7 @@ from . import bp
 from .charts import cached_charts, progression
 from .exports import FORMATS, cvr_file, file_hashes
 from .forms import ActionForm, CycleForm, PhaseForm
-from .. import page_memory
+from .. import front, page_memory
 from . import results_cache
 from .models import PHASES, Cycle, Neighbourhood, Result
 from .services import (CycleInvalid, PhaseError, advance_phase, count_cycle, create_cycle,
@@ -106,6 +106,7 @@ def results(slug: str):
     shared = page_memory.shareable()
     page_key = (key, request.full_path)
     if shared and (page := page_memory.recall("results-pages", page_key)) is not None:
+        _share_in_front()
         return page  # the same bytes for everyone: no session, no token (see ``i18n``)
     cycle = _cycle_or_404(slug)
     result = db.session.get(Result, found.result_id)
@@ -118,7 +119,14 @@ def results(slug: str):
                            shared_page=shared)
     if shared:
         page_memory.remember("results-pages", page_key, page)
+        _share_in_front()
     return page
+
+
+def _share_in_front() -> None:
+    """Signed-out readers' next requests are answered before Flask (``front``) until the
+    published count is due to be checked again."""
+    front.share(current_app.config.get("RESULTS_RECHECK_SECONDS", results_cache.RECHECK_SECONDS))
 
 
 @bp.get("/<slug>/results/ballots.<fmt>")
