@@ -81,7 +81,9 @@ def blueprints() -> list:
 
 
 def register_error_pages(app: Flask) -> None:
-    from .extensions import db
+    from flask import g
+
+    from .extensions import db, login_manager
 
     def page(code: int, title: str):
         def handler(error):
@@ -96,6 +98,27 @@ def register_error_pages(app: Flask) -> None:
 
     from flask_babel import gettext
     from flask_wtf.csrf import CSRFError
+
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_away(_error):
+        """The database dropped the connection or is restarting (the pool reconnects by
+        itself): a 503 that says to try again, not a 500 that sounds like a bug. A cast whose
+        commit was cut off either was stored or was not; trying again tells which."""
+        try:
+            db.session.rollback()
+        except Exception:  # the connection is gone; the pool replaces it
+            pass
+        if "_login_user" not in g:  # the failure may have been loading the user: page as anonymous
+            g._login_user = login_manager.anonymous_user()
+        app.logger.warning("database unavailable: %s", _error)
+        reason = gettext("The site cannot reach its database just now. Please try again in a "
+                         "few seconds. If you were casting a ballot, trying again shows whether "
+                         "it was recorded.")
+        return render_template("errors/error.html", code=503, title="Briefly unavailable",
+                               reason=reason), 503, {"Retry-After": "5"}
 
     @app.errorhandler(CSRFError)
     def form_expired(_error):

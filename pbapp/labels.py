@@ -83,7 +83,7 @@ def _funding_reasons() -> dict[str, str]:
 def _error_titles() -> dict[int, str]:
     return {400: gettext("Bad request"), 403: gettext("Not allowed"),
             404: gettext("Page not found"), 429: gettext("Too many attempts"),
-            500: gettext("Something went wrong")}
+            500: gettext("Something went wrong"), 503: gettext("Briefly unavailable")}
 
 
 def N_(message: str) -> str:

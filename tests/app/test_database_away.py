@@ -1,0 +1,35 @@
+"""When the database is away (restarting, connection dropped) people get a 503 that says to try
+again, in their language, and the site answers normally once it is back."""
+from __future__ import annotations
+
+from sqlalchemy.exc import OperationalError
+
+
+def _away(*_args, **_kwargs):
+    raise OperationalError("SELECT 1", {}, Exception("server closed the connection unexpectedly"))
+
+
+def test_database_away_gives_a_503_that_says_try_again(client, make_cycle, monkeypatch):
+    make_cycle(slug="spring", name="Spring budget", phase="voting")
+    with monkeypatch.context() as patch:
+        patch.setattr("pbapp.cycles.views._cycle_or_404", _away)
+        english = client.get("/cycles/spring")
+        spanish = client.get("/cycles/spring", headers={"Accept-Language": "es"})
+    assert english.status_code == spanish.status_code == 503
+    assert english.headers["Retry-After"] == "5"
+    text = english.get_data(as_text=True)
+    assert "Briefly unavailable" in text and "try again in a few seconds" in text
+    assert "Something went wrong" not in text
+    assert "inténtalo de nuevo" in spanish.get_data(as_text=True).lower()
+    back = client.get("/cycles/spring")
+    assert back.status_code == 200 and "Spring budget" in back.get_data(as_text=True)
+
+
+def test_a_signed_in_page_that_loses_the_database_while_loading_the_user(app, client, make_user,
+                                                                         login, monkeypatch):
+    login(make_user(name="Tess Tester"))
+    with monkeypatch.context() as patch:
+        patch.setitem(app.login_manager.__dict__, "_user_callback", _away)
+        page = client.get("/")
+    assert page.status_code == 503
+    assert "Tess Tester" not in page.get_data(as_text=True)
