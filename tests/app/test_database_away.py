@@ -33,3 +33,29 @@ def test_a_signed_in_page_that_loses_the_database_while_loading_the_user(app, cl
         page = client.get("/")
     assert page.status_code == 503
     assert "Tess Tester" not in page.get_data(as_text=True)
+
+
+def test_connections_the_database_dropped_are_replaced_by_themselves(app, client, make_cycle):
+    """Weakness guarded: after a database restart every pooled connection is dead; a worker
+    that kept handing them out would fail every request until restarted. The pool checks a
+    connection before use (``pool_pre_ping``) and opens a new one."""
+    from pbapp.extensions import db
+    from tests.conftest import _pg_admin
+
+    make_cycle(slug="spring", name="Spring budget", phase="voting")
+    db.session.commit()
+    assert client.get("/cycles/spring").status_code == 200  # a pooled connection now exists
+    db.session.remove()
+    if db.engine.dialect.name == "postgresql":
+        name = db.engine.url.database
+        with _pg_admin() as admin:  # what a restart does to every session of this database
+            killed = admin.execute("SELECT count(pg_terminate_backend(pid)) FROM "
+                                   "pg_stat_activity WHERE datname = %s", (name,)).fetchone()[0]
+        assert killed >= 1
+    else:  # SQLite has no server: close the pooled file handles under the idle pool instead
+        idle = list(db.engine.pool._pool.queue)  # QueuePool's idle connection records
+        assert idle
+        for record in idle:
+            record.dbapi_connection.close()
+    page = client.get("/cycles/spring")
+    assert page.status_code == 200 and "Spring budget" in page.get_data(as_text=True)
