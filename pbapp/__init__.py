@@ -99,7 +99,18 @@ def register_error_pages(app: Flask) -> None:
     from flask_babel import gettext
     from flask_wtf.csrf import CSRFError
 
-    from sqlalchemy.exc import InterfaceError, OperationalError
+    from sqlalchemy.exc import (InterfaceError, InvalidRequestError, OperationalError,
+                                PendingRollbackError)
+
+    @app.errorhandler(InvalidRequestError)
+    def connection_lost(error):
+        """The pool gives up with "This connection is closed" when the server keeps dropping
+        new connections (a restart under way), and a session whose connection died mid-way
+        refuses to go on (``PendingRollbackError``): the database is away. Any other
+        ``InvalidRequestError`` is a bug and goes on to the 500 page."""
+        if isinstance(error, PendingRollbackError) or str(error) == "This connection is closed":
+            return database_away(error)
+        raise error
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)

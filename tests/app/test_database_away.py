@@ -2,7 +2,8 @@
 again, in their language, and the site answers normally once it is back."""
 from __future__ import annotations
 
-from sqlalchemy.exc import OperationalError
+import pytest
+from sqlalchemy.exc import InvalidRequestError, OperationalError, PendingRollbackError
 
 
 def _away(*_args, **_kwargs):
@@ -59,3 +60,32 @@ def test_connections_the_database_dropped_are_replaced_by_themselves(app, client
             record.dbapi_connection.close()
     page = client.get("/cycles/spring")
     assert page.status_code == 200 and "Spring budget" in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("error", [InvalidRequestError("This connection is closed"),
+                                   PendingRollbackError("Can't reconnect until invalid "
+                                                        "transaction is rolled back.")])
+def test_pool_giving_up_on_a_restarting_server_is_also_a_503(client, make_cycle, monkeypatch,
+                                                            error):
+    make_cycle(slug="spring", phase="voting")
+
+    def lost(*_args, **_kwargs):
+        raise error
+
+    monkeypatch.setattr("pbapp.cycles.views._cycle_or_404", lost)
+    page = client.get("/cycles/spring")
+    assert page.status_code == 503 and page.headers["Retry-After"] == "5"
+
+
+def test_other_invalid_requests_are_still_bugs(app, client, make_cycle, monkeypatch):
+    make_cycle(slug="spring", phase="voting")
+
+    def bug(*_args, **_kwargs):
+        raise InvalidRequestError("Object is already attached to session 2")
+
+    monkeypatch.setattr("pbapp.cycles.views._cycle_or_404", bug)
+    with pytest.raises(InvalidRequestError):  # testing propagates what production shows as 500
+        client.get("/cycles/spring")
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    page = client.get("/cycles/spring")
+    assert page.status_code == 500 and "Retry-After" not in page.headers
