@@ -106,9 +106,13 @@ def register_error_pages(app: Flask) -> None:
     def connection_lost(error):
         """The pool gives up with "This connection is closed" when the server keeps dropping
         new connections (a restart under way), and a session whose connection died mid-way
-        refuses to go on (``PendingRollbackError``): the database is away. Any other
-        ``InvalidRequestError`` is a bug and goes on to the 500 page."""
-        if isinstance(error, PendingRollbackError) or str(error) == "This connection is closed":
+        refuses to reconnect (``PendingRollbackError``, "Can't reconnect until invalid
+        transaction is rolled back"): the database is away. Any other ``InvalidRequestError``,
+        a failed flush's ``PendingRollbackError`` included, is a bug: on to the 500 page."""
+        text = str(error)
+        if text == "This connection is closed" or (
+                isinstance(error, PendingRollbackError)
+                and text.startswith("Can't reconnect until invalid")):
             return database_away(error)
         raise error
 

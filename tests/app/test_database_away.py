@@ -77,14 +77,18 @@ def test_pool_giving_up_on_a_restarting_server_is_also_a_503(client, make_cycle,
     assert page.status_code == 503 and page.headers["Retry-After"] == "5"
 
 
-def test_other_invalid_requests_are_still_bugs(app, client, make_cycle, monkeypatch):
+@pytest.mark.parametrize("error", [
+    InvalidRequestError("Object is already attached to session 2"),
+    PendingRollbackError("This Session's transaction has been rolled back due to a previous "
+                         "exception during flush.")])
+def test_other_invalid_requests_are_still_bugs(app, client, make_cycle, monkeypatch, error):
     make_cycle(slug="spring", phase="voting")
 
     def bug(*_args, **_kwargs):
-        raise InvalidRequestError("Object is already attached to session 2")
+        raise error
 
     monkeypatch.setattr("pbapp.cycles.views._cycle_or_404", bug)
-    with pytest.raises(InvalidRequestError):  # testing propagates what production shows as 500
+    with pytest.raises(type(error)):  # testing propagates what production shows as 500
         client.get("/cycles/spring")
     monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
     page = client.get("/cycles/spring")
