@@ -49,6 +49,8 @@ def check_production(app: Flask) -> None:
 def add_headers(response):
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
+    if response.mimetype == "text/html":  # the language is chosen from Accept-Language too,
+        response.vary.add("Accept-Language")  # so a shared cache must not mix languages
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", HSTS)
     return response

@@ -89,3 +89,15 @@ def test_production_cookies_are_secure_httponly_samesite_behind_https_proxy(migr
     assert language.status_code == 303
     set_lang = [c for c in language.headers.getlist("Set-Cookie") if "es" in c.split(";")[0]]
     assert set_lang and all("Secure" in c and "HttpOnly" in c for c in set_lang)
+
+
+def test_pages_say_they_vary_by_language_so_shared_caches_do_not_mix_them(client, runner):
+    """Weakness guarded: a proxy or browser cache that keeps one reader's Spanish page and
+    hands it to an English reader (the language comes from Accept-Language as well as the
+    cookie). Kept results pages carry the same header from the front as from Flask."""
+    assert runner.invoke(args=["demo", "--ballots", "100"]).exit_code == 0
+    for path in ("/", "/cycles/2026-spring/results", "/cycles/2026-spring/results"):
+        vary = {v.strip() for v in client.get(path).headers.get("Vary", "").split(",")}
+        assert "Accept-Language" in vary, path
+    csv = client.get("/cycles/2026-spring/results/ballots.csv")
+    assert csv.status_code == 200 and "Accept-Language" not in csv.headers.get("Vary", "")
