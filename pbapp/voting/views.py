@@ -79,10 +79,11 @@ def _ballot_page(cycle: Cycle, error: str | None = None, formdata=None, key: str
     voted = not closed and has_voted(cycle, key or _my_key())
     shared = (formdata is None and error is None and not (closed or voted)
               and page_memory.shareable())
-    page_key = (cycle.id, cycle.name, cycle.max_ranks, cycle.budget_cents, str(get_locale()),
-                steps, request.full_path)
-    if shared and (page := page_memory.recall("ballots", page_key, BALLOT_MAX_AGE)) is not None:
-        return _private(page_memory.serve(page))
+    if shared:
+        page_key = (cycle.id, cycle.name, cycle.max_ranks, cycle.budget_cents,
+                    str(get_locale()), steps, request.full_path)
+        if (page := page_memory.recall("ballots", page_key, BALLOT_MAX_AGE)) is not None:
+            return _private(page_memory.serve(page))
     proposals = ballot_choices(cycle)
     announce = ""
     if formdata is not None and formdata.get("op") and not (closed or voted):
