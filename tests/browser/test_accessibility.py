@@ -28,9 +28,11 @@ LINKED_PAGES = [
 
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-#: a desktop window, and a phone, where wide tables scroll sideways inside their wrapper
-SCREENS = pytest.mark.parametrize("screen", [{"viewport": {"width": 1280, "height": 800}}, PHONE],
-                                  ids=["desktop", "phone"])
+#: a desktop window, and a phone, where wide tables scroll sideways inside their wrapper; and the
+#: phone asking for the dark scheme, which Pico follows, so contrast is checked in both
+SCREENS = pytest.mark.parametrize(
+    "screen", [{"viewport": {"width": 1280, "height": 800}}, PHONE, {**PHONE, "color_scheme": "dark"}],
+    ids=["desktop", "phone", "phone-dark"])
 
 
 def check(page, where: str, found: dict) -> None:
