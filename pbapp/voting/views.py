@@ -151,12 +151,23 @@ def cast(slug: str):
 @bp.get("/<slug>/receipt")
 @login_required
 def receipt(slug: str):
-    """The receipt code is shown once: it leaves the session as this page renders."""
+    """The receipt code is shown once: it leaves the session once this page has rendered."""
     cycle = _cycle_or_404(slug)
-    code = None
-    if session.get("receipt", {}).get("cycle") == cycle.slug:
-        code = session.pop("receipt")["code"]
-    return _private(render_template("voting/receipt.html", cycle=cycle, code=code))
+    return _private(_show_receipt_once(cycle, "voting/receipt.html"))
+
+
+def _show_receipt_once(cycle, template: str, **context) -> str:
+    """The page with the session's receipt code, which then leaves the session.
+
+    Only after rendering: if the database fails while the page is built, the error page goes out
+    with the session as it was, and the voter's reload (the 503 page asks for one) still shows
+    the code; it is never lost between a cast that committed and a page that did not render."""
+    kept = session.get("receipt") or {}
+    code = kept.get("code") if kept.get("cycle") == cycle.slug else None
+    page = render_template(template, cycle=cycle, code=code, **context)
+    if code is not None:
+        session.pop("receipt", None)
+    return page
 
 
 @bp.get("/tracker")
@@ -287,8 +298,4 @@ def code_cast(slug: str):
 @bp.get("/<slug>/code/receipt")
 def code_receipt(slug: str):
     cycle = _cycle_or_404(slug)
-    code = None
-    if session.get("receipt", {}).get("cycle") == cycle.slug:
-        code = session.pop("receipt")["code"]
-    return _private(render_template("voting/receipt.html", cycle=cycle, code=code,
-                                    by_code=True))
+    return _private(_show_receipt_once(cycle, "voting/receipt.html", by_code=True))

@@ -126,6 +126,37 @@ def test_code_votes_once_with_channel_code(app, client, runner, tmp_path, open_c
     assert (count(Ballot), count(Participation)) == (1, 1)
 
 
+def test_a_receipt_page_that_fails_to_render_keeps_the_code_for_the_reload(
+        client, runner, tmp_path, open_cycle, monkeypatch):
+    """Weakness guarded: a cast commits, then the database drops while the receipt page is built;
+    the 503 page asks the voter to reload, and the reload must still show the receipt code,
+    which is shown nowhere else (the ballot is final, so it cannot be cast again for one)."""
+    from sqlalchemy.exc import OperationalError
+
+    import pbapp.voting.views as views
+
+    cycle, (lights, youth, garden) = open_cycle
+    _, out = generate(runner, tmp_path, n=1)
+    assert _vote(client, read_codes(out)[0], [garden.id]).status_code == 303
+    real = views.render_template
+
+    def away(template, **context):
+        if template == "voting/receipt.html":
+            raise OperationalError("SELECT 1", {}, Exception("server closed the connection"))
+        return real(template, **context)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(views, "render_template", away)
+        failed = client.get("/vote/autumn/code/receipt")
+    assert failed.status_code == 503 and b"receipt-code" not in failed.data
+    reload = client.get("/vote/autumn/code/receipt")
+    shown = re.search(rb'id="receipt-code">([A-Z0-9-]{19})<', reload.data)
+    assert reload.status_code == 200 and shown
+    assert db.session.scalar(select(Ballot.receipt_hash)) is not None
+    once_more = client.get("/vote/autumn/code/receipt")  # shown once: now gone
+    assert once_more.status_code == 200 and shown.group(1) not in once_more.data
+
+
 def test_steps_need_a_verified_code(client, open_cycle):
     assert client.get("/vote/autumn/code/ballot").status_code == 303
     # a code page is public: no account is needed
