@@ -35,6 +35,7 @@ run it only when nobody else is using that server.
 from __future__ import annotations
 
 import argparse
+import collections
 import contextlib
 import html
 import http.client
@@ -96,6 +97,8 @@ _ATTR = re.compile(r'([\w:-]+)="([^"]*)"')
 _INPUT = re.compile(r"<input\b([^>]*)>", re.I)
 _SELECT = re.compile(r"<select\b([^>]*)>(.*?)</select>", re.S | re.I)
 _OPTION = re.compile(r"<option\b([^>]*)>", re.I)
+#: how long a voter keeps reloading a receipt page that answered 503 before giving up
+RECEIPT_PATIENCE_S = 30.0
 _RECEIPT = re.compile(r'id="receipt-code">([A-Z0-9-]+)<')
 
 
@@ -220,6 +223,8 @@ class Journey:
     cast_s: float | None = None
     #: GETs sent again after a lost connection (a browser's reload)
     retries: int = 0
+    #: receipt pages loaded again after a 503, as that page asks
+    receipt_reloads: int = 0
 
     @property
     def unknown(self) -> bool:
@@ -271,7 +276,15 @@ def cast_and_receipt(b: Browser, slug: str, cast_form: dict, j: Journey) -> None
         raise Failure("cast refused")
     b.expect(page, 303, f"/vote/{slug}/code/receipt")
     j.step = "receipt"
-    page = b.expect(b.request("GET", f"/vote/{slug}/code/receipt"), 200)
+    page = b.request("GET", f"/vote/{slug}/code/receipt")
+    # the 503 page says: try again in a few seconds, that shows whether the ballot was recorded;
+    # a voter does, for as long as a person would wait on a phone
+    give_up = time.monotonic() + RECEIPT_PATIENCE_S
+    while page.status == 503 and time.monotonic() < give_up:
+        j.receipt_reloads += 1
+        time.sleep(min(float(page.headers.get("retry-after", "5")), 5.0))
+        page = b.request("GET", f"/vote/{slug}/code/receipt")
+    page = b.expect(page, 200)
     m = _RECEIPT.search(page.body)
     if not m:
         raise Failure("receipt page without a code")
@@ -510,6 +523,32 @@ class Server:
         except OSError:
             return ""
 
+    def exceptions(self) -> tuple[collections.Counter, dict[str, str]]:
+        """What the app logged as unhandled (Flask logs each 500 with its traceback): the last
+        line of each traceback, counted, and the first whole log entry for each, so a run's 500s
+        are traced to their cause, not guessed at."""
+        found: collections.Counter = collections.Counter()
+        first: dict[str, str] = {}
+        try:
+            lines = self.log.read_text(errors="replace").splitlines()
+        except OSError:
+            return found, first
+        entry: list[str] = []
+        last = None
+        for line in lines + ["[end of log]"]:
+            if line.startswith("["):  # a new log entry: the one before it is complete
+                if last:
+                    found[last] += 1
+                    first.setdefault(last, "\n".join(entry))
+                entry, last = [line], None
+                continue
+            entry.append(line)
+            if line.startswith("Traceback ("):
+                last = ""
+            elif last is not None and re.match(r"[\w.]+(: |$)", line):
+                last = line[:160]  # chained tracebacks: the final exception wins
+        return found, first
+
     def kill(self) -> None:
         """kill -9 the master and its workers (the whole process group we started)."""
         if self.proc and self.proc.poll() is None:
@@ -699,7 +738,10 @@ def summarise(journeys: list[Journey], elapsed: float, report: Report, cpu: dict
            "cast_ms": {f"p{q}": round(pct(casts, q) * 1000, 1) for q in (50, 95, 99)},
            "journey_ms": {f"p{q}": round(pct(whole, q) * 1000, 1) for q in (50, 95, 99)},
            "attempts": len(journeys), "errors": dict(errors.most_common()),
-           "get_retries": sum(j.retries for j in journeys), **cpu,
+           "get_retries": sum(j.retries for j in journeys),
+           "receipt_reloads_after_503": sum(j.receipt_reloads for j in journeys),
+           "receipts_shown_after_a_503": sum(1 for j in journeys
+                                             if j.receipt and j.receipt_reloads), **cpu,
            "machine_load_average": os.getloadavg()[0]}
     report.figures["load"] = fig
     print(f"ballots cast with a receipt: {fig['ballots']} in {fig['elapsed_s']} s = "
@@ -709,7 +751,9 @@ def summarise(journeys: list[Journey], elapsed: float, report: Report, cpu: dict
         **fig["journey_ms"]))
     print("errors by kind: " + (", ".join(f"{k} x{n}" for k, n in errors.most_common())
                                  or "none")
-          + f"; GETs sent again after a lost connection: {fig['get_retries']}")
+          + f"; GETs sent again after a lost connection: {fig['get_retries']}"
+          + f"; receipt pages reloaded after a 503: {fig['receipt_reloads_after_503']}, "
+          f"receipts then shown: {fig['receipts_shown_after_a_503']}")
     print(f"CPU over {elapsed:.1f} s: client process {cpu['client_cpu_s']} s, server workers "
           f"{cpu['server_workers_cpu_s']} s; machine load average now "
           f"{fig['machine_load_average']:.2f} on {os.cpu_count()} cores")
@@ -1048,6 +1092,12 @@ def main(argv: list[str] | None = None) -> int:
         for s in servers:
             if s.proc.poll() is not None:
                 report.check(f"{s.name} still running", False, s.tail())
+            logged, first = s.exceptions()
+            report.figures.setdefault("logged_exceptions", {})[s.name] = dict(logged)
+            print(f"{s.name}: {sum(logged.values())} unhandled exceptions logged"
+                  + "".join(f"\n  {n} x {line}" for line, n in logged.most_common(5)), flush=True)
+            for line, _ in logged.most_common(3):
+                print(f"--- the first of these in {s.name}'s log ---\n{first[line]}", flush=True)
 
         race = probe_double_votes(ports, [j for j in journeys if j.receipt], reserved,
                                   headers, report)
