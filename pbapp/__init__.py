@@ -12,9 +12,21 @@ from .config import config_from_env
 ROOT = Path(__file__).resolve().parents[1]
 
 
+#: a vendored file's version is in its path (static/vendor/pico-2.1.1/...), so a new version is
+#: a new address and the old one can be cached for a year; the site's own files are revalidated
+VENDOR_MAX_AGE = 365 * 24 * 3600
+
+
+class PbApp(Flask):
+    def get_send_file_max_age(self, filename: str | None) -> int | None:
+        if filename and filename.replace("\\", "/").startswith("vendor/"):
+            return VENDOR_MAX_AGE
+        return super().get_send_file_max_age(filename)
+
+
 def create_app(config: type | dict | None = None) -> Flask:
     """Build an app; ``config`` is a Config class or a dict of overrides (tests)."""
-    app = Flask(__name__, template_folder=str(ROOT / "templates"),
+    app = PbApp(__name__, template_folder=str(ROOT / "templates"),
                 static_folder=str(ROOT / "static"), instance_path=str(ROOT / "instance"))
     app.config.from_object(config_from_env())
     if isinstance(config, dict):

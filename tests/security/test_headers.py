@@ -101,3 +101,21 @@ def test_pages_say_they_vary_by_language_so_shared_caches_do_not_mix_them(client
         assert "Accept-Language" in vary, path
     csv = client.get("/cycles/2026-spring/results/ballots.csv")
     assert csv.status_code == 200 and "Accept-Language" not in csv.headers.get("Vary", "")
+
+
+def test_vendored_files_are_cached_long_and_the_sites_own_files_revalidated(client):
+    """Pico and htmx carry their version in their path, so a year's caching is safe and spares a
+    phone the 80 kB stylesheet on every page; site.css changes under the same name, so it must be
+    revalidated (a long max-age would keep an old look, or an old fix, for a year)."""
+    for path in ("/static/vendor/pico-2.1.1/pico.min.css", "/static/vendor/htmx-2.0.11.min.js"):
+        vendored = client.get(path)
+        assert vendored.status_code == 200
+        assert vendored.cache_control.max_age == 365 * 24 * 3600, path
+        vendored.close()
+    own = client.get("/static/css/site.css")
+    assert own.status_code == 200 and not own.cache_control.max_age
+    assert own.headers.get("ETag") or own.headers.get("Last-Modified")  # revalidated cheaply
+    own.close()
+    page = client.get("/")
+    for href in ("/static/vendor/pico-2.1.1/pico.min.css", "/static/css/site.css"):
+        assert f'href="{href}"'.encode() in page.data
