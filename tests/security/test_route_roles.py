@@ -136,12 +136,18 @@ HIDDEN = {
 
 @pytest.fixture()
 def city(runner):
+    assert runner.invoke(args=["demo", "--ballots", "200"]).exit_code == 0
+    return city_extras()
+
+
+def city_extras() -> dict:
+    """On the demo city: a cycle taking proposals with a draft and an idea, one in review with a
+    submitted proposal; returns the ids and slugs the matrix's URLs need (browser tests too)."""
     from pbapp.boards.models import Board, Meeting, Membership
     from pbapp.cycles.models import Cycle, Result
     from pbapp.projects.models import Milestone, Project
     from pbapp.proposals.models import Idea, Proposal
 
-    assert runner.invoke(args=["demo", "--ballots", "200"]).exit_code == 0
     board = db.session.scalar(select(Board).where(Board.slug == "east-safety"))
     chair = db.session.scalar(select(User).where(User.email == EMAILS["member"]))
     project = db.session.scalar(select(Project).where(Project.board_id == board.id)
