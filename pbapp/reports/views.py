@@ -2,15 +2,21 @@
 report once, then draw it as HTML, CSV or JSON."""
 from __future__ import annotations
 
-from flask import abort, current_app, make_response, render_template
+import functools
+
+from flask import abort, current_app, make_response, render_template, request
+from flask_babel import get_locale
 from jinja2 import TemplateNotFound
 from sqlalchemy import select
 
-from ..boards.models import Board
+from .. import front, page_memory
+from ..boards.models import Board, Meeting, Membership
 from ..cycles.models import Cycle, Result
 from ..cycles.views import _result_context, published_result
 from ..extensions import db
-from ..projects.models import Project
+from ..metrics.models import Measurement, Metric, ProjectMetric
+from ..projects.models import Milestone, Project, ProjectStatusChange, ProjectUpdate, Spending
+from ..proposals.models import Proposal
 from . import bp
 from .charts import report_charts
 from .data import (board_projects, board_report, cycle_projects, cycle_report, progress_of,
@@ -42,6 +48,44 @@ def _project(project_id: int) -> Project:
     return project
 
 
+#: seconds a report is kept for signed-out readers by a worker that did not write what it shows
+REPORT_MAX_AGE = 30
+# a commit in this worker that writes any of these forgets the kept reports at once
+page_memory.watch(Board, Membership, Meeting, Cycle, Result, Proposal, Project,
+                  ProjectStatusChange, Milestone, ProjectUpdate, Spending, Metric, Measurement,
+                  ProjectMetric)
+
+
+def for_every_reader(view):
+    """Keep the report (page, CSV or JSON) a signed-out reader gets: it is the same for all of
+    them and costs some 80 statements and a few charts to make, and it is read by many at once
+    when a count or a quarter's figures come out. Kept per path and language; forgotten at once
+    by a commit here that writes what reports show, otherwise after ``REPORT_MAX_AGE`` seconds;
+    the next requests are answered in front of Flask for that long too (``front``)."""
+    @functools.wraps(view)
+    def kept(**kwargs):
+        if not page_memory.shareable():
+            return view(**kwargs)
+        max_age = current_app.config.get("REPORT_MAX_AGE", REPORT_MAX_AGE)
+        key = (request.endpoint, request.full_path, str(get_locale()))
+        entry = page_memory.recall("reports", key, max_age)
+        if entry is None:
+            response = make_response(view(**kwargs))
+            if response.status_code != 200:
+                return response
+            entry = page_memory.remember("reports", key, (
+                response.get_data(), response.headers.get("Content-Type"),
+                response.headers.get("Content-Disposition")))
+        body, content_type, disposition = entry
+        response = make_response(body)
+        response.headers["Content-Type"] = content_type
+        if disposition:
+            response.headers["Content-Disposition"] = disposition
+        front.share(max_age)
+        return response
+    return kept
+
+
 def _has_progress_partial() -> bool:
     try:
         current_app.jinja_env.get_template(PROGRESS_PARTIAL)
@@ -52,7 +96,8 @@ def _has_progress_partial() -> bool:
 
 def _page(template: str, report: dict, **context):
     return render_template(template, report=report, report_charts=report_charts(report),
-                           progress_partial=_has_progress_partial(), **context)
+                           progress_partial=_has_progress_partial(),
+                           shared_page=page_memory.shareable(), **context)
 
 
 def _download(body: str, mimetype: str, filename: str):
@@ -71,6 +116,7 @@ def _json(report: dict, name: str):
 
 
 @bp.get("/cycles/<slug>")
+@for_every_reader
 def cycle(slug: str):
     cycle, result = _published_cycle(slug)
     projects = cycle_projects(cycle)
@@ -81,18 +127,21 @@ def cycle(slug: str):
 
 
 @bp.get("/cycles/<slug>.csv")
+@for_every_reader
 def cycle_csv(slug: str):
     cycle, result = _published_cycle(slug)
     return _csv(cycle_report(cycle, result), f"{cycle.slug}-report")
 
 
 @bp.get("/cycles/<slug>.json")
+@for_every_reader
 def cycle_json(slug: str):
     cycle, result = _published_cycle(slug)
     return _json(cycle_report(cycle, result), f"{cycle.slug}-report")
 
 
 @bp.get("/boards/<slug>")
+@for_every_reader
 def board(slug: str):
     board = _board(slug)
     projects = board_projects(board)
@@ -102,18 +151,21 @@ def board(slug: str):
 
 
 @bp.get("/boards/<slug>.csv")
+@for_every_reader
 def board_csv(slug: str):
     board = _board(slug)
     return _csv(board_report(board), f"board-{board.slug}-report")
 
 
 @bp.get("/boards/<slug>.json")
+@for_every_reader
 def board_json(slug: str):
     board = _board(slug)
     return _json(board_report(board), f"board-{board.slug}-report")
 
 
 @bp.get("/projects/<int:project_id>")
+@for_every_reader
 def project(project_id: int):
     project = _project(project_id)
     progress = progress_of([project])
@@ -122,12 +174,14 @@ def project(project_id: int):
 
 
 @bp.get("/projects/<int:project_id>.csv")
+@for_every_reader
 def project_csv(project_id: int):
     project = _project(project_id)
     return _csv(project_report(project), f"project-{project.id}-report")
 
 
 @bp.get("/projects/<int:project_id>.json")
+@for_every_reader
 def project_json(project_id: int):
     project = _project(project_id)
     return _json(project_report(project), f"project-{project.id}-report")
