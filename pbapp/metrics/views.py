@@ -14,6 +14,7 @@ from flask_babel import gettext, ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from .. import page_memory
 from ..auth.permissions import staff_required
 from ..cycles.charts import Chart, chart_config, render_svg
 from ..cycles.models import Neighbourhood
@@ -23,6 +24,8 @@ from . import bp, importer
 from . import services as svc
 from .forms import ImportForm, MeasurementForm, MetricForm
 from .models import Measurement, Metric
+
+page_memory.watch(Metric, Measurement, Neighbourhood)
 from .tables import BREAKDOWN_LABELS, HIDDEN_MEANING, HIDDEN_TEXT, Table, tables_by_scope
 
 PAGE_SIZE = 200
@@ -147,6 +150,7 @@ def index():
 
 
 @bp.get("/<key>")
+@page_memory.for_every_reader("REPORT_MAX_AGE", page_memory.READER_MAX_AGE)  # charts cost ~40 ms
 def show(key: str):
     metric = _metric_or_404(key)
     scopes = scope_views(metric)

@@ -2,14 +2,11 @@
 report once, then draw it as HTML, CSV or JSON."""
 from __future__ import annotations
 
-import functools
-
-from flask import abort, current_app, make_response, render_template, request
-from flask_babel import get_locale
+from flask import abort, current_app, make_response, render_template
 from jinja2 import TemplateNotFound
 from sqlalchemy import select
 
-from .. import front, page_memory
+from .. import page_memory
 from ..boards.models import Board, Meeting, Membership
 from ..cycles.models import Cycle, Result
 from ..cycles.views import _result_context, published_result
@@ -48,42 +45,17 @@ def _project(project_id: int) -> Project:
     return project
 
 
-#: seconds a report is kept for signed-out readers by a worker that did not write what it shows
-REPORT_MAX_AGE = 30
+#: seconds a report, a metric's page or a project's page is kept for signed-out readers by a
+#: worker that did not write what it shows
+REPORT_MAX_AGE = page_memory.READER_MAX_AGE
 # a commit in this worker that writes any of these forgets the kept reports at once
 page_memory.watch(Board, Membership, Meeting, Cycle, Result, Proposal, Project,
                   ProjectStatusChange, Milestone, ProjectUpdate, Spending, Metric, Measurement,
                   ProjectMetric)
 
 
-def for_every_reader(view):
-    """Keep the report (page, CSV or JSON) a signed-out reader gets: it is the same for all of
-    them and costs some 80 statements and a few charts to make, and it is read by many at once
-    when a count or a quarter's figures come out. Kept per path and language; forgotten at once
-    by a commit here that writes what reports show, otherwise after ``REPORT_MAX_AGE`` seconds;
-    the next requests are answered in front of Flask for that long too (``front``)."""
-    @functools.wraps(view)
-    def kept(**kwargs):
-        if not page_memory.shareable():
-            return view(**kwargs)
-        max_age = current_app.config.get("REPORT_MAX_AGE", REPORT_MAX_AGE)
-        key = (request.endpoint, request.full_path, str(get_locale()))
-        entry = page_memory.recall("reports", key, max_age)
-        if entry is None:
-            response = make_response(view(**kwargs))
-            if response.status_code != 200:
-                return response
-            entry = page_memory.remember("reports", key, (
-                response.get_data(), response.headers.get("Content-Type"),
-                response.headers.get("Content-Disposition")))
-        body, content_type, disposition = entry
-        response = make_response(body)
-        response.headers["Content-Type"] = content_type
-        if disposition:
-            response.headers["Content-Disposition"] = disposition
-        front.share(max_age)
-        return response
-    return kept
+#: kept for signed-out readers (see ``page_memory.for_every_reader``)
+for_every_reader = page_memory.for_every_reader("REPORT_MAX_AGE", REPORT_MAX_AGE)
 
 
 def _has_progress_partial() -> bool:
@@ -96,8 +68,7 @@ def _has_progress_partial() -> bool:
 
 def _page(template: str, report: dict, **context):
     return render_template(template, report=report, report_charts=report_charts(report),
-                           progress_partial=_has_progress_partial(),
-                           shared_page=page_memory.shareable(), **context)
+                           progress_partial=_has_progress_partial(), **context)
 
 
 def _download(body: str, mimetype: str, filename: str):

@@ -19,7 +19,8 @@ from pbapp.projects.models import Project
 from pbapp.reports.views import REPORT_MAX_AGE
 
 PATHS = ["/reports/cycles/2026-spring", "/reports/cycles/2026-spring.csv",
-         "/reports/cycles/2026-spring.json", "/reports/boards/east-safety"]
+         "/reports/cycles/2026-spring.json", "/reports/boards/east-safety",
+         "/metrics/violent-incidents"]
 
 
 @contextlib.contextmanager
@@ -79,6 +80,20 @@ def test_a_change_committed_here_shows_at_once(app, city):
     db.session.commit()
     for path in (f"/reports/projects/{city.id}", "/reports/cycles/2026-spring.csv"):
         assert "Renamed by its board" in reader.get(path).get_data(as_text=True), path
+
+
+def test_a_metric_renamed_here_shows_at_once(app):
+    from pbapp.metrics.models import Metric
+
+    metric = Metric(key="linkage", name="Service linkage rate", unit="%")
+    db.session.add(metric)
+    db.session.commit()
+    reader = app.test_client()
+    assert "Service linkage rate" in reader.get("/metrics/linkage").get_data(as_text=True)
+    metric.name = "Linked to a service within 7 days"
+    db.session.commit()
+    assert "Linked to a service within 7 days" in reader.get("/metrics/linkage").get_data(
+        as_text=True)
 
 
 class _Clock:
