@@ -5,7 +5,8 @@ empty ballot. For a signed-out visitor with no message waiting such a page is th
 A page with no form of its own (results) is kept as it is, without even the footer's token
 (``shared_page``; the language switch then checks where the form came from, see ``i18n``); a
 page with a form (the ballot) is kept with a placeholder where the token goes (``keep``) and
-served with the visitor's own token put back (``serve``).
+served with the visitor's own token put back (``serve``). ``for_every_reader`` wraps a view whose
+signed-out answer is the same for all (reports, their downloads, a metric's page) to do all this.
 
 What is kept is forgotten when a commit in this process writes a watched model (``watch``), so
 the worker that publishes a count or edits a proposal shows it at once; other workers rely on
@@ -13,10 +14,9 @@ each entry's age limit (``max_age``). Each app keeps its own memory, so apps nev
 """
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass, field
-
-import functools
 
 from flask import current_app, g, make_response, request, session
 from flask_babel import get_locale

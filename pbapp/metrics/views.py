@@ -24,9 +24,10 @@ from . import bp, importer
 from . import services as svc
 from .forms import ImportForm, MeasurementForm, MetricForm
 from .models import Measurement, Metric
-
-page_memory.watch(Metric, Measurement, Neighbourhood)
 from .tables import BREAKDOWN_LABELS, HIDDEN_MEANING, HIDDEN_TEXT, Table, tables_by_scope
+
+# a metric's public page is kept for signed-out readers (``show``) until one of these changes here
+page_memory.watch(Metric, Measurement, Neighbourhood)
 
 PAGE_SIZE = 200
 

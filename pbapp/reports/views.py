@@ -45,8 +45,8 @@ def _project(project_id: int) -> Project:
     return project
 
 
-#: seconds a report, a metric's page or a project's page is kept for signed-out readers by a
-#: worker that did not write what it shows
+#: seconds a report (and a metric's page) is kept for signed-out readers by a worker that did not
+#: write what it shows
 REPORT_MAX_AGE = page_memory.READER_MAX_AGE
 # a commit in this worker that writes any of these forgets the kept reports at once
 page_memory.watch(Board, Membership, Meeting, Cycle, Result, Proposal, Project,
