@@ -1,4 +1,5 @@
-"""axe-core on every HTML page the app serves, as someone allowed to see it, on a phone.
+"""axe-core on every HTML page the app serves, as someone allowed to see it, on a phone, in the
+light and the dark scheme (Pico follows the phone's).
 
 The list is not written here: it is the route × role matrix of the security tests, which must
 name every GET route of the app (``test_every_get_route_is_in_the_matrix``), so a page added
@@ -36,7 +37,9 @@ def pages_by_role(ids: dict) -> dict[str, list[str]]:
     return chosen
 
 
-def test_every_page_has_no_serious_accessibility_problems(site, new_page):
+@pytest.fixture(scope="module")
+def ids(site) -> dict:
+    """The matrix's ids and slugs on this module's demo city, and a paper batch."""
     from sqlalchemy import select
 
     from pbapp.auth.models import User
@@ -45,12 +48,17 @@ def test_every_page_has_no_serious_accessibility_problems(site, new_page):
     from pbapp.paper.services import create_batch
 
     with site.context():
-        ids = city_extras()
+        found = city_extras()
         staff = db.session.scalar(select(User).where(User.email == STAFF))
         autumn = db.session.scalar(select(Cycle).where(Cycle.slug == "2026-autumn"))
-        ids["batch"] = create_batch(autumn, "Library box 1", staff).id
+        found["batch"] = create_batch(autumn, "Library box 1", staff).id
         db.session.commit()
         db.session.remove()
+    return found
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_page_has_no_serious_accessibility_problems(ids, new_page, scheme):
     chosen = pages_by_role(ids)
     assert sum(map(len, chosen.values())) >= 50  # the matrix, not a handful
     assert not {"voting.code_ballot", "voting.code_receipt"} - JOURNEY_ONLY
@@ -58,7 +66,7 @@ def test_every_page_has_no_serious_accessibility_problems(site, new_page):
     found: dict[str, list] = {}
     visited = []
     for role in ORDER:
-        page = new_page(**AXE_CONTEXT, **PHONE)
+        page = new_page(**AXE_CONTEXT, **PHONE, color_scheme=scheme)
         if role != "anonymous":
             sign_in(page, *ACCOUNTS[role])
         for url in chosen[role]:
