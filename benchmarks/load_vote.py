@@ -13,7 +13,9 @@ a random SECRET_KEY and PBAPP_ENV=production.
 
 A second process runs the voters, one thread each, acting like a browser without JavaScript: GET
 the code form, POST the code with its CSRF token, GET the ballot, POST the ranking to review,
-POST the review's cast form, GET the receipt. Each voter takes the next code and starts again
+POST the review's cast form, GET the receipt; a cast or receipt answered 503 is tried again for
+up to 30 s, as that page asks (a cast sent again that is told "already cast" was stored the first
+time, and counts as a cast whose answer was lost). Each voter takes the next code and starts again
 until the time is up (journeys under way then finish): ballots/s is receipts over the time from
 the first voter's start to the last one's end; latencies are of the cast POST alone and of the
 whole six-request journey, for journeys that ended with a receipt. Then the database is checked
@@ -28,7 +30,8 @@ WSGI "hello" (``hello_app.py``) served by gunicorn with the same settings; a bar
 and a small static file served through the app are timed too, for what the framework and the
 app's own request cycle cost before any view runs.
 
-Each check prints PASS or FAIL; any FAIL exits 1. Processes and the database are removed on
+The servers' logs are read afterwards: the app's unhandled exceptions are counted, with the
+first whole entry of each kind. Each check prints PASS or FAIL; any FAIL exits 1. Processes and the database are removed on
 exit, Ctrl-C included. ``--fault restart-postgres`` restarts the machine's PostgreSQL cluster:
 run it only when nobody else is using that server.
 """
@@ -97,8 +100,10 @@ _ATTR = re.compile(r'([\w:-]+)="([^"]*)"')
 _INPUT = re.compile(r"<input\b([^>]*)>", re.I)
 _SELECT = re.compile(r"<select\b([^>]*)>(.*?)</select>", re.S | re.I)
 _OPTION = re.compile(r"<option\b([^>]*)>", re.I)
-#: how long a voter keeps reloading a receipt page that answered 503 before giving up
-RECEIPT_PATIENCE_S = 30.0
+#: how long a voter keeps trying again after a 503 (cast or receipt) before giving up
+PATIENCE_AFTER_503_S = 30.0
+#: what the ballot page says to a voter whose code has been used (their session holds it)
+ALREADY_CAST = "A ballot has already been cast with this account or code."
 _RECEIPT = re.compile(r'id="receipt-code">([A-Z0-9-]+)<')
 
 
@@ -223,7 +228,8 @@ class Journey:
     cast_s: float | None = None
     #: GETs sent again after a lost connection (a browser's reload)
     retries: int = 0
-    #: receipt pages loaded again after a 503, as that page asks
+    #: casts sent again and receipt pages loaded again after a 503, as that page asks
+    casts_resent: int = 0
     receipt_reloads: int = 0
 
     @property
@@ -267,23 +273,34 @@ def to_review(b: Browser, slug: str, code: str, rng: random.Random, j: Journey) 
     return form_to(page.body, f"/vote/{slug}/code/cast")
 
 
+def again_after_503(b: Browser, page: Page, method: str, path: str, form: dict | None = None):
+    """The 503 page says: try again in a few seconds, that shows whether the ballot was
+    recorded. A voter does, for as long as a person would wait on a phone (a POST is sent
+    again as a browser does once its person agrees). Returns the last answer and the tries."""
+    tries = 0
+    give_up = time.monotonic() + PATIENCE_AFTER_503_S
+    while page.status == 503 and time.monotonic() < give_up:
+        tries += 1
+        time.sleep(min(float(page.headers.get("retry-after", "5")), 5.0))
+        page = b.request(method, path, form)
+    return page, tries
+
+
 def cast_and_receipt(b: Browser, slug: str, cast_form: dict, j: Journey) -> None:
     j.step = "cast"
     t = time.perf_counter()
     page = b.request("POST", cast_form["action"], cast_form["inputs"])
     j.cast_s = time.perf_counter() - t
+    page, j.casts_resent = again_after_503(b, page, "POST", cast_form["action"],
+                                           cast_form["inputs"])
     if page.status == 200 and "flash-error" in page.body:
+        if j.casts_resent and ALREADY_CAST in page.body:  # the first try was stored after all
+            raise Failure("cast stored before its 503 (already cast when sent again)")
         raise Failure("cast refused")
     b.expect(page, 303, f"/vote/{slug}/code/receipt")
     j.step = "receipt"
     page = b.request("GET", f"/vote/{slug}/code/receipt")
-    # the 503 page says: try again in a few seconds, that shows whether the ballot was recorded;
-    # a voter does, for as long as a person would wait on a phone
-    give_up = time.monotonic() + RECEIPT_PATIENCE_S
-    while page.status == 503 and time.monotonic() < give_up:
-        j.receipt_reloads += 1
-        time.sleep(min(float(page.headers.get("retry-after", "5")), 5.0))
-        page = b.request("GET", f"/vote/{slug}/code/receipt")
+    page, j.receipt_reloads = again_after_503(b, page, "GET", f"/vote/{slug}/code/receipt")
     page = b.expect(page, 200)
     m = _RECEIPT.search(page.body)
     if not m:
@@ -739,6 +756,9 @@ def summarise(journeys: list[Journey], elapsed: float, report: Report, cpu: dict
            "journey_ms": {f"p{q}": round(pct(whole, q) * 1000, 1) for q in (50, 95, 99)},
            "attempts": len(journeys), "errors": dict(errors.most_common()),
            "get_retries": sum(j.retries for j in journeys),
+           "casts_resent_after_503": sum(j.casts_resent for j in journeys),
+           "receipts_after_a_resent_cast": sum(1 for j in journeys
+                                               if j.receipt and j.casts_resent),
            "receipt_reloads_after_503": sum(j.receipt_reloads for j in journeys),
            "receipts_shown_after_a_503": sum(1 for j in journeys
                                              if j.receipt and j.receipt_reloads), **cpu,
@@ -752,8 +772,10 @@ def summarise(journeys: list[Journey], elapsed: float, report: Report, cpu: dict
     print("errors by kind: " + (", ".join(f"{k} x{n}" for k, n in errors.most_common())
                                  or "none")
           + f"; GETs sent again after a lost connection: {fig['get_retries']}"
-          + f"; receipt pages reloaded after a 503: {fig['receipt_reloads_after_503']}, "
-          f"receipts then shown: {fig['receipts_shown_after_a_503']}")
+          + f"; casts sent again after a 503: {fig['casts_resent_after_503']}, receipts then "
+          f"given: {fig['receipts_after_a_resent_cast']}; receipt pages reloaded after a 503: "
+          f"{fig['receipt_reloads_after_503']}, receipts then shown: "
+          f"{fig['receipts_shown_after_a_503']}")
     print(f"CPU over {elapsed:.1f} s: client process {cpu['client_cpu_s']} s, server workers "
           f"{cpu['server_workers_cpu_s']} s; machine load average now "
           f"{fig['machine_load_average']:.2f} on {os.cpu_count()} cores")
