@@ -85,7 +85,9 @@ def close_sessions_quietly(app: Flask) -> None:
 
     @app.teardown_appcontext
     def close_session(_exc):
-        session = db.session()
+        if not db.session.registry.has():  # this request never used the database
+            return
+        session = db.session.registry()
         try:
             session.close()
         except SQLAlchemyError as error:

@@ -26,7 +26,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 TOKEN_SLOT = "\x00csrf-token\x00"
-#: seconds ``for_every_reader`` keeps a page where the app does not say otherwise
+#: seconds ``for_every_reader`` keeps a page unless the app's ``REPORT_MAX_AGE`` says otherwise
 READER_MAX_AGE = 30
 LIMIT = 256  # entries per map; past it the map starts again
 
@@ -103,40 +103,38 @@ def serve(page: str) -> str:
     return page.replace(TOKEN_SLOT, generate_csrf())
 
 
-def for_every_reader(setting: str, default: float):
+def for_every_reader(view):
     """Keep what a signed-out reader gets from the view (a page, a CSV, a JSON file): the same
     for all of them, and read by many at once when a count or a quarter's figures come out.
     Kept per path and language; forgotten at once by a commit here that writes a watched model,
-    otherwise after the app's ``setting`` seconds (``default``); for that long the next requests
-    are answered in front of Flask too (``front``). A page made this way is a shared page: the
-    footer's language switch goes without a token (see ``i18n``)."""
-    def decorate(view):
-        @functools.wraps(view)
-        def kept(*args, **kwargs):
-            if not shareable():
-                return view(*args, **kwargs)
-            from . import front
+    otherwise after the app's ``REPORT_MAX_AGE`` seconds (``READER_MAX_AGE``); for that long the
+    next requests are answered in front of Flask too (``front``). A page made this way is a
+    shared page: the footer's language switch goes without a token (see ``i18n``)."""
+    @functools.wraps(view)
+    def kept(*args, **kwargs):
+        if not shareable():
+            return view(*args, **kwargs)
+        from . import front
 
-            max_age = current_app.config.get(setting, default)
-            key = (request.endpoint, request.full_path, str(get_locale()))
-            entry = recall("readers", key, max_age)
-            if entry is None:
-                g.shared_page = True
-                response = make_response(view(*args, **kwargs))
-                if response.status_code != 200:
-                    return response
-                entry = remember("readers", key, (
-                    response.get_data(), response.headers.get("Content-Type"),
-                    response.headers.get("Content-Disposition")))
-            body, content_type, disposition = entry
-            response = make_response(body)
-            response.headers["Content-Type"] = content_type
-            if disposition:
-                response.headers["Content-Disposition"] = disposition
-            front.share(max_age)
-            return response
-        return kept
-    return decorate
+        max_age = current_app.config.get("REPORT_MAX_AGE", READER_MAX_AGE)
+        key = (request.endpoint, request.full_path, str(get_locale()))
+        entry = recall("readers", key, max_age)
+        if entry is None:
+            g.shared_page = True
+            response = make_response(view(*args, **kwargs))
+            if response.status_code != 200:
+                return response
+            entry = remember("readers", key, (
+                response.get_data(), response.headers.get("Content-Type"),
+                response.headers.get("Content-Disposition")))
+        body, content_type, disposition = entry
+        response = make_response(body)
+        response.headers["Content-Type"] = content_type
+        if disposition:
+            response.headers["Content-Disposition"] = disposition
+        front.share(max_age)
+        return response
+    return kept
 
 
 @event.listens_for(Session, "after_flush")

@@ -151,7 +151,7 @@ def index():
 
 
 @bp.get("/<key>")
-@page_memory.for_every_reader("REPORT_MAX_AGE", page_memory.READER_MAX_AGE)  # charts cost ~40 ms
+@page_memory.for_every_reader  # its charts cost ~40 ms to draw
 def show(key: str):
     metric = _metric_or_404(key)
     scopes = scope_views(metric)

@@ -7,6 +7,7 @@ from jinja2 import TemplateNotFound
 from sqlalchemy import select
 
 from .. import page_memory
+from ..page_memory import for_every_reader
 from ..boards.models import Board, Meeting, Membership
 from ..cycles.models import Cycle, Result
 from ..cycles.views import _result_context, published_result
@@ -45,17 +46,11 @@ def _project(project_id: int) -> Project:
     return project
 
 
-#: seconds a report (and a metric's page) is kept for signed-out readers by a worker that did not
-#: write what it shows
-REPORT_MAX_AGE = page_memory.READER_MAX_AGE
-# a commit in this worker that writes any of these forgets the kept reports at once
+# reports are kept for signed-out readers (``for_every_reader``); a commit in this worker that
+# writes any of these forgets them at once
 page_memory.watch(Board, Membership, Meeting, Cycle, Result, Proposal, Project,
                   ProjectStatusChange, Milestone, ProjectUpdate, Spending, Metric, Measurement,
                   ProjectMetric)
-
-
-#: kept for signed-out readers (see ``page_memory.for_every_reader``)
-for_every_reader = page_memory.for_every_reader("REPORT_MAX_AGE", REPORT_MAX_AGE)
 
 
 def _has_progress_partial() -> bool:
