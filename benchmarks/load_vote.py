@@ -26,15 +26,15 @@ killed worker), which are counted apart, code by code.
 Afterwards: a used code is refused on the other server, the same fresh code cast on two servers
 at the same moment gives one ballot, the per-code and per-address failure limits trip at their
 configured count across all servers (Redis), and the public results page is timed against a bare
-WSGI "hello" (``hello_app.py``) served by gunicorn with the same settings; a bare Flask route
-and a small static file served through the app are timed too, for what the framework and the
-app's own request cycle cost before any view runs.
+WSGI "hello" (``hello_app.py``) served by gunicorn with the same settings; a bare Flask route,
+the app's ``/healthz`` and a small static file served through the app are timed too, for what
+the framework and the app's own request cycle cost before any view runs.
 
 The servers' logs are read afterwards: the app's unhandled exceptions are counted, with the
 first whole entry of each kind. Each check prints PASS or FAIL; any FAIL exits 1. The issue's
-performance targets (300 ballots/s, cast p99 under 300 ms) print apart, as TARGET MET or MISSED,
-and so does the ceiling this machine sets: the app's lightest request (``/healthz``) timed like
-the others, divided by the six requests a ballot takes. Processes and the database are removed on
+performance targets (300 ballots/s, cast p99 under 300 ms, at 200 voters on one server) print
+apart, as TARGET MET or MISSED, and so does the ceiling this machine sets: the ``/healthz`` rate
+divided by the six requests a ballot takes. Processes and the database are removed on
 exit, Ctrl-C included. ``--fault restart-postgres`` restarts the machine's PostgreSQL cluster:
 run it only when nobody else is using that server.
 """
@@ -1124,10 +1124,13 @@ def main(argv: list[str] | None = None) -> int:
             [(args.seconds / 2, fault_fn)] if fault_fn else [], servers)
         summarise(journeys, elapsed, report, cpu)
         load = report.figures["load"]
+        setting = ("" if (args.voters, args.servers) == (200, 1) else
+                   f" (this run: {args.voters} voters, {args.servers} server(s); the target is "
+                   "for 200 voters on one server)")
         report.target(f"at least {TARGET_BALLOTS_PER_S} ballots/s", (load["ballots_per_s"] or 0)
-                      >= TARGET_BALLOTS_PER_S, f"{load['ballots_per_s']} ballots/s")
+                      >= TARGET_BALLOTS_PER_S, f"{load['ballots_per_s']} ballots/s{setting}")
         report.target(f"cast p99 under {TARGET_CAST_P99_MS} ms", load["cast_ms"]["p99"]
-                      < TARGET_CAST_P99_MS, f"{load['cast_ms']['p99']} ms")
+                      < TARGET_CAST_P99_MS, f"{load['cast_ms']['p99']} ms{setting}")
         used = sum(1 for j in journeys if j.receipt or j.unknown)
         if used >= len(codes):
             print("warning: the voters ran out of codes; raise --codes", flush=True)
@@ -1161,8 +1164,8 @@ def main(argv: list[str] | None = None) -> int:
             if not servers[0].answers(results_path):
                 report.check("the published results page answers", False)
             else:
-                # the static file is the floor of any page of the app: Flask's request cycle
-                # with no view, template or query (for the lead: what full caching could reach)
+                # /healthz is the floor of any page of the app: its request cycle with no
+                # template or query; the static file adds reading and sending a file
                 targets = [("hello", hello.port, "/"), ("flask", hello.port, "/flask"),
                            ("app", ports[0], FLOOR_PATH), ("static", ports[0], STATIC_PATH),
                            ("results", ports[0], results_path)]
