@@ -16,20 +16,27 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import Forbidden
 
+from .. import page_memory
+from ..boards.models import Board
 from ..cycles.models import Cycle
 from ..extensions import db
 from ..labels import N_
 from ..metrics.progress import progress_for
-from ..metrics.models import ProjectMetric
+from ..metrics.models import Measurement, ProjectMetric
 from ..metrics.tables import format_value
 from . import bp
 from . import services as svc
 from . import spending, targets
 from .forms import (SPENDING_LABELS, CompleteMilestoneForm, MilestoneForm, SpendingForm,
                     StatusForm, TargetForm, UpdateForm)
-from .models import STATUS_LABELS, STATUSES, Milestone, Project, Spending, spent_cents
+from .models import (STATUS_LABELS, STATUSES, Milestone, Project, ProjectStatusChange,
+                     ProjectUpdate, Spending, spent_cents)
 
 LISTED_PHASES = ("implementation", "closed")
+# a project's page is kept for signed-out readers (``for_every_reader``); a commit in this
+# worker that writes any of these forgets it at once
+page_memory.watch(Project, ProjectStatusChange, Milestone, ProjectUpdate, Spending, Cycle, Board,
+                  ProjectMetric, Measurement)
 
 
 @bp.app_template_filter("project_status")
@@ -162,6 +169,7 @@ def index():
 
 
 @bp.get("/<int:project_id>")
+@page_memory.for_every_reader  # a news story sends a crowd to one project
 def show(project_id: int, complete_form: CompleteMilestoneForm | None = None,
          complete_for: int | None = None):
     project = _project_or_404(project_id)
