@@ -22,7 +22,7 @@ from ..cycles.models import Cycle
 from ..extensions import db
 from ..labels import N_
 from ..metrics.progress import progress_for
-from ..metrics.models import Measurement, ProjectMetric
+from ..metrics.models import Measurement, Metric, ProjectMetric
 from ..metrics.tables import format_value
 from . import bp
 from . import services as svc
@@ -36,7 +36,7 @@ LISTED_PHASES = ("implementation", "closed")
 # a project's page is kept for signed-out readers (``for_every_reader``); a commit in this
 # worker that writes any of these forgets it at once
 page_memory.watch(Project, ProjectStatusChange, Milestone, ProjectUpdate, Spending, Cycle, Board,
-                  ProjectMetric, Measurement)
+                  ProjectMetric, Metric, Measurement)
 
 
 @bp.app_template_filter("project_status")
