@@ -3,7 +3,7 @@
 On results night everyone reads the same results page; on a mailing day thousands open the same
 empty ballot. For a signed-out visitor with no message waiting such a page is the same for all.
 A page with no form of its own (results) is kept as it is, without even the footer's token
-(``shared_page``; the language switch then checks where the form came from, see ``i18n``); a
+(``g.shared_page``; the language switch then checks where the form came from, see ``i18n``); a
 page with a form (the ballot) is kept with a placeholder where the token goes (``keep``) and
 served with the visitor's own token put back (``serve``). ``for_every_reader`` wraps a view whose
 signed-out answer is the same for all (reports, their downloads, a metric's page) to do all this.

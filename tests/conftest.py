@@ -3,11 +3,13 @@
 App tests run twice: on SQLite (a file, so several connections see one database) and on
 PostgreSQL, in a throwaway database created from ``test`` and dropped at the end.
 """
+import contextlib
 import os
 import uuid
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 
 ROOT = Path(__file__).resolve().parents[1]
 TESTDATA = Path(os.environ.get("PBAPP_TESTDATA", ROOT.parent / "shared" / "testdata"))
@@ -222,3 +224,20 @@ def main_of(data: bytes) -> bytes:
     start, end = data.find(b"<main"), data.rfind(b"</main>")
     assert start != -1 and end != -1, "no <main> element"
     return data[start:end]
+
+
+@contextlib.contextmanager
+def statements_run():
+    """The SQL statements sent while the block runs (the app's engine; inside an app context)."""
+    from pbapp.extensions import db
+
+    seen: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)

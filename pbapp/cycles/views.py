@@ -1,8 +1,8 @@
 """Public cycle pages and results; staff pages under /cycles/manage/ to run a cycle."""
 import hashlib
 
-from flask import (abort, current_app, flash, make_response, redirect, render_template, request,
-                   url_for)
+from flask import (abort, current_app, flash, g, make_response, redirect, render_template,
+                   request, url_for)
 from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
@@ -115,8 +115,8 @@ def results(slug: str):
         body = page_memory.remember("results-bodies", key, Markup(render_template(
             "cycles/_results_body.html", cycle=cycle, hashes=file_hashes(cycle, result),
             **_result_context(result))))
-    page = render_template("cycles/results.html", cycle=cycle, result=result, body=body,
-                           shared_page=shared)
+    g.shared_page = shared
+    page = render_template("cycles/results.html", cycle=cycle, result=result, body=body)
     if shared:
         page_memory.remember("results-pages", page_key, page)
         _share_in_front()

@@ -7,7 +7,6 @@ from jinja2 import TemplateNotFound
 from sqlalchemy import select
 
 from .. import page_memory
-from ..page_memory import for_every_reader
 from ..boards.models import Board, Meeting, Membership
 from ..cycles.models import Cycle, Result
 from ..cycles.views import _result_context, published_result
@@ -46,8 +45,8 @@ def _project(project_id: int) -> Project:
     return project
 
 
-# reports are kept for signed-out readers (``for_every_reader``); a commit in this worker that
-# writes any of these forgets them at once
+# reports are kept for signed-out readers (``page_memory.for_every_reader``); a commit in this
+# worker that writes any of these forgets them at once
 page_memory.watch(Board, Membership, Meeting, Cycle, Result, Proposal, Project,
                   ProjectStatusChange, Milestone, ProjectUpdate, Spending, Metric, Measurement,
                   ProjectMetric)
@@ -82,7 +81,7 @@ def _json(report: dict, name: str):
 
 
 @bp.get("/cycles/<slug>")
-@for_every_reader
+@page_memory.for_every_reader
 def cycle(slug: str):
     cycle, result = _published_cycle(slug)
     projects = cycle_projects(cycle)
@@ -93,21 +92,21 @@ def cycle(slug: str):
 
 
 @bp.get("/cycles/<slug>.csv")
-@for_every_reader
+@page_memory.for_every_reader
 def cycle_csv(slug: str):
     cycle, result = _published_cycle(slug)
     return _csv(cycle_report(cycle, result), f"{cycle.slug}-report")
 
 
 @bp.get("/cycles/<slug>.json")
-@for_every_reader
+@page_memory.for_every_reader
 def cycle_json(slug: str):
     cycle, result = _published_cycle(slug)
     return _json(cycle_report(cycle, result), f"{cycle.slug}-report")
 
 
 @bp.get("/boards/<slug>")
-@for_every_reader
+@page_memory.for_every_reader
 def board(slug: str):
     board = _board(slug)
     projects = board_projects(board)
@@ -117,21 +116,21 @@ def board(slug: str):
 
 
 @bp.get("/boards/<slug>.csv")
-@for_every_reader
+@page_memory.for_every_reader
 def board_csv(slug: str):
     board = _board(slug)
     return _csv(board_report(board), f"board-{board.slug}-report")
 
 
 @bp.get("/boards/<slug>.json")
-@for_every_reader
+@page_memory.for_every_reader
 def board_json(slug: str):
     board = _board(slug)
     return _json(board_report(board), f"board-{board.slug}-report")
 
 
 @bp.get("/projects/<int:project_id>")
-@for_every_reader
+@page_memory.for_every_reader
 def project(project_id: int):
     project = _project(project_id)
     progress = progress_of([project])
@@ -140,14 +139,14 @@ def project(project_id: int):
 
 
 @bp.get("/projects/<int:project_id>.csv")
-@for_every_reader
+@page_memory.for_every_reader
 def project_csv(project_id: int):
     project = _project(project_id)
     return _csv(project_report(project), f"project-{project.id}-report")
 
 
 @bp.get("/projects/<int:project_id>.json")
-@for_every_reader
+@page_memory.for_every_reader
 def project_json(project_id: int):
     project = _project(project_id)
     return _json(project_report(project), f"project-{project.id}-report")

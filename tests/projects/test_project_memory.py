@@ -7,34 +7,15 @@ the public.
 """
 from __future__ import annotations
 
-import contextlib
-
-from sqlalchemy import event
-
-from pbapp.extensions import db
-
-
-@contextlib.contextmanager
-def counting_statements():
-    seen = []
-
-    def note(*_args):
-        seen.append(1)
-
-    event.listen(db.engine, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", note)
-
+from tests.conftest import statements_run
 
 def test_signed_out_readers_share_one_project_page(app, project):
     path = f"/projects/{project.id}"
-    with counting_statements() as made:
+    with statements_run() as made:
         first = app.test_client().get(path)
     assert first.status_code == 200 and len(made) > 3
     # a cookie the front does not answer for: through Flask, the kept page, no statement
-    with counting_statements() as kept:
+    with statements_run() as kept:
         second = app.test_client().get(path, headers={"Cookie": "seen-before=1"})
     assert (second.status_code, len(kept)) == (200, 0)
     assert second.data == first.data and project.title.encode() in first.data

@@ -4,13 +4,13 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from pbapp.audit.models import AuditEvent
 from pbapp.audit.services import verify_chain
 from pbapp.extensions import db
 from pbapp.projects.models import Spending
-from tests.conftest import main_of
+from tests.conftest import main_of, statements_run
 
 
 def _counts() -> dict:
@@ -119,16 +119,8 @@ def test_list_shows_budget_and_spent_per_project_in_one_query(client, board, mak
                                 category="materials", payee="Hardware Co"))
     db.session.commit()
 
-    statements = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with statements_run() as statements:
         resp = client.get("/projects/")
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     assert resp.status_code == 200
     assert sum("spending" in s.lower() for s in statements) == 1
 

@@ -8,32 +8,17 @@ one reader's page (their name, their token) handed to another.
 """
 from __future__ import annotations
 
-import contextlib
-
 import pytest
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 
 from pbapp import front, page_memory
 from pbapp.extensions import db
 from pbapp.projects.models import Project
+from tests.conftest import statements_run
 
 PATHS = ["/reports/cycles/2026-spring", "/reports/cycles/2026-spring.csv",
          "/reports/cycles/2026-spring.json", "/reports/boards/east-safety",
          "/metrics/violent-incidents"]
-
-
-@contextlib.contextmanager
-def counting_statements():
-    seen = []
-
-    def note(*_args):
-        seen.append(1)
-
-    event.listen(db.engine, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", note)
 
 
 @pytest.fixture()
@@ -44,11 +29,11 @@ def city(runner):
 
 def test_signed_out_readers_share_one_report(app, city):
     for path in PATHS:
-        with counting_statements() as made:
+        with statements_run() as made:
             first = app.test_client().get(path)
         assert first.status_code == 200 and len(made) > 5, path
         # a reader whose cookie sends them past the front to Flask: the kept report, no SQL
-        with counting_statements() as kept:
+        with statements_run() as kept:
             second = app.test_client().get(path, headers={"Cookie": "seen-before=1"})
         assert (second.status_code, len(kept)) == (200, 0), path
         assert second.data == first.data, path
@@ -65,7 +50,7 @@ def test_signed_in_readers_get_their_own_page(app, client, city, login, make_use
     anonymous = app.test_client().get(PATHS[0]).get_data(as_text=True)
     login(make_user(name="Tess Tester"))
     for _ in range(2):
-        with counting_statements() as made:
+        with statements_run() as made:
             page = client.get(PATHS[0]).get_data(as_text=True)
         assert "Tess Tester" in page and len(made) > 5  # made for them, each time
     assert "Tess Tester" not in anonymous
