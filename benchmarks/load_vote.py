@@ -1201,7 +1201,7 @@ def main(argv: list[str] | None = None) -> int:
                       f"this machine serves at most {ceiling:.0f} ballots/s even if every view "
                       f"cost nothing (six bare WSGI hellos: "
                       f"{rates['hello']['per_s'] / REQUESTS_PER_BALLOT:.0f})", flush=True)
-                done = report.figures["load"]["ballots_per_s"] or 0
+                done = load["ballots_per_s"] or 0
                 report.figures["ballots_per_ceiling"] = round(done / ceiling, 3)
                 print(f"this run's {done} ballots/s are {done / ceiling:.2f} of that ceiling; "
                       f"the target ({TARGET_BALLOTS_PER_S}) would be "
