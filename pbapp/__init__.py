@@ -39,13 +39,18 @@ def create_app(config: type | dict | None = None) -> Flask:
     app.wsgi_app = front.KeptPages(app.wsgi_app, app)  # inside security's ProxyFix
     security.init_app(app)
 
-    from .extensions import babel, csrf, db, limiter, login_manager, migrate
+    from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    if not app.config.get("MAIL_SERVER") and not app.config.get("MAIL_BACKEND"):
+        from .mail import LOG_BACKEND
+
+        app.config["MAIL_BACKEND"] = LOG_BACKEND
+    mail.init_app(app)
     from .i18n import select_locale
 
     babel.init_app(app, locale_selector=select_locale)

@@ -31,6 +31,14 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = os.environ.get("PBAPP_TIMEZONE", "UTC")
     LANGUAGES = ("en", "es")
     SITE_NAME = os.environ.get("PBAPP_SITE_NAME", "Safer Together")
+    # Mail (Flask-Mailman): without MAIL_SERVER, messages go to the server's log (pbapp.mail)
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT") or 25)
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes", "on")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_FROM = os.environ.get("MAIL_FROM", "no-reply@localhost")
+    MAIL_TIMEOUT = 10
 
 
 class ProductionConfig(Config):

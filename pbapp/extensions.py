@@ -1,8 +1,8 @@
 """Every Flask extension, created unbound so ``create_app`` can configure each app separately."""
 from flask_babel import Babel
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
+from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -26,5 +26,13 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+def _address_key() -> str:
+    from .limits import address_key
+
+    return address_key()
+
+
+limiter = Limiter(key_func=_address_key, default_limits=[])
 babel = Babel()
+mail = Mail()

@@ -162,7 +162,7 @@ def login(client):
     """Sign a user in on ``client`` without going through the login form."""
     def sign_in(user):
         with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
+            session["_user_id"] = user.get_id()
             session["_fresh"] = True
         return user
     return sign_in
@@ -241,3 +241,60 @@ def statements_run():
         yield seen
     finally:
         event.remove(db.engine, "before_cursor_execute", note)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Mailbox:
+    """What a real SMTP server (aiosmtpd, in this process) received, oldest first."""
+
+    def __init__(self):
+        self.messages: list = []
+
+    async def handle_DATA(self, _server, _session, envelope):
+        import email
+        from email import policy
+
+        message = email.message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append(message)
+        return "250 OK"
+
+    def bodies_to(self, address: str) -> list[str]:
+        return [m.get_body(("plain",)).get_content() for m in self.messages
+                if address.lower() in m["To"].lower()]
+
+    def last_link(self, address: str, path_part: str) -> str:
+        """The last URL containing ``path_part`` in mail to ``address``, as the resident would
+        click it."""
+        import re
+
+        for body in reversed(self.bodies_to(address)):
+            for url in reversed(re.findall(r"https?://\S+", body)):
+                if path_part in url:
+                    return url
+        raise AssertionError(f"no link with {path_part!r} in mail to {address}")
+
+
+@pytest.fixture()
+def mailbox(app):
+    """A real SMTP server for this test, and the app set to send through it."""
+    from aiosmtpd.controller import Controller
+
+    box = Mailbox()
+    controller = Controller(box, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port,
+                          MAIL_BACKEND="smtp")
+        from pbapp.extensions import mail
+
+        mail.init_app(app)
+        yield box
+    finally:
+        controller.stop()

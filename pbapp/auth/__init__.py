@@ -9,9 +9,19 @@ login_manager.login_view = "auth.login"
 
 @login_manager.user_loader
 def load_user(user_id: str):
+    """``id.version`` (see ``User.get_id``): a session older than the account's last sign-out or
+    password change names an old version and loads nobody."""
     from .models import User
 
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    ident, _, version = user_id.partition(".")
+    if not (ident.isascii() and ident.isdigit() and version.isascii() and version.isdigit()):
+        return None
+    if len(ident) > 18:
+        return None
+    user = db.session.get(User, int(ident))
+    if user is None or str(user.session_version or 0) != version:
+        return None
+    return user
 
 
 from . import views  # noqa: E402,F401

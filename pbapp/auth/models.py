@@ -25,6 +25,13 @@ class User(UserMixin, db.Model):
     neighbourhood_id: Mapped[int | None] = mapped_column(db.ForeignKey("neighbourhood.id"))
     birth_year: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: set when the owner followed the emailed link: only then does the account vote or match
+    #: a voter-roll entry (see ``pbapp.auth.verification``)
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: part of every session's user id: raising it ends every session of the account
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: part of one-time sign-in links, so a link works once and not after a later sign-in
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
@@ -34,6 +41,15 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:
+        """Sessions and remember cookies hold ``id.version``: a session from before the last
+        sign-out or password change no longer loads the user."""
+        return f"{self.id}.{self.session_version or 0}"
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     @property
     def is_staff(self) -> bool:

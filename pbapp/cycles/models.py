@@ -75,6 +75,23 @@ class Cycle(db.Model):
         return self.budget_cents // 100
 
 
+class CloseChange(db.Model):
+    """Voting's close moved while voting was open: public, with the reason staff gave."""
+
+    __tablename__ = "cycle_close_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id", ondelete="CASCADE"), index=True)
+    old_closes: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    new_closes: Mapped[datetime] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(Text)
+    changed_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<CloseChange cycle={self.cycle_id} {self.new_closes:%Y-%m-%d %H:%M}>"
+
+
 class Result(db.Model):
     """A stored count: the tally's JSON plus the hash of the cast-vote record it counted."""
 

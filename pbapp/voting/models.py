@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -26,6 +26,8 @@ class Participation(db.Model):
     #: (for turnout tables under small-cell protection); never on the ballot
     neighbourhood_id: Mapped[int | None] = mapped_column(ForeignKey("neighbourhood.id"))
     age_band: Mapped[str | None] = mapped_column(String(20))
+    #: the voter was matched to the cycle's voter roll (the key is the roll entry's)
+    roll_checked: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     def __repr__(self) -> str:
         return f"<Participation cycle={self.cycle_id} {self.channel}>"
@@ -59,6 +61,10 @@ class VotingCode(db.Model):
     cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id", ondelete="CASCADE"), index=True)
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     batch: Mapped[str | None] = mapped_column(String(80))
+    #: a personal code (``codes generate --from-roll``) votes as this roll entry; None for an
+    #: anonymous code, which votes as itself
+    roll_entry_id: Mapped[int | None] = mapped_column(
+        ForeignKey("voter_roll_entry.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def __repr__(self) -> str:
@@ -74,6 +80,7 @@ class VoterRollEntry(db.Model):
     """
     __tablename__ = "voter_roll_entry"
     __table_args__ = (UniqueConstraint("cycle_id", "reference"),
+                      UniqueConstraint("cycle_id", "user_id"),
                       Index("ix_voter_roll_entry_cycle_email", "cycle_id", "email"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -84,6 +91,8 @@ class VoterRollEntry(db.Model):
     birth_year: Mapped[int | None]
     age_band: Mapped[str | None] = mapped_column(String(20))
     neighbourhood_id: Mapped[int | None] = mapped_column(ForeignKey("neighbourhood.id"))
+    #: the account that claimed this entry with the entry's personal code (its email differed)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def __repr__(self) -> str:

@@ -246,7 +246,7 @@ def test_dates_are_typed_in_site_time_and_stored_in_utc(app, make_user):
     london = create_app(type("LondonConfig", (config_for(app.config["SQLALCHEMY_DATABASE_URI"]),),
                              {"BABEL_DEFAULT_TIMEZONE": "Europe/London"}))
     browser = london.test_client()
-    user_id = make_user("staff").id
+    user_id = make_user("staff").get_id()
     with browser.session_transaction() as session:
         session["_user_id"] = str(user_id)
     resp = browser.post(NEW, data=cycle_form(csrf_token(browser, NEW),

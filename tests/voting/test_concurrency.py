@@ -67,7 +67,7 @@ def test_fifty_casts_from_one_account(app, make_user, open_cycle):
     for _ in range(N):
         client = app.test_client()
         with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
+            session["_user_id"] = user.get_id()
         form = {"csrf_token": token(client, "/vote/autumn"), "rank_1": str(props[0].id),
                 "rank_2": str(props[1].id)}
         calls.append(lambda c=client, f=form: c.post("/vote/autumn/cast", data=f))
