@@ -27,6 +27,7 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 
+
 def _address_key() -> str:
     from .limits import address_key
 
