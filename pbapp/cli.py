@@ -22,24 +22,34 @@ def register(app: Flask) -> None:
 
     @codes.command("generate")
     @click.option("--cycle", "slug", required=True, help="slug of the budget cycle")
-    @click.option("--count", type=int, required=True, help="how many codes to make")
+    @click.option("--count", type=int, default=None,
+                  help="how many anonymous codes to make (cycles without accounts or a roll)")
+    @click.option("--from-roll", is_flag=True,
+                  help="one personal code per roll entry that has none yet, with the entry's "
+                       "name and address for a mail merge")
     @click.option("--out", "out", required=True, type=click.Path(dir_okay=False),
                   help="CSV file to write the codes to (must not exist yet)")
     @click.option("--batch", default=None, help="optional label, e.g. a venue or mailing")
-    def generate(slug: str, count: int, out: str, batch: str | None) -> None:
-        """Make COUNT codes for CYCLE: written to OUT only, stored as hashes only."""
-        import csv
-        import os
+    def generate(slug: str, count: int | None, from_roll: bool, out: str,
+                 batch: str | None) -> None:
+        """Make voting codes for CYCLE: written to OUT only, stored as hashes only.
+
+        Anonymous codes (--count N) vote as themselves, so they are refused where residents can
+        also vote with an account or the roll decides who votes: one person could vote twice.
+        Personal codes (--from-roll) vote as their roll entry, so the entry's account and its
+        code share one ballot."""
         from pathlib import Path
 
         from sqlalchemy import select
 
-        from .audit.services import record
         from .cycles.models import Cycle
         from .extensions import db
-        from .voting.codes import generate_codes
+        from .voting.codes import CodesRefused
 
-        if count < 1:
+        if from_roll == (count is not None):
+            raise click.ClickException("Give either --count N (anonymous codes) or --from-roll "
+                                       "(personal codes); no codes were made.")
+        if count is not None and count < 1:
             raise click.ClickException("--count must be at least 1; no codes were made.")
         cycle = db.session.scalar(select(Cycle).where(Cycle.slug == slug))
         if cycle is None:
@@ -50,23 +60,57 @@ def register(app: Flask) -> None:
                                        "(codes cannot be recovered once overwritten).")
         if batch is not None and len(batch) > 80:
             raise click.ClickException("--batch is at most 80 characters.")
+        try:
+            if from_roll:
+                made = _write_codes(path, cycle, batch, personal=True)
+            else:
+                made = _write_codes(path, cycle, batch, personal=False, count=count)
+        except CodesRefused as refusal:
+            raise click.ClickException(f"{refusal} No codes were made.") from None
+        what = "personal codes (one per roll entry)" if from_roll else "codes"
+        click.echo(f"Wrote {made} {what} for {cycle.name} to {out}. Only their hashes are "
+                   "stored: keep the file safe and delete it once the codes are printed.")
+
+    def _bar(items):
+        with click.progressbar(items, label="Generating codes") as bar:
+            yield from bar
+
+    def _write_codes(path, cycle, batch, *, personal: bool, count: int = 0) -> int:
+        """Make the codes and write them to a temporary file, then commit and move it into
+        place: either the file and the stored hashes both exist, or neither does."""
+        import csv
+        import os
+
+        from .audit.services import record
+        from .extensions import db
+        from .voting.codes import (PERSONAL_HEADER, CodesRefused, anonymous_codes_refusal,
+                                   generate_codes, generate_roll_codes, personal_code_lines)
+
         tmp = path.with_name(f".{path.name}.tmp")
         try:
-            with click.progressbar(range(count), label="Generating codes") as bar:
-                made = generate_codes(cycle, count, batch=batch, progress=bar)
-            record(None, "codes.generate", target=f"cycle:{cycle.slug}", count=count)
+            if personal:
+                rows = generate_roll_codes(cycle, batch=batch, progress=_bar)
+                header, lines = PERSONAL_HEADER, personal_code_lines(rows)
+            else:
+                refusal = anonymous_codes_refusal(cycle)
+                if refusal:
+                    raise CodesRefused(refusal)
+                lines = [[code] for code in generate_codes(cycle, count, batch=batch,
+                                                            progress=_bar(range(count)))]
+                header = ["code"]
+            record(None, "codes.generate", target=f"cycle:{cycle.slug}", count=len(lines),
+                   personal=personal)
             with open(tmp, "w", newline="", encoding="utf-8") as fh:
                 writer = csv.writer(fh)
-                writer.writerow(["code"])
-                writer.writerows([code] for code in made)
+                writer.writerow(header)
+                writer.writerows(lines)
             db.session.commit()
             os.replace(tmp, path)
         except BaseException:
             db.session.rollback()
             tmp.unlink(missing_ok=True)
             raise
-        click.echo(f"Wrote {count} codes for {cycle.name} to {out}. Only their hashes are stored: "
-                   "keep the file safe and delete it once the codes are printed.")
+        return len(lines)
 
     @app.cli.group("roll")
     def roll() -> None:

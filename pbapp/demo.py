@@ -13,10 +13,11 @@ from .cycles.models import Cycle, Neighbourhood
 from .cycles.services import count_cycle, publish_result
 from .demo_metrics import project_life, seed_metrics, split
 from .extensions import db
+from .models_base import site_today
 from .projects.models import (Milestone, Project, ProjectStatusChange, ProjectUpdate,
                               Spending)
 from .proposals.models import Proposal, StatusChange
-from .voting.models import Ballot, Participation
+from .voting.models import Ballot, Participation, VoterRollEntry
 from .voting.roll import AGE_BANDS
 from .voting.services import new_receipt, receipt_hash, voter_key
 
@@ -58,7 +59,8 @@ def _utc(*args) -> datetime:
 
 
 def _user(email: str, name: str, role: str = "resident", **kw) -> User:
-    user = User(email=email, name=name, role=role, **kw)
+    """Demo accounts have confirmed their email address, so they can vote at once."""
+    user = User(email=email, name=name, role=role, email_verified_at=_utc(2026, 1, 5), **kw)
     user.set_password(PASSWORD)
     db.session.add(user)
     return user
@@ -126,7 +128,7 @@ def _ballots(cycle, proposals, n, rng, voters) -> None:
         when = cycle.voting_opens + timedelta(minutes=rng.randrange(0, 14 * 24 * 60))
         parts.append({"cycle_id": cycle.id, "voter_key": voter_key("demo", f"{cycle.id}:{i}"),
                       "channel": channel, "voted_at": when, "neighbourhood_id": voters[i][0],
-                      "age_band": voters[i][1]})
+                      "age_band": voters[i][1], "roll_checked": cycle.use_roll})
         ballots.append({"id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
                         "cycle_id": cycle.id, "channel": channel, "ranking": ranking,
                         "receipt_hash": receipt_hash(new_receipt()), "cast_on": when.date()})
@@ -163,7 +165,7 @@ def seed_demo(ballots: int = 3000, seed: int = 2026):
             board.memberships.append(Membership(user=member, seat=seat, organisation=org,
                                                 is_chair=seat == "public_health",
                                                 term_start=date(2026, 1, 1),
-                                                term_end=date(2027, 12, 31)))
+                                                term_end=_term_end()))
         board.meetings.append(Meeting(title="Quarterly meeting", starts_at=_utc(2026, 9, 15, 18),
                                       location="Community Hall", agenda="1. Budget\n2. Updates",
                                       minutes="Agreed the shortlist for the ballot."))
@@ -173,18 +175,31 @@ def seed_demo(ballots: int = 3000, seed: int = 2026):
     chair = boards[0].memberships[1].user
     done = Cycle(slug="2026-spring", name="Spring 2026 community safety budget",
                  budget_cents=600_000_00, method="equal-shares", completion="add1", max_ranks=5,
-                 phase="counting",
+                 phase="counting", use_roll=True,
                  voting_opens=_utc(2026, 4, 1), voting_closes=_utc(2026, 4, 15),
                  description="Six neighbourhoods decide how to spend 600,000 on safety.")
     done.neighbourhoods = hoods
+    opens, closes = _live_window()
     live = Cycle(slug="2026-autumn", name="Autumn 2026 youth and wellbeing budget",
                  budget_cents=400_000_00, method="equal-shares", completion="add1", max_ranks=5,
-                 phase="voting",
-                 voting_opens=_utc(2026, 11, 15), voting_closes=_utc(2026, 12, 15),
-                 description="Rank the ideas you want funded. One ballot per resident.")
+                 phase="voting", use_roll=True, voting_opens=opens, voting_closes=closes,
+                 description="Rank the ideas you want funded. One ballot per resident: with "
+                             "your account, the personal code in your letter, or on paper.")
     live.neighbourhoods = hoods
-    db.session.add_all([done, live])
+    letters = Cycle(slug="2026-youth-fund", name="Youth fund 2026: vote with your letter code",
+                    budget_cents=50_000_00, method="greedy", max_ranks=3, phase="voting",
+                    vote_by_account=False, vote_by_code=True, voting_opens=opens,
+                    voting_closes=closes,
+                    description="Young people rank small grants with the anonymous code in the "
+                                "letter their school handed out. No account is needed.")
+    letters.neighbourhoods = hoods
+    db.session.add_all([done, live, letters])
     db.session.flush()
+    _roll(live, resident, hoods, rng)
+    for i, (title, summary, cost) in enumerate(YOUTH_IDEAS):
+        db.session.add(Proposal(cycle=letters, board=boards[i % len(boards)], title=title,
+                                summary=summary, cost_cents=cost * 100, status="accepted",
+                                author=chair))
     done_props = _proposals(done, boards, hoods, rng, chair, "accepted")
     _proposals(live, boards, hoods, rng, chair, "accepted")
     db.session.flush()
@@ -199,7 +214,7 @@ def seed_demo(ballots: int = 3000, seed: int = 2026):
     payments = _spending(projects, staff, seed)
     metrics_line = seed_metrics(projects, hoods, staff, seed)
     db.session.commit()
-    yield (f"Seeded 6 neighbourhoods, 2 boards, 2 cycles, {ballots} ballots and "
+    yield (f"Seeded 6 neighbourhoods, 2 boards, 3 cycles, {ballots} ballots and "
            f"{len(projects)} funded projects with {payments} spending entries.")
     yield metrics_line
     placed = sum(hood is not None for hood, _ in voters)
@@ -286,6 +301,11 @@ PROJECT_PLANS = [
 ]
 
 
+def _term_end() -> date:
+    """Board powers need a current term: a demo seeded after 2027 still has sitting members."""
+    return max(date(2027, 12, 31), date(site_today().year + 1, 12, 31))
+
+
 def _project_records(projects: list[Project], staff: User) -> None:
     """Give each funded project a believable delivery story: status, milestones, updates."""
     funded = _utc(*FUNDED_ON, 12)
@@ -359,6 +379,40 @@ def _spending(projects: list[Project], staff: User, seed: int) -> int:
             made += 1
     db.session.flush()
     return made
+
+
+YOUTH_IDEAS = [
+    ("Skate park lights", "Lights so the skate park stays open until 9 pm in winter.", 18_000),
+    ("Free bus passes for youth club nights", "Safe rides home after Friday club nights.", 12_000),
+    ("Peer mentoring", "Older students mentor first-years who feel unsafe on the way to school.",
+     15_000),
+    ("Music studio evenings", "A supervised studio at the library, two evenings a week.", 20_000),
+]
+ROLL_SIZE = 60
+
+
+def _live_window() -> tuple[datetime, datetime]:
+    """Voting in the demo's open cycles runs from 15 November to 15 December 2026, stretched to
+    include today (ballots count only between the dates), so a demo seeded on any day has
+    cycles open for voting."""
+    now = datetime.now(timezone.utc)
+    return (min(_utc(2026, 11, 15), now - timedelta(days=1)),
+            max(_utc(2026, 12, 15), now + timedelta(days=30)))
+
+
+def _roll(cycle: Cycle, resident: User, hoods, rng) -> None:
+    """The autumn cycle's voter roll: the demo resident (matched by their verified email) and
+    invented residents with postal addresses, for ``flask codes generate --from-roll``."""
+    streets = ["Canal Walk", "Mill Lane", "Station Road", "Church Street", "Park Avenue"]
+    db.session.add(VoterRollEntry(cycle_id=cycle.id, reference="R-0001", name=resident.name,
+                                  email=resident.email, birth_year=resident.birth_year,
+                                  neighbourhood_id=resident.neighbourhood_id,
+                                  address="12 Canal Walk"))
+    for n in range(2, ROLL_SIZE + 1):
+        db.session.add(VoterRollEntry(
+            cycle_id=cycle.id, reference=f"R-{n:04d}", name=f"Resident {n}",
+            birth_year=rng.randint(1940, 2008), neighbourhood_id=rng.choice(hoods).id,
+            address=f"{rng.randint(1, 120)} {rng.choice(streets)}"))
 
 
 def _accounts():

@@ -139,17 +139,19 @@ def runner(app):
 
 @pytest.fixture()
 def make_user(app):
-    """Factory: ``make_user(role="staff", email=None, name=None, password="pw-123456789")``."""
+    """Factory: ``make_user(role="staff", email=None, name=None, password="pw-123456789",
+    verified=True)``; an account has confirmed its email address unless ``verified=False``."""
     from pbapp.auth.models import User
     from pbapp.extensions import db
+    from pbapp.models_base import utcnow
 
     counter = iter(range(1, 10_000))
 
     def make(role: str = "resident", email: str | None = None, name: str | None = None,
-             password: str = "pw-123456789", **kw) -> User:
+             password: str = "pw-123456789", verified: bool = True, **kw) -> User:
         n = next(counter)
         user = User(email=email or f"user{n}-{role}@example.org", name=name or f"User {n}",
-                    role=role, **kw)
+                    role=role, email_verified_at=utcnow() if verified else None, **kw)
         user.set_password(password)
         db.session.add(user)
         db.session.commit()

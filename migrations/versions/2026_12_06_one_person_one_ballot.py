@@ -24,6 +24,7 @@ def upgrade():
 
     with op.batch_alter_table('voter_roll_entry', schema=None) as batch_op:
         batch_op.add_column(sa.Column('user_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('address', sa.String(length=300), nullable=True))
         batch_op.create_foreign_key(op.f('fk_voter_roll_entry_user_id_user'), 'user',
                                     ['user_id'], ['id'], ondelete='SET NULL')
         batch_op.create_unique_constraint(op.f('uq_voter_roll_entry_cycle_id_user_id'),
@@ -71,6 +72,7 @@ def downgrade():
     with op.batch_alter_table('voter_roll_entry', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('uq_voter_roll_entry_cycle_id_user_id'), type_='unique')
         batch_op.drop_constraint(op.f('fk_voter_roll_entry_user_id_user'), type_='foreignkey')
+        batch_op.drop_column('address')
         batch_op.drop_column('user_id')
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.drop_column('last_sign_in_at')

@@ -64,6 +64,9 @@ SCHEMAS = {
     "Links": obj({"self": URL, "html": URL}),
     "StatusChange": obj({"from_status": null(STR), "to_status": STR, "reason": STR,
                          "at": TIME}, "A public status change and its public reason."),
+    "CloseChange": obj({"old_closes": null(TIME), "new_closes": TIME, "reason": STR,
+                        "changed_at": TIME},
+                       "Voting's close moved while voting was open, with the public reason."),
     "Cycle": obj({
         "slug": STR, "name": STR, "description": {**STR, "description": "Markdown."},
         "phase": {"enum": ["proposals", "review", "voting", "counting", "implementation",
@@ -71,6 +74,7 @@ SCHEMAS = {
         "method": {**STR, "description": "Counting method, as `pbapp-tally --method`."},
         "budget_cents": INT, "max_ranks": INT, "seats": INT,
         "proposals_open": null(TIME), "voting_opens": null(TIME), "voting_closes": null(TIME),
+        "close_changes": array(ref("CloseChange")),
         "neighbourhoods": array(ref("Place")), "result_published": BOOL,
         "links": obj({"self": URL, "proposals": URL, "results": null(URL), "html": URL}),
     }, "A budget cycle past its draft."),
@@ -111,8 +115,23 @@ SCHEMAS = {
         "budget": null(INT), "spent": null(INT), "money_left": null(INT),
         "pairwise": null(array(array(NUM))),
         "ballot_files": mapping(URL, "The ballots counted, shuffled, by file format."),
+        "turnout": array(ref("TurnoutRow")),
         "links": ref("Links"),
     }, "A published count, round by round. Candidate ids are proposal ids."),
+    "ProtectedCount": obj({
+        "value": null(INT),
+        "suppressed": null({"enum": ["small", "complementary"]}),
+    }, "A count of people: `value` is null when hidden (small: 1 to 10; complementary: would "
+       "reveal a small one)."),
+    "TurnoutRow": obj({
+        "channel": {**STR, "description": "online (account), code or paper."},
+        "voters": ref("ProtectedCount"),
+        "roll_checked": ref("ProtectedCount"),
+        "roll_unchecked": ref("ProtectedCount"),
+    }, "Voters by channel (from the record of who voted, never how), and how many of them "
+       "were checked against the voter roll, so one person could cast no second ballot by "
+       "any channel, and how many could not be (anonymous codes, accounts in a cycle without "
+       "a roll, paper without a roll id)."),
     "Project": obj({
         "id": INT, "title": STR, "summary": STR,
         "status": {"enum": ["planned", "in_progress", "completed", "paused", "cancelled"]},

@@ -41,6 +41,9 @@ def cycle(c: Cycle, result: Result | None) -> dict:
         "method": c.method, "budget_cents": c.budget_cents, "max_ranks": c.max_ranks,
         "seats": c.seats, "proposals_open": when(c.proposals_open),
         "voting_opens": when(c.voting_opens), "voting_closes": when(c.voting_closes),
+        "close_changes": [{"old_closes": when(x.old_closes), "new_closes": when(x.new_closes),
+                           "reason": x.reason, "changed_at": when(x.changed_at)}
+                          for x in c.close_changes],
         "neighbourhoods": [place(n) for n in sorted(c.neighbourhoods, key=lambda n: n.slug)],
         "result_published": result is not None,
         "links": {"self": url_for("api.cycle", slug=c.slug),
@@ -115,9 +118,22 @@ def result(c: Cycle, r: Result) -> dict:
         "money_left": data.get("money_left"), "pairwise": data.get("pairwise"),
         "ballot_files": {fmt: url_for("cycles.ballots_file", slug=c.slug, fmt=fmt)
                          for fmt in FORMATS},
+        "turnout": turnout(c),
         "links": {"self": url_for("api.cycle_results", slug=c.slug),
                   "html": url_for("cycles.results", slug=c.slug)},
     }
+
+
+def turnout(c: Cycle) -> list[dict]:
+    """Voters per channel and how many of them were checked against the voter roll, each cell
+    under the small-cell rules (``value`` null and ``suppressed`` saying why when hidden)."""
+    from ..cycles.stats import turnout_by_channel
+
+    cells = turnout_by_channel(c.id).published()
+    return [{"channel": channel,
+             **{name: {"value": cells[name][channel][0], "suppressed": cells[name][channel][1]}
+                for name in ("voters", "roll_checked", "roll_unchecked")}}
+            for channel in cells["voters"]]
 
 
 def project(p: Project, spent: int) -> dict:

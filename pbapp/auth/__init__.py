@@ -24,4 +24,4 @@ def load_user(user_id: str):
     return user
 
 
-from . import views  # noqa: E402,F401
+from . import link_views, verify_views, views  # noqa: E402,F401

@@ -3,17 +3,20 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import (abort, current_app, flash, g, make_response, redirect, render_template,
+                   request, url_for)
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from ..cycles.models import Neighbourhood
 from ..extensions import db, limiter
 from . import bp, services
-from .forms import LoginForm, RegisterForm, RoleForm, StaffForm
+from .forms import LoginForm, RegisterForm, RoleForm, SignInLinkForm, StaffForm
 from .models import User
 from .permissions import admin_required
 from .safe_next import safe_next
+from .verification import send_link
+from .verify_views import ConfirmForm
 
 # Only failed sign-ins count, so a community centre sharing one address is not locked out
 # by its own residents; the per-email limit also slows guessing spread over many addresses.
@@ -32,11 +35,32 @@ def _login_failed(_response) -> bool:
     return g.get("login_failed", False)
 
 
+def _account_locked(_limit):
+    """Past the per-account limit the right password is refused too, so that a stranger's
+    guesses cannot keep the owner out: the page says so and offers a one-time link by email."""
+    form = LoginForm()
+    link_form = SignInLinkForm(formdata=None, email=form.email.data)
+    page = render_template("auth/login.html", form=form, link_form=link_form,
+                           next=safe_next(request.args.get("next")))
+    return make_response(page, 429)
+
+
 def _next_or(default: str) -> str:
     return safe_next(request.args.get("next")) or default
 
 
+#: sign-ups that created an account, per address (an IPv6 /64): enough for a family or a
+#: library's public computers, too few to make a crowd of accounts
+SIGNUPS_PER_ADDRESS = "10 per hour"
+
+
+def _signed_up(_response) -> bool:
+    return g.get("signed_up", False)
+
+
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config.get("SIGNUPS_PER_ADDRESS", SIGNUPS_PER_ADDRESS),
+               methods=["POST"], deduct_when=_signed_up, scope="signup-address")
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("auth.account"))
@@ -51,9 +75,17 @@ def register():
         except services.WeakPassword as error:
             form.password.errors.append(str(error))
         else:
+            services.sign_in(user)
             db.session.commit()
-            login_user(user)
-            flash(_("Welcome! Your account is ready."), "success")
+            g.signed_up = True
+            if send_link(user):
+                flash(_("Welcome! We have sent a link to %(email)s: open it to confirm your "
+                        "address. You can vote once it is confirmed.", email=user.email),
+                      "success")
+            else:
+                flash(_("Welcome! We could not send the email to confirm your address just now; "
+                        "ask for a new one from this page in a few minutes. You can vote once "
+                        "it is confirmed."), "error")
             return redirect(_next_or(url_for("auth.account")), 303)
     return render_template("auth/register.html", form=form,
                            next=safe_next(request.args.get("next")))
@@ -62,7 +94,7 @@ def register():
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(LOGIN_FAILURES_PER_ADDRESS, methods=["POST"], deduct_when=_login_failed)
 @limiter.limit(LOGIN_FAILURES_PER_EMAIL, methods=["POST"], deduct_when=_login_failed,
-               key_func=_login_email_key, scope="email")
+               key_func=_login_email_key, scope="email", on_breach=_account_locked)
 def login():
     if current_user.is_authenticated and request.method == "GET":
         return redirect(_next_or(url_for("auth.account")))
@@ -71,7 +103,8 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
-            login_user(user)
+            services.sign_in(user)
+            db.session.commit()
             flash(_("Signed in as %(name)s.", name=user.name), "success")
             return redirect(_next_or(url_for("main.home")), 303)
         g.login_failed = True
@@ -82,6 +115,10 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    """Ends every session of the account, so a copied cookie stops working too."""
+    if current_user.is_authenticated:
+        services.end_all_sessions(current_user._get_current_object())
+        db.session.commit()
     logout_user()
     flash(_("You are signed out."), "success")
     return redirect(url_for("main.home"), 303)
@@ -92,7 +129,8 @@ def logout():
 def account():
     neighbourhood = (db.session.get(Neighbourhood, current_user.neighbourhood_id)
                      if current_user.neighbourhood_id else None)
-    return render_template("auth/account.html", user=current_user, neighbourhood=neighbourhood)
+    return render_template("auth/account.html", user=current_user, neighbourhood=neighbourhood,
+                           resend_form=ConfirmForm())
 
 
 @bp.get("/admin/users")

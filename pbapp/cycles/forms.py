@@ -83,16 +83,21 @@ class CycleForm(FlaskForm):
                            validators=[Optional(), NumberRange(min=0, max=120)])
     vote_by_account = BooleanField("Residents can vote with an account", default=True)
     vote_by_code = BooleanField("Residents can vote with a one-time voting code", default=True)
-    use_roll = BooleanField("Account voters must be on the voter roll (matched by email)",
-                            default=False)
+    use_roll = BooleanField("Voters must be on the voter roll (every channel: accounts by "
+                            "verified email, personal codes, paper by roll id)", default=False)
     proposals_open = LocalDateTimeField("Proposals open", validators=[Optional()])
     voting_opens = LocalDateTimeField("Voting opens", validators=[Optional()])
     voting_closes = LocalDateTimeField("Voting closes", validators=[Optional()])
+    #: only while voting: moving the close then needs a reason, published on the cycle page
+    close_reason = TextAreaField("Reason for moving the close (public)",
+                                 validators=[Optional(), Length(max=1000)])
     #: the phase the form was shown in; a different phase on submit means the page is stale
     shown_phase = HiddenField()
 
-    def __init__(self, *args, neighbourhood_choices=(), locked=(), **kw):
+    def __init__(self, *args, neighbourhood_choices=(), locked=(), voting=False, **kw):
         super().__init__(*args, **kw)
+        if not voting:
+            delattr(self, "close_reason")
         self.neighbourhoods.choices = [SelectChoice(n.id, n.name) for n in neighbourhood_choices]
         for name in locked:
             field = "budget" if name == "budget_cents" else name

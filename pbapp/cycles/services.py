@@ -17,7 +17,7 @@ from ..projects.services import create_projects_for
 from ..proposals.models import Proposal, StatusChange
 from ..voting.models import Ballot, Participation
 from ..voting.services import ballot_choices
-from .models import PHASES, Cycle, Neighbourhood, Result
+from .models import PHASES, CloseChange, Cycle, Neighbourhood, Result
 
 #: slugs that would shadow fixed URLs (/cycles/manage/, /vote/tracker)
 RESERVED_SLUGS = frozenset({"manage", "tracker", "new"})
@@ -51,13 +51,14 @@ def canonical_cvr(rankings: list[list[int]]) -> str:
 
 
 def locked_fields(cycle: Cycle) -> set[str]:
-    """Settings that may no longer change: the slug once public, ballot settings once voting
-    opens (voters ranked under them), everything but the wording once the cycle is closed."""
+    """Settings that may no longer change: the slug once public, ballot settings and the
+    opening time once voting opens (voters ranked under them), everything but the wording once
+    the cycle is closed. The close may still move later during voting (``_move_close``)."""
     locked: set[str] = set()
     if cycle.phase != "draft":
         locked.add("slug")
     if PHASES.index(cycle.phase) >= PHASES.index("voting"):
-        locked.update(BALLOT_FIELDS)
+        locked.update({*BALLOT_FIELDS, "voting_opens"})
     if cycle.phase == "closed":
         locked.update({"proposals_open", "voting_opens", "voting_closes"})
     return locked
@@ -102,9 +103,25 @@ def _check(values: dict, cycle_id: int | None = None) -> None:
             ("vote_by_account", "vote_by_code", "use_roll")}
     if ways["vote_by_account"] is False and ways["vote_by_code"] is False:
         raise CycleInvalid("vote_by_account", "Allow at least one way to vote.")
-    if ways["use_roll"] and ways["vote_by_account"] is False:
-        raise CycleInvalid("use_roll", "The voter roll applies to voting with an account; "
-                                       "allow that, or do not require the roll.")
+    _check_codes_fit(ways, cycle_id)
+
+
+def _check_codes_fit(ways: dict, cycle_id: int | None) -> None:
+    """Anonymous codes and accounts (or a roll) in one cycle would give one person two
+    identities; personal codes need the roll they vote as."""
+    from ..voting.codes import has_anonymous_codes
+    from ..voting.models import VotingCode
+
+    if (ways["vote_by_account"] or ways["use_roll"]) and has_anonymous_codes(cycle_id):
+        field = "vote_by_account" if ways["vote_by_account"] else "use_roll"
+        raise CycleInvalid(field, "This cycle has anonymous voting codes, so residents cannot "
+                                  "also vote with an account or from a roll: one person could "
+                                  "vote twice.")
+    if not ways["use_roll"] and cycle_id is not None and db.session.scalar(
+            select(VotingCode.id).where(VotingCode.cycle_id == cycle_id,
+                                        VotingCode.roll_entry_id.is_not(None)).limit(1)):
+        raise CycleInvalid("use_roll", "This cycle has personal codes made from its voter "
+                                       "roll, so it must keep using the roll.")
 
 
 def _audit_value(value):
@@ -130,9 +147,10 @@ def create_cycle(actor, *, neighbourhoods: list[Neighbourhood] = (), **values) -
     return cycle
 
 
-def update_cycle(cycle: Cycle, actor, **values) -> dict:
+def update_cycle(cycle: Cycle, actor, *, close_reason: str | None = None, **values) -> dict:
     """Apply the changed settings and return them as {field: [old, new]}; a change to a field
-    that the phase has locked is refused whatever the form showed."""
+    that the phase has locked is refused whatever the form showed. During voting the close
+    moves only later and with ``close_reason``, which is published (``_move_close``)."""
     unknown = set(values) - set(EDITABLE)
     if unknown:
         raise TypeError(f"not cycle settings: {', '.join(sorted(unknown))}")
@@ -140,11 +158,22 @@ def update_cycle(cycle: Cycle, actor, **values) -> dict:
                if _audit_value(getattr(cycle, k)) != _audit_value(v)}
     refused = sorted(set(changed) & locked_fields(cycle))
     if refused:
+        names = (f.replace("_cents", "").replace("_", " ") for f in refused)
         raise PhaseError(f"In the {cycle.phase} phase these can no longer change: "
-                         f"{', '.join(f.replace('_cents', '') for f in refused)}.")
+                         f"{', '.join(names)}.")
+    moved_close = None
+    if cycle.phase == "voting" and "voting_closes" in changed:
+        moved_close = changed.pop("voting_closes")
+        old = cycle.voting_closes
+        if old is not None and moved_close == old.replace(second=0, microsecond=0):
+            moved_close = None  # the form shows whole minutes: this is the same close
+        else:
+            _check_close_move(cycle, moved_close, close_reason)
     merged = {k: getattr(cycle, k) for k in ("proposals_open", "voting_opens", "voting_closes",
                                              "method", "threshold")}
     merged.update(changed)
+    if moved_close is not None:
+        merged["voting_closes"] = moved_close
     _check(merged, cycle.id)
     diff = {}
     for key, value in changed.items():
@@ -153,7 +182,40 @@ def update_cycle(cycle: Cycle, actor, **values) -> dict:
     if diff:
         db.session.flush()
         record(actor, "cycle.update", f"cycle:{cycle.id}", changes=diff)
+    if moved_close is not None:
+        diff["voting_closes"] = _move_close(cycle, actor, moved_close, close_reason)
     return diff
+
+
+def _check_close_move(cycle: Cycle, new, reason: str | None) -> None:
+    """Residents plan around the published close: during voting it may move only later (never
+    earlier, never away), to a time still to come, and with a reason they can read."""
+    old = cycle.voting_closes
+    if new is None:
+        raise CycleInvalid("voting_closes", "During voting the close cannot be removed; it can "
+                                            "only move later.")
+    if old is not None and new <= old:
+        raise CycleInvalid("voting_closes", "During voting the close can only move later, not "
+                                            "earlier.")
+    if new <= utcnow():
+        raise CycleInvalid("voting_closes", "The new close has already passed; choose a later "
+                                            "time.")
+    if not (reason or "").strip():
+        raise CycleInvalid("close_reason", "Give the reason for moving the close: residents "
+                                           "will read it on the cycle page.")
+
+
+def _move_close(cycle: Cycle, actor, new, reason: str) -> list:
+    """Kept as a public ``CloseChange`` and in the audit log, so the move cannot go unseen."""
+    old, reason = cycle.voting_closes, reason.strip()
+    cycle.close_changes.append(CloseChange(old_closes=old, new_closes=new, reason=reason,
+                                           changed_by=getattr(actor, "id", None)))
+    cycle.voting_closes = new
+    db.session.flush()
+    change = [_audit_value(old), _audit_value(new)]
+    record(actor, "cycle.extend_close", f"cycle:{cycle.id}", old=change[0], new=change[1],
+           reason=reason)
+    return change
 
 
 @dataclass(frozen=True)

@@ -29,28 +29,62 @@ TIE_RULES = {"previous-round": N_("Broken by the earlier rounds, most recent fir
 class Turnout:
     rows: list[tuple[str, str, int]]  # (channel, label, voters), every channel, zeros included
     total: int
+    #: per channel, (voters matched to the voter roll, voters who were not)
+    roll: dict[str, tuple[int, int]]
 
     @property
     def shown(self) -> dict[str, str]:
         """What the public page prints per channel: a channel of 1 to 10 voters reads "<11",
         and a second cell is hidden ("—") when the total would give the small one away."""
+        return {c: _text(cell) for c, cell in self.published()["voters"].items()}
+
+    def published(self) -> dict:
+        """Every public cell as (value, why hidden): the voters per channel, protected against
+        the total, and within each channel the ballots checked against the roll and those that
+        could not be, protected against the channel's count (hidden with it when it is)."""
         from ..metrics.suppression import protect_counts
-        from ..metrics.tables import HIDDEN_TEXT
 
         decision = protect_counts([n for _, _, n in self.rows], self.total)
-        return {channel: HIDDEN_TEXT[decision.hidden[i]] if i in decision.hidden else number(n)
-                for i, (channel, _, n) in enumerate(self.rows)}
+        voters, checked, unchecked = {}, {}, {}
+        for i, (channel, _, n) in enumerate(self.rows):
+            voters[channel] = (None, decision.hidden[i]) if i in decision.hidden else (n, None)
+            split = self.roll.get(channel, (0, 0))
+            if voters[channel][0] is None:
+                inner = {j: decision.hidden[i] for j, k in enumerate(split) if k}
+            else:
+                inner = protect_counts(list(split), n).hidden
+            checked[channel], unchecked[channel] = (
+                (None, inner[j]) if j in inner else (k, None) for j, k in enumerate(split))
+        return {"voters": voters, "roll_checked": checked, "roll_unchecked": unchecked}
+
+    @property
+    def shown_roll(self) -> dict[str, tuple[str, str]]:
+        cells = self.published()
+        return {c: (_text(cells["roll_checked"][c]), _text(cells["roll_unchecked"][c]))
+                for c, _, _ in self.rows}
+
+
+def _text(cell: tuple[int | None, str | None]) -> str:
+    from ..metrics.tables import HIDDEN_TEXT
+
+    value, why = cell
+    return HIDDEN_TEXT[why] if why else number(value)
 
 
 def turnout_by_channel(cycle_id: int) -> Turnout:
-    """Voters per channel from the participation rows (who voted, never what), in one query."""
-    counts = dict(db.session.execute(
-        select(Participation.channel, func.count()).where(Participation.cycle_id == cycle_id)
-        .group_by(Participation.channel)).all())
+    """Voters per channel, and whether each was matched to the voter roll, from the
+    participation rows (who voted, never what), in one query."""
+    counts: dict[str, list[int]] = {}
+    for channel, checked, n in db.session.execute(
+            select(Participation.channel, Participation.roll_checked, func.count())
+            .where(Participation.cycle_id == cycle_id)
+            .group_by(Participation.channel, Participation.roll_checked)):
+        counts.setdefault(channel, [0, 0])[0 if checked else 1] += n
     channels = list(CHANNELS) + sorted(set(counts) - set(CHANNELS))
-    rows = [(c, gettext(CHANNEL_LABELS[c]) if c in CHANNEL_LABELS else c, counts.get(c, 0))
+    rows = [(c, gettext(CHANNEL_LABELS[c]) if c in CHANNEL_LABELS else c, sum(counts.get(c, ())))
             for c in channels]
-    return Turnout(rows, sum(n for _, _, n in rows))
+    return Turnout(rows, sum(n for _, _, n in rows),
+                   {c: tuple(counts.get(c, (0, 0))) for c in channels})
 
 
 def round_changes(data: dict) -> list[dict]:

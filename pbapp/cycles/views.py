@@ -23,6 +23,7 @@ from .services import (CycleInvalid, PhaseError, advance_phase, count_cycle, cre
                        cycle_stats, latest_results, locked_fields, phase_moves, publish_result,
                        update_cycle)
 from .stats import round_changes, turnout_by_channel
+from .window import why_closed
 
 
 def _cycle_or_404(slug: str) -> Cycle:
@@ -93,7 +94,8 @@ def index():
 def show(slug: str):
     cycle = _cycle_or_404(slug)
     return render_template("cycles/show.html", cycle=cycle, proposals=ballot_choices(cycle),
-                           result=published_result(cycle))
+                           result=published_result(cycle),
+                           not_taking=cycle.phase == "voting" and why_closed(cycle))
 
 
 @bp.get("/<slug>/results")
@@ -192,7 +194,8 @@ def manage_edit(slug: str):
     cycle = _managed_or_404(slug)
     hoods = _neighbourhoods()
     locked = locked_fields(cycle)
-    form = CycleForm(obj=cycle, neighbourhood_choices=hoods, locked=locked)
+    form = CycleForm(obj=cycle, neighbourhood_choices=hoods, locked=locked,
+                     voting=cycle.phase == "voting")
     if not form.is_submitted():
         form.shown_phase.data = cycle.phase
         if "neighbourhoods" in form:
@@ -206,7 +209,9 @@ def manage_edit(slug: str):
             return render_template("cycles/manage_form.html", form=form, cycle=cycle,
                                    locked=locked)
         try:
-            changes = update_cycle(cycle, current_user, **form.settings({n.id: n for n in hoods}))
+            reason = form.close_reason.data if "close_reason" in form else None
+            changes = update_cycle(cycle, current_user, close_reason=reason,
+                                   **form.settings({n.id: n for n in hoods}))
         except CycleInvalid as error:
             form[error.field if error.field in form else "name"].errors.append(str(error))
         except PhaseError as error:
@@ -337,7 +342,8 @@ from wtforms import IntegerField, StringField  # noqa: E402
 from wtforms.validators import InputRequired, Length, NumberRange, Optional  # noqa: E402
 
 from ..audit.services import record  # noqa: E402
-from ..voting.codes import generate_codes  # noqa: E402
+from ..voting.codes import (PERSONAL_HEADER, CodesRefused, anonymous_codes_refusal,  # noqa: E402
+                            generate_codes, generate_roll_codes, personal_code_lines)
 from ..voting.models import Participation, VotingCode  # noqa: E402
 
 MAX_CODES = 100_000
@@ -351,6 +357,11 @@ class CodesForm(FlaskForm):
     batch = StringField("Batch label (optional)", validators=[Optional(), Length(max=80)])
 
 
+class RollCodesForm(FlaskForm):
+    """Personal codes: one per roll entry without one, so no count to give."""
+    batch = StringField("Batch label (optional)", validators=[Optional(), Length(max=80)])
+
+
 def _code_counts(cycle: Cycle) -> dict:
     made = db.session.scalar(select(func.count(VotingCode.id))
                              .where(VotingCode.cycle_id == cycle.id)) or 0
@@ -359,36 +370,51 @@ def _code_counts(cycle: Cycle) -> dict:
     return {"made": made, "voted": voted}
 
 
+def _codes_download(cycle: Cycle, header, lines):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(lines)
+    response = make_response(out.getvalue())
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{cycle.slug}-codes.csv"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.route("/manage/<slug>/codes", methods=["GET", "POST"])
 @staff_required
 def manage_codes(slug: str):
-    """How many codes exist and have voted; making more returns them once, as a CSV file."""
+    """How many codes exist and have voted; making more returns them once, as a CSV file. A
+    cycle with a voter roll gets personal codes (one per entry), any other anonymous ones,
+    which are refused where accounts vote too (see ``anonymous_codes_refusal``)."""
     cycle = _managed_or_404(slug)
-    form = CodesForm()  # CSRFProtect refuses a POST without its token (400) before this
+    personal = cycle.use_roll
+    form = RollCodesForm() if personal else CodesForm()  # CSRFProtect refuses a tokenless POST
+    refusal = None if personal else anonymous_codes_refusal(cycle)
     if form.validate_on_submit():
-        if cycle.phase == "closed":
-            form.count.errors = [*form.count.errors,
-                                 "This cycle is closed; no codes were made."]
+        batch = (form.batch.data or "").strip() or None
+        try:
+            if cycle.phase == "closed":
+                raise CodesRefused("This cycle is closed; no codes were made.")
+            if personal:
+                header, lines = PERSONAL_HEADER, personal_code_lines(
+                    generate_roll_codes(cycle, batch=batch))
+            else:
+                header = ["code"]
+                lines = [[c] for c in generate_codes(cycle, form.count.data, batch=batch)]
+            record(current_user, "codes.generate", target=f"cycle:{cycle.slug}",
+                   count=len(lines), personal=personal)
+            db.session.commit()
+        except CodesRefused as error:
+            db.session.rollback()
+            form.batch.errors = [*form.batch.errors, str(error)]
+        except BaseException:
+            db.session.rollback()
+            raise
         else:
-            count, batch = form.count.data, (form.batch.data or "").strip() or None
-            try:
-                made = generate_codes(cycle, count, batch=batch)
-                record(current_user, "codes.generate", target=f"cycle:{cycle.slug}",
-                       count=count)
-                db.session.commit()
-            except BaseException:
-                db.session.rollback()
-                raise
-            out = io.StringIO()
-            writer = csv.writer(out)
-            writer.writerow(["code"])
-            writer.writerows([code] for code in made)
-            response = make_response(out.getvalue())
-            response.headers["Content-Type"] = "text/csv; charset=utf-8"
-            response.headers["Content-Disposition"] = (
-                f'attachment; filename="{cycle.slug}-codes.csv"')
-            response.headers["Cache-Control"] = "no-store"
-            return response
-    return render_template("cycles/manage_codes.html", cycle=cycle, form=form,
-                           counts=_code_counts(cycle), max_codes=MAX_CODES), \
+            return _codes_download(cycle, header, lines)
+    return render_template("cycles/manage_codes.html", cycle=cycle, form=form, refusal=refusal,
+                           personal=personal, counts=_code_counts(cycle),
+                           max_codes=MAX_CODES), \
         (422 if form.errors else 200)

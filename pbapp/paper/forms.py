@@ -38,7 +38,7 @@ def entry_form(cycle, proposals, fixed_serial: str | None = None, **kw):
     class EntryForm(FlaskForm):
         code = StringField("Voting code", validators=[Optional(), Length(max=40)],
                            description="As written on the ballot envelope; stored only as a hash.")
-        roll = StringField("Roll entry (email of the registered resident)",
+        roll = StringField("Roll entry (reference on the voter roll, or the resident's email)",
                            validators=[Optional(), Length(max=254)])
 
     if fixed_serial is None:

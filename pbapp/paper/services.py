@@ -4,16 +4,17 @@ Each batch is typed twice, by two different staff members, without either seeing
 work; the two rounds are compared serial by serial and only a batch whose rounds agree (or whose
 disagreeing serials were corrected or voided) may be committed. Entry is allowed only while the
 cycle is in the **voting** phase: committing casts through ``cast_ballot``, which applies the
-online rules (including "voting is open"), so staff keep voting open until the last paper batch
-is committed. Every function flushes and audit-logs in the caller's transaction; the audit
-detail names batches and serials, never rankings, codes or voters.
+online rules except the dates (ballots cast in time are typed in after the close), so staff keep
+the cycle in voting until the last paper batch is committed. Every function flushes and
+audit-logs in the caller's transaction; the audit detail names batches and serials, never
+rankings, codes or voters.
 """
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..audit.services import record
@@ -22,7 +23,9 @@ from ..cycles.models import Cycle
 from ..extensions import db
 from ..models_base import utcnow
 from ..voting.codes import CODE_LENGTH, code_hash, is_code_of, normalise
-from ..voting.services import BallotRejected, cast_ballot, has_voted, validate_ranking, voter_key
+from ..voting.identity import Voter, account_voter, code_row, code_voter, roll_voter
+from ..voting.models import VoterRollEntry
+from ..voting.services import BallotRejected, cast_ballot, has_voted, validate_ranking
 from .models import ROUNDS, PaperBatch, PaperEntry
 
 
@@ -70,33 +73,60 @@ def create_batch(cycle: Cycle, label: str, actor) -> PaperBatch:
     return batch
 
 
-def voter_ref_for(cycle: Cycle, code: str | None, roll_email: str | None) -> str:
-    """The voter as stored on an entry: the code's keyed hash (never the code) or the account
-    that the roll entry names."""
-    code, roll_email = (code or "").strip(), (roll_email or "").strip()
-    if bool(code) == bool(roll_email):
+def voter_ref_for(cycle: Cycle, code: str | None, roll: str | None) -> str:
+    """The voter as stored on an entry: the code's keyed hash (never the code), the roll entry
+    (by the council's reference or its email) in a cycle with a roll, else the account that
+    the email names."""
+    code, roll = (code or "").strip(), (roll or "").strip()
+    if bool(code) == bool(roll):
         raise PaperRefused("Give either the voter's code or their roll entry (one, not both).")
     if code:
         hashed = code_hash(code)
         if len(normalise(code)) != CODE_LENGTH or not is_code_of(cycle, hashed):
             raise PaperRefused("This voting code is not one of this cycle's codes. Check it.")
         return f"code:{hashed}"
-    user_id = db.session.scalar(select(User.id).where(
-        func.lower(User.email) == roll_email.lower()))
+    if cycle.use_roll:
+        entry = db.session.scalars(select(VoterRollEntry).where(
+            VoterRollEntry.cycle_id == cycle.id,
+            or_(VoterRollEntry.reference == roll, VoterRollEntry.email == roll.lower()))
+            .order_by((VoterRollEntry.reference == roll).desc()).limit(1)).first()
+        if entry is None:
+            raise PaperRefused("Nobody on this cycle's voter roll has this reference or email "
+                               "address.")
+        return f"roll:{entry.id}"
+    user_id = db.session.scalar(select(User.id).where(func.lower(User.email) == roll.lower()))
     if user_id is None:
         raise PaperRefused("No registered resident has this email address.")
     return f"user:{user_id}"
 
 
-def key_for(voter_ref: str) -> str:
-    """The participation key the online channels use, so one voter votes once in all."""
+def voter_for(cycle: Cycle, voter_ref: str) -> Voter:
+    """The voter the online channels would see, so one person votes once in all: a personal
+    code and a roll reference both give the roll entry's key."""
     kind, _, ident = voter_ref.partition(":")
-    return voter_key(kind, int(ident) if kind == "user" else ident)
+    if kind == "code":
+        row = code_row(cycle, ident)
+        if row is None:
+            raise PaperRefused("This voting code is not one of this cycle's codes.")
+        return code_voter(cycle, row)
+    if kind == "roll":
+        entry = db.session.get(VoterRollEntry, int(ident))
+        if entry is None or entry.cycle_id != cycle.id:
+            raise PaperRefused("This roll entry is no longer on the cycle's roll.")
+        return roll_voter(cycle, entry)
+    user = db.session.get(User, int(ident))
+    voter = account_voter(cycle, user) if user is not None else None
+    if voter is None:
+        raise PaperRefused("This account is not on the cycle's voter roll.")
+    return voter
 
 
 def roll_email(voter_ref: str | None) -> str:
     """The roll entry to show again when correcting an entry ("" for a code: staff retype it)."""
     kind, _, ident = (voter_ref or "").partition(":")
+    if kind == "roll":
+        entry = db.session.get(VoterRollEntry, int(ident))
+        return entry.reference if entry else ""
     user = db.session.get(User, int(ident)) if kind == "user" else None
     return user.email if user else ""
 
@@ -104,20 +134,20 @@ def roll_email(voter_ref: str | None) -> str:
 def describe_voter(voter_ref: str | None) -> str:
     """For the mismatch list: enough to tell two voters apart, never the code."""
     kind, _, ident = (voter_ref or "").partition(":")
-    if kind == "user":
-        return f"roll: {roll_email(voter_ref) or 'unknown account'}"
+    if kind in ("user", "roll"):
+        return f"roll: {roll_email(voter_ref) or 'unknown'}"
     return f"voting code (fingerprint {ident[:8]})" if kind == "code" else "none"
 
 
 def _check_entry(batch: PaperBatch, entry_round: int, serial: str, voter_ref: str,
                  ranking: list[int], skip: PaperEntry | None = None) -> list[int]:
-    ranking = validate_ranking(batch.cycle, [int(p) for p in ranking])
+    ranking = validate_ranking(batch.cycle, [int(p) for p in ranking], check_dates=False)
     for other in batch.round_entries(entry_round):
         if other is not skip and other.serial != serial and other.voter_ref == voter_ref \
                 and not other.void_reason:
             raise PaperRefused(f"This voter is already entered on serial {other.serial} "
                                f"in round {entry_round}.")
-    if has_voted(batch.cycle, key_for(voter_ref)):
+    if has_voted(batch.cycle, voter_for(batch.cycle, voter_ref).key):
         raise PaperRefused("This voter has already voted (online, by code or on paper).")
     return ranking
 
@@ -231,8 +261,8 @@ def commit_batch(batch: PaperBatch, actor) -> int:
     """Cast every non-voided serial through ``cast_ballot`` (channel "paper"), all or nothing.
 
     Each voter is checked in through the participation table with the same key as online
-    (``voter_key("code", hash)`` or ``voter_key("user", id)``), so a voter who voted online is
-    refused here and the other way round. Every serial is tried, so the refusal lists them all;
+    (``voter_for``: the roll entry's where the cycle has a roll), so a voter who voted online
+    is refused here and the other way round. Every serial is tried, so the refusal lists them all;
     the caller rolls the whole transaction back on ``CommitRefused``. Paper voters get no
     receipt: the receipt code is dropped.
 
@@ -253,8 +283,11 @@ def commit_batch(batch: PaperBatch, actor) -> int:
     problems = []
     for entry in to_cast:
         try:
-            cast_ballot(batch.cycle, key_for(entry.voter_ref), "paper", list(entry.ranking))
-        except BallotRejected as refusal:
+            voter = voter_for(batch.cycle, entry.voter_ref)
+            cast_ballot(batch.cycle, voter.key, "paper", list(entry.ranking),
+                        neighbourhood_id=voter.neighbourhood_id, age_band=voter.age_band,
+                        roll_checked=voter.roll_checked, check_dates=False)
+        except (BallotRejected, PaperRefused) as refusal:
             problems.append((entry.serial, str(refusal)))
     if problems:
         raise CommitRefused([f"Serial {s}: {why}"

@@ -9,12 +9,8 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext
-from sqlalchemy import select
 
-from ..auth.services import normalise_email
 from ..cycles.models import Cycle
-from ..extensions import db
-from .models import VoterRollEntry
 from .services import BallotRejected
 
 
@@ -31,14 +27,6 @@ def age_in(cycle: Cycle, birth_year: int | None) -> int | None:
     return reference_date(cycle).year - birth_year
 
 
-def roll_entry_for(cycle: Cycle, email: str | None) -> VoterRollEntry | None:
-    if not email:
-        return None
-    return db.session.scalars(select(VoterRollEntry).where(
-        VoterRollEntry.cycle_id == cycle.id,
-        VoterRollEntry.email == normalise_email(email)).limit(1)).first()
-
-
 def _place_list(names: list[str]) -> str:
     if len(names) == 1:
         return names[0]
@@ -52,6 +40,10 @@ def check_account_voter(cycle: Cycle, user) -> None:
                 else gettext("Ask staff how to vote."))
         raise BallotRejected(gettext("In this cycle, votes are not cast with an account.")
                              + " " + hint)
+    if user.email_verified_at is None:
+        raise BallotRejected(gettext(
+            "Confirm your email address first: open the link we emailed to %(email)s. Your "
+            "account page can send a new link.", email=user.email))
     if cycle.min_age is not None:
         age = age_in(cycle, user.birth_year)
         if age is None:
@@ -73,10 +65,13 @@ def check_account_voter(cycle: Cycle, user) -> None:
                               "in another neighbourhood. Ask staff if this is wrong.",
                               places=places)
         raise BallotRejected(message)
-    if cycle.use_roll and roll_entry_for(cycle, user.email) is None:
+    from .identity import account_roll_entry
+
+    if cycle.use_roll and account_roll_entry(cycle, user) is None:
         raise BallotRejected(gettext(
-            "Only residents on this cycle's voter roll can vote with an account, and the email "
-            "address of your account is not on it. Ask staff to check the roll."))
+            "Only residents on this cycle's voter roll can vote, and the email address of your "
+            "account is not on it. If a letter with your personal voting code came to you, you "
+            "can link it to your account; otherwise ask staff to check the roll."))
 
 
 def check_code_voting(cycle: Cycle) -> None:

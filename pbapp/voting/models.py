@@ -88,6 +88,8 @@ class VoterRollEntry(db.Model):
     reference: Mapped[str] = mapped_column(String(80))
     name: Mapped[str] = mapped_column(String(160))
     email: Mapped[str | None] = mapped_column(String(254))
+    #: postal address, for the letter that carries a personal code (optional column)
+    address: Mapped[str | None] = mapped_column(String(300))
     birth_year: Mapped[int | None]
     age_band: Mapped[str | None] = mapped_column(String(20))
     neighbourhood_id: Mapped[int | None] = mapped_column(ForeignKey("neighbourhood.id"))

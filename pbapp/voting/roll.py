@@ -1,6 +1,7 @@
 """The voter roll: importing the council's CSV, all or nothing, and counting it for turnout.
 
-A roll file has the header ``reference,name,email,birth_year,neighbourhood``. Every line is
+A roll file has the header ``reference,name,email,birth_year,neighbourhood``, optionally followed
+by ``address`` (postal, for the letters that carry personal codes). Every line is
 checked before anything is written, so a file with one bad line changes nothing and staff see
 every bad line at once, by its line number. ``reference`` identifies a person within the cycle:
 importing the same file again, or a longer version of it, adds only the new people.
@@ -25,11 +26,12 @@ from .eligibility import age_in
 from .models import VoterRollEntry
 
 HEADER = ("reference", "name", "email", "birth_year", "neighbourhood")
+WITH_ADDRESS = (*HEADER, "address")
 AGE_BANDS = ("under 18", "18-24", "25-34", "35-44", "45-54", "55-64", "65+")
 EARLIEST_BIRTH_YEAR = 1900
 MAX_BYTES = 5 * 1024 * 1024
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_LIMITS = {"reference": 80, "name": 160, "email": 254}
+_LIMITS = {"reference": 80, "name": 160, "email": 254, "address": 300}
 
 
 class RollInvalid(ValueError):
@@ -87,8 +89,10 @@ def parse_roll(cycle: Cycle, data: bytes | str) -> list[VoterRollEntry]:
     """Every row as an unsaved entry, or RollInvalid listing every bad line (1 is the header)."""
     reader = csv.reader(io.StringIO(_decode(data), newline=""))
     header = next(reader, None)
-    if header is None or tuple(h.strip().lower() for h in header) != HEADER:
-        raise RollInvalid([f"Line 1: the header must be exactly {','.join(HEADER)}."])
+    columns = tuple(h.strip().lower() for h in header) if header is not None else None
+    if columns not in (HEADER, WITH_ADDRESS):
+        raise RollInvalid([f"Line 1: the header must be exactly {','.join(HEADER)} "
+                           "(optionally followed by ,address)."])
     hoods = _neighbourhood_lookup()
     this_year = date.today().year
     seen: dict[str, int] = {}
@@ -97,13 +101,13 @@ def parse_roll(cycle: Cycle, data: bytes | str) -> list[VoterRollEntry]:
         line = reader.line_num
         if not any(cell.strip() for cell in row):
             continue
-        if len(row) != len(HEADER):
-            problems.append(f"Line {line}: expected {len(HEADER)} columns, found {len(row)}.")
+        if len(row) != len(columns):
+            problems.append(f"Line {line}: expected {len(columns)} columns, found {len(row)}.")
             continue
-        values = dict(zip(HEADER, (cell.strip() for cell in row)))
+        values = dict(zip(columns, (cell.strip() for cell in row)))
         wrong = []
         for name, limit in _LIMITS.items():
-            if len(values[name]) > limit:
+            if len(values.get(name, "")) > limit:
                 wrong.append(f"{name} is longer than {limit} characters")
         reference, email = values["reference"], values["email"].lower() or None
         if not reference:
@@ -138,6 +142,7 @@ def parse_roll(cycle: Cycle, data: bytes | str) -> list[VoterRollEntry]:
             continue
         entries.append(VoterRollEntry(cycle_id=cycle.id, reference=reference,
                                       name=values["name"], email=email, birth_year=birth_year,
+                                      address=values.get("address") or None,
                                       age_band=band, neighbourhood_id=hood and hood.id))
     if problems:
         raise RollInvalid(problems)

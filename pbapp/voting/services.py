@@ -11,12 +11,16 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..cycles.models import Cycle
+from ..cycles.window import why_closed
 from ..extensions import db
+from ..labels import N_
 from ..models_base import utcnow
 from ..proposals.models import Proposal
 from .models import CHANNELS, Ballot, Participation
 
 RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+#: the one refusal of a second ballot, whichever channel the first came by
+ALREADY_VOTED = N_("A ballot has already been cast with this account or code.")
 
 
 class BallotRejected(Exception):
@@ -50,8 +54,8 @@ def ranking_from_ranks(cycle: Cycle, ranks: dict[int, str],
     """Turn what a ballot form sent ({rank position: proposal id as text, "" for none}) into a
     ranking, refusing gaps and positions past the cycle's limit rather than guessing.
     ``choices``: the cycle's ``ballot_choices`` when the caller has them already."""
-    if cycle.phase != "voting":
-        raise BallotRejected(gettext("Voting is not open for this cycle."))
+    if (closed := why_closed(cycle)) is not None:
+        raise BallotRejected(closed)
     filled = sorted(pos for pos, value in ranks.items() if value.strip())
     if any(pos < 1 for pos in filled):
         raise BallotRejected(
@@ -72,10 +76,11 @@ def ranking_from_ranks(cycle: Cycle, ranks: dict[int, str],
     return validate_ranking(cycle, ranking, choices)
 
 
-def validate_ranking(cycle: Cycle, ranking: list[int],
-                     choices: list[Proposal] | None = None) -> list[int]:
-    if cycle.phase != "voting":
-        raise BallotRejected(gettext("Voting is not open for this cycle."))
+def validate_ranking(cycle: Cycle, ranking: list[int], choices: list[Proposal] | None = None,
+                     *, check_dates: bool = True) -> list[int]:
+    """``check_dates=False`` (paper only): ballots cast in time, typed in after the close."""
+    if (closed := why_closed(cycle, check_dates=check_dates)) is not None:
+        raise BallotRejected(closed)
     if not ranking:
         raise BallotRejected(gettext("Rank at least one proposal."))
     if len(set(ranking)) != len(ranking):
@@ -91,9 +96,13 @@ def validate_ranking(cycle: Cycle, ranking: list[int],
 
 def cast_ballot(cycle: Cycle, key: str, channel: str, ranking: list[int], *,
                 neighbourhood_id: int | None = None, age_band: str | None = None,
-                choices: list[Proposal] | None = None) -> str:
+                roll_checked: bool = False, choices: list[Proposal] | None = None,
+                check_dates: bool = True) -> str:
     """Record one ballot and return its receipt code (shown once, stored only as a hash).
 
+    ``key`` names the person (``pbapp.voting.identity``): in a cycle with a voter roll it is
+    the roll entry's, whatever the channel, and ``roll_checked`` says so on the participation
+    row, so the results can say how many ballots of each channel were checked against the roll.
     The voter's neighbourhood and age band, when known, go on the participation row only (for
     turnout tables published under small-cell protection), never on the ballot.
 
@@ -102,19 +111,18 @@ def cast_ballot(cycle: Cycle, key: str, channel: str, ranking: list[int], *,
     """
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
-    ranking = validate_ranking(cycle, ranking, choices)
+    ranking = validate_ranking(cycle, ranking, choices, check_dates=check_dates)
     receipt = new_receipt()
     now = utcnow()
     try:
         with db.session.begin_nested():
             db.session.add(Participation(cycle_id=cycle.id, voter_key=key, channel=channel,
                                          voted_at=now, neighbourhood_id=neighbourhood_id,
-                                         age_band=age_band))
+                                         age_band=age_band, roll_checked=roll_checked))
             db.session.add(Ballot(cycle_id=cycle.id, channel=channel, ranking=ranking,
                                   receipt_hash=receipt_hash(receipt), cast_on=now.date()))
     except IntegrityError:
-        raise BallotRejected(
-            gettext("A ballot has already been cast with this account or code.")) from None
+        raise BallotRejected(gettext(ALREADY_VOTED)) from None
     return receipt
 
 

@@ -3,8 +3,8 @@
 The ranking travels only in POST bodies (never in a URL, so it stays out of logs and history),
 and pages that show it or the receipt are marked ``no-store``.
 """
-from flask import (abort, current_app, g, make_response, redirect, render_template, request,
-                   session, url_for)
+from flask import (abort, current_app, flash, g, make_response, redirect, render_template,
+                   request, session, url_for)
 from flask_babel import get_locale, gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -12,16 +12,17 @@ from wtforms.fields.choices import SelectChoice
 
 from .. import page_memory
 from ..cycles.models import Cycle
+from ..cycles.window import why_closed
 from ..extensions import db, limiter
 from ..proposals.models import Proposal
 from . import bp
-from .codes import CODE_REFUSED, code_hash, code_voter_key, is_code_of, usable_code
-from .eligibility import age_in, check_account_voter, check_code_voting
+from .codes import CODE_REFUSED, code_hash, usable_code
+from .eligibility import check_account_voter, check_code_voting
 from .forms import CodeForm, TrackerForm, ballot_form, nth, rank_fields, submitted_ranks
+from .identity import ClaimRefused, Voter, account_voter, claim_roll_entry, code_row, code_voter
 from .ranking_edit import apply_op
-from .roll import band_of
 from .services import (BallotRejected, ballot_choices, cast_ballot, has_voted, is_counted,
-                       ranking_from_ranks, voter_key)
+                       ranking_from_ranks)
 
 TRACKED_PHASES = ("voting", "counting", "implementation", "closed")
 #: how long another worker may show an empty ballot from before a proposal was edited
@@ -42,8 +43,13 @@ def _private(body: str):
     return response
 
 
-def _my_key() -> str:
-    return voter_key("user", current_user.id)
+def _me(cycle: Cycle) -> Voter:
+    """The signed-in account as a voter: its roll entry in a cycle with a roll (eligibility
+    has refused an account without one before this is asked)."""
+    voter = account_voter(cycle, current_user)
+    if voter is None:
+        raise BallotRejected(gettext("You are not on this cycle's voter roll."))
+    return voter
 
 
 def _check_voter(cycle: Cycle, steps: str = "voting.") -> None:
@@ -72,11 +78,11 @@ def _ballot_page(cycle: Cycle, error: str | None = None, formdata=None, key: str
     "voting.code_" for a voting code); ``key`` defaults to the signed-in account's. The empty
     ballot a signed-out code voter first sees is the same for all of them, so it is kept in
     memory (``page_memory``) for up to ``BALLOT_MAX_AGE`` seconds."""
-    closed = cycle.phase != "voting"
+    closed = why_closed(cycle)  # None while ballots are taken, else why not
     refused = None if closed else _not_eligible_page(cycle, steps)
     if refused is not None:
         return refused
-    voted = not closed and has_voted(cycle, key or _my_key())
+    voted = not closed and has_voted(cycle, key or _me(cycle).key)
     shared = (formdata is None and error is None and not (closed or voted)
               and page_memory.shareable())
     if shared:
@@ -122,9 +128,10 @@ def review(slug: str):
     try:
         _check_voter(cycle)
         ranking = ranking_from_ranks(cycle, submitted_ranks(request.form), proposals)
+        voter = _me(cycle)
     except BallotRejected as refusal:
         return _ballot_page(cycle, str(refusal), formdata=request.form)
-    if has_voted(cycle, _my_key()):
+    if has_voted(cycle, voter.key):
         return _ballot_page(cycle)
     return _review_page(cycle, ranking, "voting.", proposals)
 
@@ -137,9 +144,7 @@ def cast(slug: str):
     try:
         _check_voter(cycle)
         ranking = ranking_from_ranks(cycle, submitted_ranks(request.form), proposals)
-        receipt_code = cast_ballot(
-            cycle, _my_key(), "online", ranking, neighbourhood_id=current_user.neighbourhood_id,
-            age_band=band_of(age_in(cycle, current_user.birth_year)), choices=proposals)
+        receipt_code = _cast(cycle, _me(cycle), "online", ranking, proposals)
     except BallotRejected as refusal:
         db.session.rollback()
         return _ballot_page(cycle, str(refusal), formdata=request.form)
@@ -154,6 +159,12 @@ def receipt(slug: str):
     """The receipt code is shown once: it leaves the session once this page has rendered."""
     cycle = _cycle_or_404(slug)
     return _private(_show_receipt_once(cycle, "voting/receipt.html"))
+
+
+def _cast(cycle: Cycle, voter: Voter, channel: str, ranking: list[int], proposals) -> str:
+    return cast_ballot(cycle, voter.key, channel, ranking, neighbourhood_id=voter.neighbourhood_id,
+                       age_band=voter.age_band, roll_checked=voter.roll_checked,
+                       choices=proposals)
 
 
 def _show_receipt_once(cycle, template: str, **context) -> str:
@@ -186,11 +197,12 @@ def tracker():
 
 # --- Voting with a one-time code, no account -------------------------------------------------
 # Only failed attempts count, so a community centre where many residents type their codes on
-# one machine is not locked out, and a busy mailing day is not capped; the site-wide limit stops
-# guessing spread over many addresses. Each can be set in the app's config (same names).
+# one machine is not locked out, and a busy mailing day is not capped. There is no site-wide
+# limit: strangers could fill it and lock out every resident holding a good code, and a code's
+# 79 bits already defeat guessing spread over many addresses. Each can be set in the app's
+# config (same names).
 CODE_FAILURES_PER_ADDRESS = "10 per minute"
 CODE_FAILURES_PER_CODE = "5 per hour"
-CODE_FAILURES_GLOBAL = "300 per minute"
 
 
 def _limit(name: str, default: str):
@@ -208,18 +220,17 @@ def _submitted_code_key() -> str:
     return code_hash(request.form.get("code", ""))
 
 
-def _held_code(cycle: Cycle) -> str | None:
-    """The verified code hash carried in the signed session for this cycle, if any."""
+def _held_code(cycle: Cycle) -> Voter | None:
+    """The voter of the checked code carried in the signed session for this cycle, if any."""
     held = session.get(CODE_SESSION) or {}
     hashed = held.get("hash")
-    if held.get("cycle") == cycle.slug and isinstance(hashed, str) and is_code_of(cycle, hashed):
-        return hashed
-    return None
+    if held.get("cycle") != cycle.slug or not isinstance(hashed, str):
+        return None
+    row = code_row(cycle, hashed)
+    return code_voter(cycle, row) if row is not None else None
 
 
 @bp.route("/<slug>/code", methods=["GET", "POST"])
-@limiter.limit(_limit("CODE_FAILURES_GLOBAL", CODE_FAILURES_GLOBAL), methods=["POST"],
-               deduct_when=_code_failed, key_func=lambda: "all", scope="voting-code-global")
 @limiter.limit(_limit("CODE_FAILURES_PER_ADDRESS", CODE_FAILURES_PER_ADDRESS), methods=["POST"],
                deduct_when=_code_failed, scope="voting-code-address")
 @limiter.limit(_limit("CODE_FAILURES_PER_CODE", CODE_FAILURES_PER_CODE), methods=["POST"],
@@ -227,7 +238,7 @@ def _held_code(cycle: Cycle) -> str | None:
 def code(slug: str):
     """The resident types the code from their letter; a usable one leads to the ballot."""
     cycle = _cycle_or_404(slug)
-    closed = cycle.phase != "voting"
+    closed = why_closed(cycle)
     refused = None if closed else _not_eligible_page(cycle, CODE_STEPS)
     if refused is not None:
         return refused
@@ -249,20 +260,20 @@ def code(slug: str):
 @bp.route("/<slug>/code/ballot", methods=["GET", "POST"])
 def code_ballot(slug: str):
     cycle = _cycle_or_404(slug)
-    hashed = _held_code(cycle)
-    if hashed is None:
+    voter = _held_code(cycle)
+    if voter is None:
         return redirect(url_for("voting.code", slug=cycle.slug), code=303)
     return _ballot_page(cycle, formdata=request.form if request.method == "POST" else None,
-                        key=code_voter_key(hashed), steps=CODE_STEPS)
+                        key=voter.key, steps=CODE_STEPS)
 
 
 @bp.post("/<slug>/code/review")
 def code_review(slug: str):
     cycle = _cycle_or_404(slug)
-    hashed = _held_code(cycle)
-    if hashed is None:
+    voter = _held_code(cycle)
+    if voter is None:
         return redirect(url_for("voting.code", slug=cycle.slug), code=303)
-    key = code_voter_key(hashed)
+    key = voter.key
     proposals = ballot_choices(cycle)
     try:
         _check_voter(cycle, CODE_STEPS)
@@ -277,15 +288,15 @@ def code_review(slug: str):
 @bp.post("/<slug>/code/cast")
 def code_cast(slug: str):
     cycle = _cycle_or_404(slug)
-    hashed = _held_code(cycle)
-    if hashed is None:
+    voter = _held_code(cycle)
+    if voter is None:
         return redirect(url_for("voting.code", slug=cycle.slug), code=303)
-    key = code_voter_key(hashed)
+    key = voter.key
     proposals = ballot_choices(cycle)
     try:
         _check_voter(cycle, CODE_STEPS)
         ranking = ranking_from_ranks(cycle, submitted_ranks(request.form), proposals)
-        receipt_code = cast_ballot(cycle, key, "code", ranking, choices=proposals)
+        receipt_code = _cast(cycle, voter, "code", ranking, proposals)
     except BallotRejected as refusal:
         db.session.rollback()
         return _ballot_page(cycle, str(refusal), formdata=request.form, key=key, steps=CODE_STEPS)
@@ -299,3 +310,34 @@ def code_cast(slug: str):
 def code_receipt(slug: str):
     cycle = _cycle_or_404(slug)
     return _private(_show_receipt_once(cycle, "voting/receipt.html", by_code=True))
+
+
+@bp.route("/<slug>/claim", methods=["GET", "POST"])
+@login_required
+@limiter.limit(_limit("CODE_FAILURES_PER_ADDRESS", CODE_FAILURES_PER_ADDRESS), methods=["POST"],
+               deduct_when=_code_failed, scope="voting-code-address")
+@limiter.limit(_limit("CODE_FAILURES_PER_CODE", CODE_FAILURES_PER_CODE), methods=["POST"],
+               deduct_when=_code_failed, key_func=_submitted_code_key, scope="voting-code-code")
+def claim(slug: str):
+    """A resident whose account email is not the roll's links their letter's personal code to
+    the account, once; the account then votes as that roll entry."""
+    cycle = _cycle_or_404(slug)
+    if not cycle.use_roll:
+        abort(404)
+    form = CodeForm()
+    error = None
+    if request.method == "POST":
+        try:
+            if not form.validate_on_submit():
+                raise ClaimRefused(gettext(CODE_REFUSED))
+            claim_roll_entry(cycle, current_user, form.code.data)
+        except ClaimRefused as refusal:
+            db.session.rollback()
+            g.code_failed = True
+            error = str(refusal)
+        else:
+            db.session.commit()
+            flash(gettext("Your account is now linked to your place on the voter roll."),
+                  "success")
+            return redirect(url_for("voting.ballot", slug=slug), code=303)
+    return _private(render_template("voting/claim.html", cycle=cycle, form=form, error=error))

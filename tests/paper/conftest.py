@@ -7,7 +7,9 @@ from paper_helpers import PaperDriver
 
 @pytest.fixture()
 def open_cycle(make_cycle, make_proposal):
-    cycle = make_cycle(slug="autumn", name="Autumn budget", phase="voting", max_ranks=3)
+    # anonymous codes: a cycle where residents do not also vote with an account
+    cycle = make_cycle(slug="autumn", name="Autumn budget", phase="voting", max_ranks=3,
+                       vote_by_account=False)
     props = [make_proposal(cycle, title, cost=cost) for title, cost in
              (("Street lights", 600), ("Youth centre", 300), ("Community garden", 500))]
     return cycle, [p.id for p in props]

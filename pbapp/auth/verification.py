@@ -1,0 +1,66 @@
+"""Proving an account's email address: a signed link, valid for 48 hours, sent to it.
+
+Until its owner follows the link, an account may browse and write ideas but neither votes nor is
+matched to a voter-roll entry: anyone can type someone else's address into the sign-up form. The
+link carries the account id and the address it was sent to, so it proves that address only.
+"""
+from __future__ import annotations
+
+from flask import current_app, url_for
+from flask_babel import gettext
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from ..mail import send
+from ..models_base import utcnow
+from .models import User
+
+LINK_MAX_AGE = 48 * 3600
+SALT = "verify-email"
+
+
+class LinkInvalid(Exception):
+    """The link cannot verify anything; the message says why, for the visitor."""
+
+
+def _signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt=SALT)
+
+
+def make_token(user: User) -> str:
+    return _signer().dumps({"u": user.id, "e": user.email})
+
+
+def send_link(user: User) -> bool:
+    """Email the link; False when the mail server could not take it."""
+    link = url_for("auth.verify", token=make_token(user), _external=True)
+    body = gettext(
+        "Hello %(name)s,\n\nTo confirm that this is your email address, open this link within "
+        "48 hours:\n\n%(link)s\n\nOnce it is confirmed you can vote with your account.\n\nIf you "
+        "did not create an account on %(site)s, ignore this email; nothing will happen.\n",
+        name=user.name, link=link, site=current_app.config["SITE_NAME"])
+    return send(user.email, gettext("Confirm your email address"), body)
+
+
+def user_for(token: str, db_session) -> User:
+    """The account the link proves, or LinkInvalid."""
+    try:
+        data = _signer().loads(token, max_age=LINK_MAX_AGE)
+    except SignatureExpired:
+        raise LinkInvalid(gettext("This link has expired. Sign in and ask for a new one from "
+                                  "your account page.")) from None
+    except BadSignature:
+        raise LinkInvalid(gettext("This link is not valid. Check that you copied all of it.")
+                          ) from None
+    ident = data.get("u") if isinstance(data, dict) else None
+    user = db_session.get(User, ident) if isinstance(ident, int) else None
+    if user is None or user.email != data.get("e"):
+        raise LinkInvalid(gettext("This link is for an address that no account has any more."))
+    return user
+
+
+def mark_verified(user: User) -> bool:
+    """True when this call verified the address (False: it already was)."""
+    if user.email_verified_at is not None:
+        return False
+    user.email_verified_at = utcnow()
+    return True
