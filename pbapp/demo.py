@@ -193,7 +193,7 @@ def seed_demo(ballots: int = 3000, seed: int = 2026):
                     description="Young people rank small grants with the anonymous code in the "
                                 "letter their school handed out. No account is needed.")
     letters.neighbourhoods = hoods
-    db.session.add_all([done, live, letters])
+    db.session.add_all([done, letters, live])  # autumn last: the home page's current cycle
     db.session.flush()
     _roll(live, resident, hoods, rng)
     for i, (title, summary, cost) in enumerate(YOUTH_IDEAS):

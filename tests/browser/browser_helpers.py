@@ -24,6 +24,7 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 class Site:
     url: str
     data_app: object  # the test side's app; the server has its own
+    mailbox: object = None  # what the server's mail reached (tests.conftest.Mailbox)
 
     def context(self):
         """An app context for arranging or checking data, with a session of its own."""
@@ -40,16 +41,27 @@ def sign_in(page, email: str, name: str) -> None:
 
 
 def voting_code(site: Site, slug: str = AUTUMN) -> str:
-    """A fresh one-time voting code for the cycle, made as staff's CLI makes them."""
+    """A fresh one-time voting code for the cycle, made as staff's CLI makes them: in a cycle
+    with a voter roll, the personal code of a new person on the roll."""
+    import uuid
+
     from sqlalchemy import select
 
     from pbapp.cycles.models import Cycle
     from pbapp.extensions import db
-    from pbapp.voting.codes import generate_codes
+    from pbapp.voting.codes import generate_codes, generate_roll_codes
+    from pbapp.voting.models import VoterRollEntry
 
     with site.context():
         cycle = db.session.scalar(select(Cycle).where(Cycle.slug == slug))
-        [code] = generate_codes(cycle, 1, batch="browser-tests")
+        if cycle.use_roll:
+            entry = VoterRollEntry(cycle_id=cycle.id, reference=f"browser-{uuid.uuid4().hex}",
+                                   name="Browser Tester")
+            db.session.add(entry)
+            db.session.flush()
+            code = dict(generate_roll_codes(cycle, batch="browser-tests"))[entry]
+        else:
+            [code] = generate_codes(cycle, 1, batch="browser-tests")
         db.session.commit()
         db.session.remove()
     return code

@@ -76,7 +76,17 @@ def site(migrated):
     from pbapp import create_app
     from pbapp.extensions import db
 
+    from aiosmtpd.controller import Controller
+    from tests.conftest import Mailbox, free_port
+
+    mailbox = Mailbox()  # the server sends its mail to a real SMTP server in this process
+    smtp = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    smtp.start()
     server_app = create_app(config_for(migrated))
+    server_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port, MAIL_BACKEND="smtp")
+    from pbapp.extensions import mail
+
+    mail.init_app(server_app)
     data_app = create_app(config_for(migrated))
     _seed(data_app)
     server = make_server("127.0.0.1", 0, server_app, threaded=True)
@@ -84,8 +94,9 @@ def site(migrated):
                               daemon=True)
     thread.start()
     try:
-        yield Site(f"http://127.0.0.1:{server.server_port}", data_app)
+        yield Site(f"http://127.0.0.1:{server.server_port}", data_app, mailbox)
     finally:
+        smtp.stop()
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
