@@ -681,7 +681,8 @@ def seed(app, published_ballots: int, seed_value: int = 7) -> dict:
                 continue
             cycle = Cycle(slug=slug, name=f"Benchmark {slug}", phase=phase,
                           method="equal-shares", completion="add1", max_ranks=5,
-                          budget_cents=600_000_00, vote_by_code=True)
+                          budget_cents=600_000_00, vote_by_code=True,
+                          vote_by_account=False)  # anonymous letter codes only
             db.session.add(cycle)
             db.session.flush()
             props = [Proposal(cycle=cycle, board=board, title=t, summary=f"About {t.lower()}.",
