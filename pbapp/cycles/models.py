@@ -65,6 +65,9 @@ class Cycle(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     neighbourhoods: Mapped[list[Neighbourhood]] = relationship(secondary=cycle_neighbourhood)
+    #: each move of voting's close made during voting, oldest first (public)
+    close_changes: Mapped[list[CloseChange]] = relationship(order_by="CloseChange.id",
+                                                            passive_deletes=True)
 
     def __repr__(self) -> str:
         return f"<Cycle {self.slug} {self.phase}>"

@@ -158,9 +158,8 @@ def update_cycle(cycle: Cycle, actor, *, close_reason: str | None = None, **valu
                if _audit_value(getattr(cycle, k)) != _audit_value(v)}
     refused = sorted(set(changed) & locked_fields(cycle))
     if refused:
-        names = (f.replace("_cents", "").replace("_", " ") for f in refused)
         raise PhaseError(f"In the {cycle.phase} phase these can no longer change: "
-                         f"{', '.join(names)}.")
+                         f"{', '.join(f.replace('_cents', '') for f in refused)}.")
     moved_close = None
     if cycle.phase == "voting" and "voting_closes" in changed:
         moved_close = changed.pop("voting_closes")
