@@ -1,14 +1,13 @@
 """``wsgi:app`` as the load benchmarks serve it: the same app with two benchmark-only settings.
 
-The code-voting rate limits are constants in ``pbapp/voting/views.py`` with no configuration
-knob, and the site-wide one (300 code attempts a minute) would cap a load run at 5 ballots a
-second. So, only when the benchmark sets them in the environment:
+The code-voting rate limits in ``pbapp/voting/views.py`` (per address, per code) must not
+shape a load run's capacity figures. So, only when the benchmark sets them in the environment:
 
 - ``BENCH_EXEMPT_TOKEN``: requests carrying ``X-Bench-Load: <token>`` skip every rate limit
   (Flask-Limiter's ``request_filter``), so the simulated voters measure capacity while the
   limit probes, which do not send it, meet the limits exactly as configured;
 - ``BENCH_RATELIMIT_PREFIX``: a per-run key prefix in Redis, so one run's counters (per address,
-  per code, site-wide) never leak into the next run's.
+  per code) never leak into the next run's.
 
 Nothing here changes a default: ``wsgi.py`` and ``pbapp`` are untouched.
 """

@@ -133,6 +133,8 @@ def register_error_pages(app: Flask) -> None:
         def handler(error):
             if code == 500:
                 db.session.rollback()
+            if getattr(error, "response", None) is not None:  # e.g. a limit's own page
+                return error.response
             return render_template("errors/error.html", code=code, title=title), code
         return handler
 

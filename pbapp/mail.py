@@ -12,11 +12,12 @@ from flask import current_app
 from flask_mailman import EmailMessage
 from flask_mailman.backends.base import BaseEmailBackend
 
-#: the backend used when no MAIL_SERVER is set
-LOG_BACKEND = "pbapp.mail.LogBackend"
+#: the backend used when no MAIL_SERVER is set (Flask-Mailman imports a dotted name as a class
+#: only when it ends in "EmailBackend")
+LOG_BACKEND = "pbapp.mail.LogEmailBackend"
 
 
-class LogBackend(BaseEmailBackend):
+class LogEmailBackend(BaseEmailBackend):
     """Writes each message to the app's log, body unencoded, instead of sending it."""
 
     def send_messages(self, email_messages):

@@ -80,6 +80,14 @@ class LoginForm(FlaskForm):
     password = PasswordField(_("Password"), validators=[DataRequired(_("Enter your password."))])
 
 
+class SignInLinkForm(FlaskForm):
+    email = _email_field()
+
+
+class ButtonForm(FlaskForm):
+    """Only the CSRF token: the page's URL says what the button does."""
+
+
 class StaffForm(FlaskForm):
     name = _name_field()
     email = _email_field()

@@ -5,12 +5,15 @@ audit event land together or not at all.
 """
 from __future__ import annotations
 
+from flask import g, session
+from flask_login import login_user
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit.services import record
 from ..extensions import db
+from ..models_base import utcnow
 from .models import ROLES, User
 
 MIN_PASSWORD_LENGTH = 12
@@ -92,6 +95,36 @@ def authenticate(email: str, password: str) -> User | None:
         check_password_hash(_dummy_hash, password)
         return None
     return user if user.check_password(password) else None
+
+
+def sign_in(user: User) -> None:
+    """Every way in (password, emailed link, sign-up) goes through here.
+
+    The CSRF token is dropped so one planted or seen before sign-in cannot forge requests after
+    it (fixation); ``last_sign_in_at`` changing spends any sign-in link already sent.
+    """
+    session.pop("csrf_token", None)
+    g.pop("csrf_token", None)
+    user.last_sign_in_at = utcnow()
+    db.session.flush()
+    login_user(user)
+
+
+def end_all_sessions(user: User) -> None:
+    """Sign-out ends every session of the account, not just this browser's: sessions are signed
+    cookies that a thief could have copied, and each names the version it was made under
+    (``User.get_id``). Call it on a password change too (see ``change_password``)."""
+    user.session_version = (user.session_version or 0) + 1
+    db.session.flush()
+
+
+def change_password(user: User, password: str) -> None:
+    """A new password ends every session, so whoever knew the old one is put out; the page
+    that calls this signs its own visitor in again with ``sign_in``. The new hash also spends
+    any sign-in link already emailed."""
+    check_password_rules(password)
+    user.set_password(password)
+    end_all_sessions(user)
 
 
 def create_staff(actor: User, *, email: str, name: str, password: str) -> User:

@@ -44,6 +44,8 @@ EXPECTED = {
     "auth.account": ("/auth/account", LOGIN),
     "auth.admin_users": ("/auth/admin/users", ADMIN),
     "auth.admin_new_staff": ("/auth/admin/users/new-staff", ADMIN),
+    # the emailed link's page: a button to press (POST), whoever opens it
+    "auth.login_link": ("/auth/login-link/{sign_in_link}", PUBLIC),
     "boards.index": ("/boards/", PUBLIC),
     "boards.new": ("/boards/new", ADMIN),
     "boards.show": ("/boards/{board}", PUBLIC),
@@ -143,6 +145,7 @@ def city(runner):
 def city_extras() -> dict:
     """On the demo city: a cycle taking proposals with a draft and an idea, one in review with a
     submitted proposal; returns the ids and slugs the matrix's URLs need (browser tests too)."""
+    from pbapp.auth.sign_in_link import make_token
     from pbapp.boards.models import Board, Meeting, Membership
     from pbapp.cycles.models import Cycle, Result
     from pbapp.projects.models import Milestone, Project
@@ -181,6 +184,11 @@ def city_extras() -> dict:
         "idea": idea.id,
         "project": project.id,
         "milestone": first(Milestone, Milestone.project_id == project.id),
+        # for a board member nobody signs in as, so the link stays unspent
+        "sign_in_link": make_token(db.session.scalar(
+            select(User).join(Membership, Membership.user_id == User.id)
+            .where(Membership.board_id == board.id, Membership.is_chair.is_(False))
+            .order_by(User.id).limit(1))),
     }
 
 
