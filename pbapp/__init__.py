@@ -144,6 +144,7 @@ def register_error_pages(app: Flask) -> None:
 
     from flask_babel import gettext
     from flask_wtf.csrf import CSRFError
+    from werkzeug.exceptions import SecurityError
 
     from sqlalchemy.exc import (InterfaceError, InvalidRequestError, OperationalError,
                                 PendingRollbackError)
@@ -189,3 +190,22 @@ def register_error_pages(app: Flask) -> None:
                          "changed. Go back, reload the page and send it again.")
         return render_template("errors/error.html", code=400, title="Bad request",
                                reason=reason), 400
+
+    @app.errorhandler(413)
+    def too_large(_error):
+        """A body over ``MAX_CONTENT_LENGTH``, refused from its Content-Length before anything
+        reads it (the CSRF check is the first to ask for the form). Big voter rolls have a
+        way in that does not pass through a browser: say which."""
+        megabytes = (app.config.get("MAX_CONTENT_LENGTH") or 0) / (1024 * 1024)
+        reason = gettext("What was sent is larger than this site accepts (%(size)s MB at most), "
+                         "so nothing was saved. A voter roll larger than that is imported on the "
+                         "server with the command “flask roll import”.",
+                         size=f"{megabytes:g}")
+        return render_template("errors/error.html", code=413, title="Upload too large",
+                               reason=reason), 413
+
+    @app.errorhandler(SecurityError)
+    def unknown_host(_error):
+        """A Host outside ``TRUSTED_HOSTS``. No URL can be built for it (Flask bound none), so
+        the page is a plain one that links nowhere and does not repeat the host."""
+        return render_template("errors/bad_host.html"), 400

@@ -18,8 +18,27 @@ def database_url(raw: str | None) -> str:
     return raw
 
 
+def truthy(raw: str | None) -> bool:
+    return (raw or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def byte_count(raw: str | None, default: int) -> int:
+    """``MAX_CONTENT_LENGTH`` in bytes (a plain number), or the default when unset."""
+    return int(raw) if raw and raw.strip() else default
+
+
+def host_list(raw: str | None) -> list[str] | None:
+    """``TRUSTED_HOSTS`` as Flask wants it: comma-separated names (``.example.org`` takes
+    subdomains too); unset or empty answers every host."""
+    hosts = [host.strip() for host in (raw or "").split(",") if host.strip()]
+    return hosts or None
+
+
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    #: read from the environment when the app is made, else kept in instance/ (pbapp.security)
+    SECRET_KEY = None
+    MAX_CONTENT_LENGTH = byte_count(os.environ.get("MAX_CONTENT_LENGTH"), 16 * 1024 * 1024)
+    TRUSTED_HOSTS = host_list(os.environ.get("TRUSTED_HOSTS"))
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL")
@@ -47,6 +66,8 @@ class ProductionConfig(Config):
     PRODUCTION = True
     DEBUG = False
     PROXY_FIX = True
+    #: X-Forwarded-Host is believed only where the proxy is known to set it (else a client could)
+    TRUST_FORWARDED_HOST = truthy(os.environ.get("PBAPP_TRUST_FORWARDED_HOST"))
     PREFERRED_URL_SCHEME = "https"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True

@@ -82,7 +82,8 @@ def _funding_reasons() -> dict[str, str]:
 
 def _error_titles() -> dict[int, str]:
     return {400: gettext("Bad request"), 403: gettext("Not allowed"),
-            404: gettext("Page not found"), 429: gettext("Too many attempts"),
+            404: gettext("Page not found"), 413: gettext("Upload too large"),
+            429: gettext("Too many attempts"),
             500: gettext("Something went wrong"), 503: gettext("Briefly unavailable")}
 
 
