@@ -1,7 +1,8 @@
 """Column helpers every domain model shares."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
@@ -10,6 +11,15 @@ from sqlalchemy.types import TypeDecorator
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def site_today() -> date:
+    """Today in the city (``BABEL_DEFAULT_TIMEZONE``), not on the server's clock: a date the
+    city sets, such as the last day of a board term, ends at the city's midnight."""
+    from flask import current_app, has_app_context
+
+    zone = current_app.config.get("BABEL_DEFAULT_TIMEZONE") if has_app_context() else None
+    return datetime.now(ZoneInfo(zone or "UTC")).date()
 
 
 class UTCDateTime(TypeDecorator):

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import (Column, ColumnElement, ForeignKey, String, Table, Text, UniqueConstraint,
+                        and_, or_)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
 from ..cycles.models import Neighbourhood
 from ..extensions import db
-from ..models_base import UTCDateTime
+from ..models_base import UTCDateTime, site_today
 
 SEATS = ("police", "public_health", "school", "faith", "nonprofit", "resident", "youth")
 
@@ -40,7 +41,13 @@ class Board(db.Model):
         return f"<Board {self.slug}>"
 
     def member(self, user) -> "Membership | None":
+        """The user's seat, current or not; powers ask ``current_member``."""
         return next((m for m in self.memberships if m.user_id == getattr(user, "id", None)), None)
+
+    def current_member(self, user, on: date | None = None) -> "Membership | None":
+        """The user's seat only while its term covers ``on`` (the city's today)."""
+        membership = self.member(user)
+        return membership if membership is not None and membership.is_current(on) else None
 
 
 class Membership(db.Model):
@@ -61,6 +68,21 @@ class Membership(db.Model):
 
     def __repr__(self) -> str:
         return f"<Membership board={self.board_id} user={self.user_id} {self.seat}>"
+
+    def is_current(self, on: date | None = None) -> bool:
+        """Board powers last from the first to the last day of the term (both included), in
+        the city's calendar; a seat not yet begun or already over grants nothing."""
+        on = on or site_today()
+        return self.term_start <= on and (self.term_end is None or on <= self.term_end)
+
+    def has_ended(self, on: date | None = None) -> bool:
+        return self.term_end is not None and self.term_end < (on or site_today())
+
+    @classmethod
+    def current_on(cls, on: date | None = None) -> ColumnElement[bool]:
+        """``is_current`` as SQL, for queries over many seats."""
+        on = on or site_today()
+        return and_(cls.term_start <= on, or_(cls.term_end.is_(None), cls.term_end >= on))
 
 
 class Meeting(db.Model):

@@ -34,6 +34,15 @@ class BoardError(Exception):
         self.field = field
 
 
+class OwnSeat(BoardError):
+    """Someone tried to set their own seat or term (the edit page answers 403)."""
+
+
+OWN_SEAT_MESSAGE = ("Nobody can change their own seat, chair role or term, whatever their role: "
+                    "another chair of this board or an administrator must do it. "
+                    "Nothing was changed.")
+
+
 @dataclass(frozen=True)
 class Invitation:
     """What inviting produced. The temporary password exists only here, to be shown once."""
@@ -43,13 +52,22 @@ class Invitation:
 
 
 def can_manage(user, board: Board) -> bool:
-    """Admins manage every board; a chair manages only the board they chair."""
+    """Admins manage every board; a chair manages only the board they chair, and only while
+    their term covers today, so a chair whose term ended cannot keep power (or extend it)."""
     if not getattr(user, "is_authenticated", False):
         return False
     if user.is_admin:
         return True
-    membership = board.member(user)
+    membership = board.current_member(user)
     return bool(membership and membership.is_chair)
+
+
+def refuse_own_seat(membership: Membership | None, actor, user: User | None = None) -> None:
+    """Nobody sets their own seat or term, admins included: one person alone could otherwise
+    keep a chair's powers for ever. ``user`` is the account about to be seated."""
+    person = membership.user_id if membership is not None else getattr(user, "id", None)
+    if person is not None and person == getattr(actor, "id", None):
+        raise OwnSeat(OWN_SEAT_MESSAGE)
 
 
 def boards_by_name():
@@ -161,6 +179,7 @@ def invite_member(board: Board, actor, *, email: str, seat: str, term_start: dat
         raise BoardError("No account uses this email. Check it, or create an account.", "email")
     elif board.member(user) is not None:
         raise BoardError(f"{user.name} is already a member of this board.", "email")
+    refuse_own_seat(None, actor, user)
     membership = Membership(user=user, seat=seat, organisation=organisation, is_chair=is_chair,
                             term_start=term_start, term_end=term_end)
     board.memberships.append(membership)
@@ -173,6 +192,8 @@ def invite_member(board: Board, actor, *, email: str, seat: str, term_start: dat
 def update_membership(membership: Membership, actor, *, seat: str, term_start: date,
                       term_end: date | None = None, organisation: str = "",
                       is_chair: bool = False) -> None:
+    """Any change to a seat is logged with its actor and the fields' old and new values."""
+    refuse_own_seat(membership, actor)
     _check_term(seat, term_start, term_end)
     before = _terms(membership)
     membership.seat, membership.organisation, membership.is_chair = seat, organisation, is_chair

@@ -20,9 +20,10 @@ from ..models_base import utcnow
 from . import bp
 from .forms import BoardForm, InviteForm, MeetingForm, MembershipForm, choice
 from .models import Board, Meeting, Membership
-from .services import (SEAT_LABELS, BoardError, board_by_slug, boards_by_name, can_manage,
-                       create_board, invite_member, members_in_order, remove_membership,
-                       save_meeting, update_board, update_membership)
+from .services import (SEAT_LABELS, BoardError, OwnSeat, board_by_slug, boards_by_name,
+                       can_manage, create_board, invite_member, members_in_order,
+                       refuse_own_seat, remove_membership, save_meeting, update_board,
+                       update_membership)
 
 
 @bp.app_template_filter("seat_label")
@@ -110,8 +111,10 @@ def new():
 @bp.get("/<slug>")
 def show(slug: str):
     board = _board_or_404(slug)
-    now = utcnow()
-    return render_template("boards/show.html", board=board, members=members_in_order(board),
+    now, seats = utcnow(), members_in_order(board)
+    return render_template("boards/show.html", board=board,
+                           members=[m for m in seats if not m.has_ended()],
+                           past_members=[m for m in seats if m.has_ended()],
                            upcoming=[m for m in reversed(board.meetings) if m.starts_at >= now],
                            past=[m for m in board.meetings if m.starts_at < now],
                            can_manage=can_manage(current_user, board))
@@ -173,6 +176,11 @@ def invite(board: Board):
 @chair_required
 def edit_member(board: Board, membership_id: int):
     membership = _child_or_404(Membership, membership_id, board)
+    try:
+        refuse_own_seat(membership, current_user)
+    except OwnSeat as error:
+        return render_template("boards/edit_member.html", board=board, membership=membership,
+                               form=None, refusal=str(error)), 403
     form = MembershipForm(obj=membership)
     if form.validate_on_submit():
         try:

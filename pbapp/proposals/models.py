@@ -1,7 +1,7 @@
 """Interventions boards propose, residents' ideas behind them, and every status change."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import (CheckConstraint, Column, ForeignKey, Select, String, Table, Text, and_,
                         exists, false, or_, select)
@@ -27,11 +27,9 @@ proposal_neighbourhood = Table(
 
 
 def current_board_ids(user_id: int) -> Select:
-    """Boards on which the user holds a membership whose term covers today."""
-    today = date.today()
-    return select(Membership.board_id).where(
-        Membership.user_id == user_id, Membership.term_start <= today,
-        or_(Membership.term_end.is_(None), Membership.term_end >= today))
+    """Boards on which the user holds a membership whose term covers the city's today."""
+    return select(Membership.board_id).where(Membership.user_id == user_id,
+                                             Membership.current_on())
 
 
 class Proposal(db.Model):
