@@ -26,7 +26,7 @@ def code_events() -> list[AuditEvent]:
 
 
 def test_staff_generates_codes_once_as_csv(client, csrf, staff, make_cycle):
-    cycle = make_cycle(phase="voting")
+    cycle = make_cycle(phase="voting", vote_by_account=False)
     assert f'href="{url()}"'.encode() in client.get("/cycles/manage/spring").data
     page = client.get(url())
     assert page.status_code == 200 and b"0 codes have been made" in page.data
@@ -51,7 +51,7 @@ def test_staff_generates_codes_once_as_csv(client, csrf, staff, make_cycle):
 
     [event] = code_events()
     assert event.actor_id == staff.id and event.target == "cycle:spring"
-    assert event.detail == {"count": 5}
+    assert event.detail == {"count": 5, "personal": False}
     assert not any(c in str(event.detail) for c in codes)
 
     # one code votes: the page counts it
@@ -66,7 +66,7 @@ def test_staff_generates_codes_once_as_csv(client, csrf, staff, make_cycle):
 
 
 def test_residents_and_strangers_are_refused(client, make_user, login, make_cycle):
-    make_cycle(phase="voting")
+    make_cycle(phase="voting", vote_by_account=False)
     anonymous = client.get(url())
     assert anonymous.status_code in (302, 303) and "/login" in anonymous.headers["Location"]
     login(make_user("resident"))
@@ -76,14 +76,14 @@ def test_residents_and_strangers_are_refused(client, make_user, login, make_cycl
 
 
 def test_post_without_csrf_is_refused(client, staff, make_cycle):
-    make_cycle(phase="voting")
+    make_cycle(phase="voting", vote_by_account=False)
     assert client.post(url(), data={"count": "5"}).status_code == 400
     assert n_codes() == 0 and code_events() == []
 
 
 @pytest.mark.parametrize("count", ["0", "-3", "100001", "", "many"])
 def test_bad_count_makes_nothing(client, csrf, staff, make_cycle, count):
-    make_cycle(phase="voting")
+    make_cycle(phase="voting", vote_by_account=False)
     resp = client.post(url(), data={"csrf_token": csrf(url()), "count": count})
     assert resp.status_code == 422
     assert resp.headers["Content-Type"].startswith("text/html")
@@ -92,13 +92,13 @@ def test_bad_count_makes_nothing(client, csrf, staff, make_cycle, count):
 
 
 def test_batch_label_too_long_makes_nothing(client, csrf, staff, make_cycle):
-    make_cycle(phase="voting")
+    make_cycle(phase="voting", vote_by_account=False)
     resp = client.post(url(), data={"csrf_token": csrf(url()), "count": "3", "batch": "x" * 81})
     assert resp.status_code == 422 and n_codes() == 0 and code_events() == []
 
 
 def test_closed_cycle_makes_nothing(client, csrf, staff, make_cycle):
-    make_cycle(phase="closed")
+    make_cycle(phase="closed", vote_by_account=False)
     token = csrf("/cycles/manage/spring")
     resp = client.post(url(), data={"csrf_token": token, "count": "3"})
     assert resp.status_code == 422 and b"closed" in resp.data
@@ -107,3 +107,35 @@ def test_closed_cycle_makes_nothing(client, csrf, staff, make_cycle):
 
 def test_unknown_cycle_is_404(client, staff):
     assert client.get(url("nowhere")).status_code == 404
+
+
+def test_where_accounts_vote_the_page_refuses_anonymous_codes(client, csrf, staff, make_cycle):
+    """One person could vote with their account and again with an anonymous code."""
+    make_cycle(phase="voting")  # accounts vote (the default), no roll
+    page = client.get(url())
+    assert page.status_code == 200 and b"one person could vote twice" in page.data
+    assert b'name="count"' not in page.data
+    resp = client.post(url(), data={"csrf_token": csrf(url()), "count": "3"})
+    assert resp.status_code == 422 and b"one person could vote twice" in resp.data
+    assert n_codes() == 0 and code_events() == []
+
+
+def test_a_roll_cycle_gets_personal_codes_for_a_mail_merge(client, csrf, staff, make_cycle):
+    from pbapp.voting.models import VoterRollEntry
+
+    cycle = make_cycle(phase="voting", use_roll=True)
+    db.session.add_all([VoterRollEntry(cycle_id=cycle.id, reference=f"R-{n}", name=f"P {n}",
+                                       address=f"{n} Mill Lane") for n in (1, 2)])
+    db.session.commit()
+    page = client.get(url())
+    assert b"personal" in page.data and b'name="count"' not in page.data
+    resp = client.post(url(), data={"csrf_token": csrf(url()), "batch": "Letters"})
+    assert resp.headers["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(resp.get_data(as_text=True))))
+    assert [(r["reference"], r["address"]) for r in rows] == [("R-1", "1 Mill Lane"),
+                                                               ("R-2", "2 Mill Lane")]
+    assert db.session.scalar(select(func.count(VotingCode.id)).where(
+        VotingCode.roll_entry_id.is_not(None))) == 2
+    again = client.post(url(), data={"csrf_token": csrf(url()), "batch": ""})
+    assert again.status_code == 422 and b"already has a personal code" in again.data
+    assert n_codes() == 2
