@@ -44,6 +44,8 @@ EXPECTED = {
     "auth.account": ("/auth/account", LOGIN),
     "auth.admin_users": ("/auth/admin/users", ADMIN),
     "auth.admin_new_staff": ("/auth/admin/users/new-staff", ADMIN),
+    # the emailed confirmation link's page: a button to press (POST), whoever opens it
+    "auth.verify": ("/auth/verify/{verify_link}", PUBLIC),
     # the emailed link's page: a button to press (POST), whoever opens it
     "auth.login_link": ("/auth/login-link/{sign_in_link}", PUBLIC),
     "boards.index": ("/boards/", PUBLIC),
@@ -119,6 +121,8 @@ EXPECTED = {
     # the demo resident lives in Riverside and may vote; the others get a page saying why not
     "voting.ballot": ("/vote/2026-autumn", LOGIN),
     "voting.code": ("/vote/2026-autumn/code", PUBLIC),
+    # linking a letter's personal code to an account: any signed-in account may ask
+    "voting.claim": ("/vote/2026-autumn/claim", LOGIN),
 }
 #: GET routes that only make sense in the middle of a journey (a held code, a fresh receipt,
 #: a paper batch); their access rules are tested with the journeys in tests/voting, tests/paper
@@ -146,6 +150,7 @@ def city_extras() -> dict:
     """On the demo city: a cycle taking proposals with a draft and an idea, one in review with a
     submitted proposal; returns the ids and slugs the matrix's URLs need (browser tests too)."""
     from pbapp.auth.sign_in_link import make_token
+    from pbapp.auth.verification import make_token as verify_token
     from pbapp.boards.models import Board, Meeting, Membership
     from pbapp.cycles.models import Cycle, Result
     from pbapp.projects.models import Milestone, Project
@@ -184,6 +189,8 @@ def city_extras() -> dict:
         "idea": idea.id,
         "project": project.id,
         "milestone": first(Milestone, Milestone.project_id == project.id),
+        "verify_link": verify_token(db.session.scalar(
+            select(User).where(User.email == EMAILS["resident"]))),
         # for a board member nobody signs in as, so the link stays unspent
         "sign_in_link": make_token(db.session.scalar(
             select(User).join(Membership, Membership.user_id == User.id)
