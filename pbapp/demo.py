@@ -66,9 +66,9 @@ def _user(email: str, name: str, role: str = "resident", **kw) -> User:
     return user
 
 
-def _proposals(cycle, boards, hoods, rng, author, status) -> list[Proposal]:
+def _proposals(cycle, boards, hoods, rng, author, status, ideas=None) -> list[Proposal]:
     out = []
-    for i, (title, summary, cost) in enumerate(IDEAS):
+    for i, (title, summary, cost) in enumerate(ideas or IDEAS):
         board = boards[i % len(boards)]
         p = Proposal(cycle=cycle, board=board, author=author, title=title, summary=summary,
                      description=f"**What:** {summary}\n\n**Why:** residents asked for it.",
@@ -195,11 +195,9 @@ def seed_demo(ballots: int = 3000, seed: int = 2026):
     letters.neighbourhoods = hoods
     db.session.add_all([done, letters, live])  # autumn last: the home page's current cycle
     db.session.flush()
-    _roll(live, resident, hoods, rng)
-    for i, (title, summary, cost) in enumerate(YOUTH_IDEAS):
-        db.session.add(Proposal(cycle=letters, board=boards[i % len(boards)], title=title,
-                                summary=summary, cost_cents=cost * 100, status="accepted",
-                                author=chair))
+    extra = random.Random(seed + 1)  # the city above stays as it was seeded before
+    _roll(live, resident, hoods, extra)
+    _proposals(letters, boards, hoods, extra, chair, "accepted", YOUTH_IDEAS)
     done_props = _proposals(done, boards, hoods, rng, chair, "accepted")
     _proposals(live, boards, hoods, rng, chair, "accepted")
     db.session.flush()

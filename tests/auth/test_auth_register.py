@@ -58,7 +58,7 @@ def test_register_creates_a_resident_and_signs_them_in(client, register, east):
 
     account = client.get("/auth/account")
     assert account.status_code == 200
-    assert b"Welcome! Your account is ready." in account.data
+    assert b"Welcome! We have sent a link to rosa.resident@example.org" in account.data
     assert b"rosa.resident@example.org" in account.data and b"Eastside" in account.data
 
 
