@@ -68,7 +68,7 @@ def voting_code(site: Site, slug: str = AUTUMN) -> str:
 
 
 # --- accessibility: axe-core, vendored, injected only by the tests -----------------------------
-AXE = ROOT / "static" / "vendor" / "axe-core-4.14.1" / "axe.min.js"
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 BLOCKING = ("serious", "critical")
 #: the context options axe needs: the site's CSP forbids inline scripts, and the injected axe is one
