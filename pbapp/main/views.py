@@ -2,6 +2,7 @@ from flask import render_template
 from sqlalchemy import select
 
 from ..cycles.models import Cycle
+from ..cycles.window import why_closed
 from ..extensions import db
 from . import bp
 
@@ -15,7 +16,9 @@ def home():
                                 .order_by(Cycle.id.desc())).all()
     current = min((c for c in cycles if c.phase in ACTIVE_PHASES),
                   key=lambda c: (ACTIVE_PHASES.index(c.phase), -c.id), default=None)
-    return render_template("main/home.html", cycles=cycles, current=current)
+    not_taking = current is not None and current.phase == "voting" and why_closed(current)
+    return render_template("main/home.html", cycles=cycles, current=current,
+                           not_taking=not_taking)
 
 
 @bp.get("/healthz")

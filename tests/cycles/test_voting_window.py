@@ -298,3 +298,14 @@ def test_saving_other_settings_keeps_a_close_with_seconds(app, make_cycle, make_
     cycle = make_cycle(phase="voting", voting_closes=close)
     changes = update_cycle(cycle, make_user("staff"), name="Renamed", voting_closes=minute(close))
     assert list(changes) == ["name"] and cycle.voting_closes == close
+
+
+def test_the_home_page_does_not_invite_votes_past_the_close(client, make_cycle, make_proposal):
+    """A cycle left in voting after its close: the home page says so, with no "Vote now"."""
+    cycle = make_cycle(slug="late", phase="voting", name="Late cycle",
+                       voting_opens=utcnow() - timedelta(days=10),
+                       voting_closes=utcnow() - timedelta(hours=1))
+    make_proposal(cycle, "Lights")
+    page = main_of(client.get("/").data)
+    assert b"Voting closed at" in page and b"Vote now" not in page
+    assert b"vote with the code from your letter" not in page
