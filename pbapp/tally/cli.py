@@ -4,7 +4,9 @@
                 [--format auto|blt|pb|csv|cdf] [--json]
 
 Defaults come from the file (BLT seats, ``.pb`` rule, RCTab config). Prints a round-by-round
-table, or the result JSON with ``--json``. Exit status 2 means the file or an option was refused.
+table, or the result JSON with ``--json``. Exit status 2 means the file or an option was refused:
+stderr then holds one line naming the file (and the line in it, when the problem is on a line)
+and what is wrong, never a traceback, so a script or a person can act on it.
 """
 from __future__ import annotations
 
@@ -14,8 +16,8 @@ import os
 import sys
 from pathlib import Path
 
-from . import METHODS, BallotError, TallyError
-from .formats import WRITABLE, detect_format, read_election, write_election
+from . import METHODS, BallotError, FileFormatError, TallyError
+from .formats import WRITABLE, decode, detect_format, read_election, write_election
 from .report import render_text
 
 #: files larger than this show a progress bar while being read (on a terminal only)
@@ -72,8 +74,7 @@ def load(path: str, fmt: str):
         while chunk := fh.read(1 << 20):
             chunks.append(chunk)
             bar.update(len(chunk))
-    text = b"".join(chunks).decode("utf-8-sig")
-    return _parse_text(text, fmt, path)
+    return _parse_text(decode(b"".join(chunks), path), fmt, path)
 
 
 def _parse_text(text: str, fmt: str, path: str):
@@ -97,16 +98,26 @@ def convert(election, out: str) -> None:
     write_election(election, out, suffix)
 
 
+def load_rules(path: str) -> tuple[str, dict]:
+    """The method and options of an RCTab config; every refusal names the config file."""
+    from .formats.rctab import load_config, rules_from_config
+
+    try:
+        return rules_from_config(load_config(path), path)
+    except BallotError as exc:
+        raise FileFormatError(str(exc), path=path) from None
+
+
 def run(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    return _run(build_parser().parse_args(argv))
+
+
+def _run(args: argparse.Namespace) -> int:
     election = load(args.file, args.format)
     method = args.method
     options: dict = {}
     if args.rules:
-        from .formats.rctab import rules_from_config
-
-        with open(args.rules, encoding="utf-8-sig") as fh:
-            rule_method, rule_options = rules_from_config(json.load(fh))
+        rule_method, rule_options = load_rules(args.rules)
         election.options.update(rule_options)
         election.method = rule_method
         if rule_options.get("seats"):
@@ -135,14 +146,26 @@ def run(argv: list[str] | None = None) -> int:
     return 0
 
 
+def describe(exc: Exception, path: str) -> str:
+    """One line naming the file at fault: the error's own file, else the election file."""
+    if isinstance(exc, FileFormatError) and exc.path:
+        text = str(exc)
+    elif isinstance(exc, OSError) and exc.filename is not None:
+        text = f"{exc.filename}: {exc.strerror or exc}"
+    else:
+        text = f"{path}: {exc}"
+    return " ".join(part.strip() for part in text.splitlines() if part.strip())
+
+
 def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     try:
-        return run(argv)
+        return _run(args)
     except BrokenPipeError:  # e.g. piped into `head`: stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except (TallyError, OSError) as exc:
-        print(f"pbapp-tally: error: {exc}", file=sys.stderr)
+        print(f"pbapp-tally: error: {describe(exc, args.file)}", file=sys.stderr)
         return 2
 
 

@@ -11,20 +11,34 @@ does, positions with ``HasIndication`` or ``IsAllocable`` ``"no"`` are not marks
 ``CVRWriteIn`` positions) count for the candidate "Undeclared Write-ins".
 
 Anything that does not fit raises ``FileFormatError`` naming the ballot and, when it can be found
-in the text, the line; nothing is guessed.
+in the text, the line; nothing is guessed. That includes a value of the wrong JSON type (a list
+where an object belongs, an object as an id) and a ``Rank`` that is not a whole number from 1 to
+``MAX_RANK`` (a JSON integer or ASCII digits).
 """
 from __future__ import annotations
 
-import json
 import re
+import reprlib
 from pathlib import Path
 from typing import Any
 
 from ..election import Election
 from ..errors import FileFormatError
+from ..numbers import MAX_RANK, ascii_int
 from ..profile import from_ballots
+from . import parse_json, read_text
 
 WRITE_IN = "Undeclared Write-ins"
+_SCALARS = (str, int, float)
+_short = reprlib.Repr()
+_short.maxstring = _short.maxother = 60
+
+
+def _flag(value) -> str | None:
+    """A yes/no or true/false setting, lower-cased (JSON true is "true")."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value.lower() if isinstance(value, str) else None
 
 
 class _Cdf:
@@ -36,7 +50,7 @@ class _Cdf:
     def fail(self, message: str, near: tuple[str, object] | None = None):
         """Raise, naming the line where ``"key": value`` first appears in the text."""
         line = None
-        if self.text and near and near[1] is not None:
+        if self.text and near and isinstance(near[1], _SCALARS):
             key, value = near
             m = re.search(rf'"{re.escape(key)}"\s*:\s*"?{re.escape(str(value))}"?\s*[,}}\n]',
                           self.text)
@@ -44,24 +58,40 @@ class _Cdf:
                 line = self.text.count("\n", 0, m.start()) + 1
         raise FileFormatError(message, line=line, path=self.path)
 
+    def objects(self, owner: dict, key: str, near=None) -> list[dict]:
+        """``owner[key]``: a list of JSON objects (missing or null: none)."""
+        value = owner.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            self.fail(f'"{key}" must be a list of objects, not {_short.repr(value)}', near)
+        return value
+
+    def scalar(self, value, what: str, near=None):
+        """An id or name: text or a number (or missing), never a list or an object."""
+        if value is not None and (not isinstance(value, _SCALARS) or isinstance(value, bool)):
+            self.fail(f"{what} must be text or a number, not {_short.repr(value)}", near)
+        return value
+
     def contest(self, wanted: str | None) -> tuple[dict, dict[str, str]]:
         """The contest to count and its selection id -> candidate name."""
-        elections = self.data.get("Election") or []
-        if not isinstance(elections, list):
+        if not isinstance(self.data.get("Election") or [], list):
             self.fail('"Election" must be a list')
         people: dict[str, str] = {}
         contests: list[dict] = []
-        for election in elections:
-            for cand in election.get("Candidate") or []:
+        for election in self.objects(self.data, "Election"):
+            for cand in self.objects(election, "Candidate"):
+                name = self.scalar(cand.get("Name"), "a Candidate's Name")
                 if "@id" not in cand:
-                    self.fail("a Candidate has no @id", ("Name", cand.get("Name")))
-                people[cand["@id"]] = str(cand.get("Name", cand["@id"]))
-            contests += election.get("Contest") or []
+                    self.fail("a Candidate has no @id", ("Name", name))
+                cid = self.scalar(cand["@id"], "a Candidate's @id", ("Name", name))
+                people[cid] = str(cid if name is None else name)
+            contests += self.objects(election, "Contest")
         if not contests:
             return {}, {}
         if wanted is None:
             if len(contests) > 1:
-                names = ", ".join(repr(c.get("Name", c.get("@id"))) for c in contests)
+                names = ", ".join(_short.repr(c.get("Name", c.get("@id"))) for c in contests)
                 self.fail(f"the file has several contests ({names}); say which one to count")
             chosen = contests[0]
         else:
@@ -70,15 +100,17 @@ class _Cdf:
                 self.fail(f"contest {wanted!r} is not in the file")
             chosen = found[0]
         names: dict[str, str] = {}
-        for sel in chosen.get("ContestSelection") or []:
-            sid = sel.get("@id")
-            if str(sel.get("IsWriteIn", "")).lower() == "true":
+        for sel in self.objects(chosen, "ContestSelection"):
+            sid = self.scalar(sel.get("@id"), "a ContestSelection's @id")
+            if _flag(sel.get("IsWriteIn")) == "true":
                 names[sid] = WRITE_IN
                 continue
             ids = sel.get("CandidateIds") or ([sel["CandidateId"]] if "CandidateId" in sel else [])
+            if not isinstance(ids, list):
+                self.fail(f"ContestSelection {sid!r}: CandidateIds must be a list", ("@id", sid))
             if not ids:
                 self.fail(f"ContestSelection {sid!r} names no candidate", ("@id", sid))
-            if ids[0] not in people:
+            if self.scalar(ids[0], "a candidate id", ("@id", sid)) not in people:
                 self.fail(f"ContestSelection {sid!r} names candidate {ids[0]!r}, which is not "
                           "among the Election's candidates", ("@id", sid))
             names[sid] = people[ids[0]]
@@ -88,10 +120,12 @@ class _Cdf:
                 names: dict[str, str]) -> tuple | None:
         """One ballot's marks by rank, or None when it has no part in this contest."""
         key = next((k for k in ("UniqueId", "BallotPrePrintedId") if cvr.get(k)), None)
-        label = cvr[key] if key else f"#{number}"
+        label = f"#{number}" if not key else cvr[key] if isinstance(cvr[key], str) else \
+            _short.repr(cvr[key])
         near = (key, cvr[key]) if key else None
-        snaps = cvr.get("CVRSnapshot") or []
-        current = cvr.get("CurrentSnapshotId")
+        snaps = self.objects(cvr, "CVRSnapshot", near)
+        current = self.scalar(cvr.get("CurrentSnapshotId"), f"CVR {label}: CurrentSnapshotId",
+                              near)
         snap = next((s for s in snaps if s.get("@id") == current), None)
         if snap is None:
             if len(snaps) != 1:
@@ -100,47 +134,57 @@ class _Cdf:
             snap = snaps[0]
         if snap.get("@id") is not None:
             near = ("@id", snap["@id"])
-        contests = snap.get("CVRContest") or []
+        contests = self.objects(snap, "CVRContest", near)
         if contest_id is None and len(contests) > 1:
             self.fail(f"CVR {label} votes in several contests; say which one to count", near)
         mine = [c for c in contests if contest_id is None or c.get("ContestId") == contest_id]
         if not mine:
             return None
         by_rank: dict[int, set[str]] = {}
-        for sel in mine[0].get("CVRContestSelection") or []:
+        for sel in self.objects(mine[0], "CVRContestSelection", near):
             if sel.get("Status") == "needs-adjudication":
                 continue
-            sid = sel.get("ContestSelectionId")
-            name = names.get(sid, sid if not names else None)
+            sid = self.scalar(sel.get("ContestSelectionId"), f"CVR {label}: ContestSelectionId",
+                              near)
+            name = names.get(sid, str(sid) if not names and sid is not None else None)
             if name is None:
                 self.fail(f"CVR {label}: ContestSelectionId {sid!r} is not a selection of the "
                           "contest", near)
-            positions = sel.get("SelectionPosition") or []
+            positions = self.objects(sel, "SelectionPosition", near)
             if "Rank" in sel and not positions:
                 positions = [{"Rank": sel["Rank"]}]
             for p in positions:
-                if str(p.get("HasIndication", "yes")).lower() == "no" or \
-                        str(p.get("IsAllocable", "yes")).lower() == "no":
+                if _flag(p.get("HasIndication")) == "no" or _flag(p.get("IsAllocable")) == "no":
                     continue
                 votes = p.get("NumberVotes", 1)
-                if votes in (0, "0"):
+                if isinstance(votes, _SCALARS) and votes in (0, "0"):
                     continue
-                if str(votes) != "1":
-                    self.fail(f"CVR {label}: NumberVotes {votes!r} for {name}; a ranked ballot "
-                              "gives one vote per mark", near)
-                rank = p.get("Rank", sel.get("Rank"))
-                try:
-                    rank = int(rank)
-                except (TypeError, ValueError):
-                    self.fail(f"CVR {label}: rank {rank!r} for {name} is not a whole number", near)
-                if rank < 1:
-                    self.fail(f"CVR {label}: rank {rank} for {name} is below 1", near)
+                if not isinstance(votes, _SCALARS) or str(votes) != "1":
+                    self.fail(f"CVR {label}: NumberVotes {_short.repr(votes)} for {name}; a "
+                              "ranked ballot gives one vote per mark", near)
+                rank = self.rank(p.get("Rank", sel.get("Rank")), f"CVR {label}", name, near)
                 by_rank.setdefault(rank, set()).add(WRITE_IN if p.get("CVRWriteIn") else name)
         if not by_rank:
             return ()
         return tuple((None if r not in by_rank else next(iter(by_rank[r]))
                       if len(by_rank[r]) == 1 else frozenset(by_rank[r]))
                      for r in range(1, max(by_rank) + 1))
+
+    def rank(self, value, label: str, name: str, near) -> int:
+        """A mark's ``Rank``: a whole number from 1 to ``MAX_RANK``."""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            if value < 1:
+                self.fail(f"{label}: rank {value} for {name} is below 1", near)
+            if value > MAX_RANK:
+                self.fail(f"{label}: rank {value} for {name} is above {MAX_RANK}", near)
+            return value
+        try:
+            return ascii_int(value, what="rank", minimum=1, maximum=MAX_RANK)
+        except FileFormatError:
+            self.fail(f"{label}: rank {_short.repr(value)} for {name} is not a whole number "
+                      f"from 1 to {MAX_RANK}", near)
 
 
 def parse_cdf(source: str | dict, candidates=None, *, contest: str | None = None,
@@ -153,21 +197,14 @@ def parse_cdf(source: str | dict, candidates=None, *, contest: str | None = None
     kept as undervotes.
     """
     text = source if isinstance(source, str) else None
-    if text is not None:
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise FileFormatError(f"not valid JSON: {exc.msg}", line=exc.lineno,
-                                  path=path) from None
-    else:
-        data = source
+    data = parse_json(text, path) if text is not None else source
     reader = _Cdf(data, text, path)
     if not isinstance(data, dict) or not isinstance(data.get("CVR"), list):
         reader.fail('not a CDF cast-vote-record report: no "CVR" list')
     chosen, names = reader.contest(contest)
-    contest_id = chosen.get("@id") if chosen else contest
+    contest_id = reader.scalar(chosen.get("@id"), "a Contest's @id") if chosen else contest
     ballots: list[tuple] = []
-    for number, cvr in enumerate(data["CVR"], start=1):
+    for number, cvr in enumerate(reader.objects(data, "CVR"), start=1):
         ranking = reader.ranking(number, cvr, contest_id, names)
         if ranking is not None:
             ballots.append(ranking)
@@ -185,16 +222,14 @@ def parse_cdf(source: str | dict, candidates=None, *, contest: str | None = None
                     if m is not None and m not in known:
                         reader.fail(f"candidate {m!r} is on the ballots but not in the "
                                     "candidate list", ("Name", m))
-    title = str(chosen.get("Name", "")) if chosen else ""
+    title = str(reader.scalar(chosen.get("Name", ""), "a Contest's Name")) if chosen else ""
     meta: dict[str, Any] = {"format": "cdf"}
     if data.get("GeneratedDate"):
-        meta["generated"] = str(data["GeneratedDate"])
+        meta["generated"] = str(reader.scalar(data["GeneratedDate"], "GeneratedDate"))
     return Election(title=title, candidates=order, profile=from_ballots(ballots, order),
                     meta=meta)
 
 
 def read_cdf(path: str | Path, candidates=None, *, contest: str | None = None) -> Election:
     """Read a CDF JSON file (see ``parse_cdf``)."""
-    with open(path, encoding="utf-8-sig") as fh:
-        text = fh.read()
-    return parse_cdf(text, candidates, contest=contest, path=str(path))
+    return parse_cdf(read_text(path), candidates, contest=contest, path=str(path))

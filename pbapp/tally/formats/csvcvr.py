@@ -10,7 +10,9 @@
                 votes start, else it is the first column whose header is not an id word and whose
                 cells are all blank or whole numbers.
 ``layout="auto"`` picks ``ranks`` when the header has rank columns. An optional ``Count`` (or
-``Weight``) column says how many identical ballots a line stands for.
+``Weight``) column says how many identical ballots a line stands for. Ranks and counts are ASCII
+digits (``numbers``): ranks up to ``MAX_RANK``, counts plain decimals up to ``MAX_COUNT``. Quoted
+fields follow CSV rules strictly: a quote left open is an error, not the rest of the file.
 
 Speed: a million lines read in about a second, because the vote part of each line is counted
 as raw text first and each distinct one is parsed once. A file that breaks the layout raises
@@ -29,7 +31,9 @@ import numpy as np
 
 from ..election import Election
 from ..errors import BallotError, FileFormatError
+from ..numbers import MAX_COUNT, MAX_RANK, ascii_decimal, ascii_int
 from ..profile import OVERVOTE, PAD, SKIP, Profile
+from . import read_text
 from .cdf import WRITE_IN
 
 _WORD = r"(?:rank(?:ing)?|choice|pref(?:erence)?)"
@@ -43,13 +47,14 @@ LAYOUTS = ("auto", "ranks", "candidates")
 _SETS = -100  # codes at or below this stand for an overvote set while lines are decoded
 
 
-def _rank_columns(header: list[str]) -> dict[int, int]:
+def _rank_columns(header: list[str], line: int, path: str | None) -> dict[int, int]:
     """Column index -> rank number, for rank-layout headers."""
     out = {}
     for col, name in enumerate(header):
         m = _RANK.match(name)
         if m:
-            out[col] = int(m.group(1) or m.group(2))
+            out[col] = ascii_int(m.group(1) or m.group(2), what=f"the rank of column {name!r}",
+                                 maximum=MAX_RANK, line=line, path=path)
     return out
 
 
@@ -101,25 +106,32 @@ class _Rows:
 
     def _count_csv(self, lo: int, hi: int, ncols: int) -> dict[tuple[str, ...], list]:
         out: dict[tuple[str, ...], list] = {}
-        reader = csv.reader(io.StringIO("\n".join(self.lines)))
-        for row in reader:
-            if not row:
-                continue
-            if len(row) != ncols:
-                self.fail(f"expected {ncols} fields as in the header, found {len(row)}",
-                          self.start + reader.line_num - 1)
-            key = tuple(row[lo:hi])
-            slot = out.get(key)
-            if slot is None:
-                out[key] = [1, self.start + reader.line_num - 1]
-            else:
-                slot[0] += 1
+        reader = csv.reader(io.StringIO("\n".join(self.lines)), strict=True)
+        try:
+            for row in reader:
+                if not row:
+                    continue
+                if len(row) != ncols:
+                    self.fail(f"expected {ncols} fields as in the header, found {len(row)}",
+                              self.start + reader.line_num - 1)
+                key = tuple(row[lo:hi])
+                slot = out.get(key)
+                if slot is None:
+                    out[key] = [1, self.start + reader.line_num - 1]
+                else:
+                    slot[0] += 1
+        except csv.Error as exc:
+            self.fail(f"cannot split the line into fields: {exc}",
+                      self.start + reader.line_num - 1)
         return out
 
     def line_of(self, cells: tuple[str, ...], lo: int, hi: int) -> int | None:
         """First line holding these cells (only looked up when reporting an error)."""
         for i, ln in enumerate(self.lines):
-            row = next(csv.reader([ln])) if self.quoted else ln.split(",")
+            try:
+                row = next(csv.reader([ln], strict=True), []) if self.quoted else ln.split(",")
+            except csv.Error:
+                continue
             if tuple(row[lo:hi]) == cells:
                 return self.start + i
         return None
@@ -148,9 +160,13 @@ def parse_csv(text: str, candidates=None, *, layout: str = "auto", first_vote_co
     lines = text.split("\n", first_vote_row)
     if header_line < 1 or len(lines) < first_vote_row or not lines[header_line - 1].strip():
         raise FileFormatError("no header line", line=max(header_line, 1), path=path)
-    header = [h.strip() for h in next(csv.reader([lines[header_line - 1]]))]
+    try:
+        header = [h.strip() for h in next(csv.reader([lines[header_line - 1]], strict=True))]
+    except csv.Error as exc:
+        raise FileFormatError(f"cannot split the header into fields: {exc}", line=header_line,
+                              path=path) from None
     rows = _Rows(text, first_vote_row, path)
-    ranks = _rank_columns(header)
+    ranks = _rank_columns(header, header_line, path)
     layout = ("ranks" if ranks else "candidates") if layout == "auto" else layout
     count_col = next((i for i, h in enumerate(header) if h.lower() in _COUNT_HEADERS), None)
     if layout == "ranks":
@@ -199,16 +215,16 @@ def parse_csv(text: str, candidates=None, *, layout: str = "auto", first_vote_co
 
 def _weight(cell: str) -> float:
     try:
-        value = float(cell)
-    except ValueError:
-        value = -1.0
-    if not value >= 0 or value == float("inf"):
-        raise ValueError(f"count {cell!r} is not a number of ballots")
-    return value
+        return float(ascii_decimal(cell, what="count", minimum=0, maximum=MAX_COUNT))
+    except FileFormatError:
+        raise ValueError(f"count {cell!r} is not a number of ballots (0 to {MAX_COUNT:,}, "
+                         "digits 0-9)") from None
 
 
 def _natural(name: str):
-    return (0, int(name), "") if name.isdigit() else (1, 0, name)
+    if name.isascii() and name.isdigit() and len(name) < 100:
+        return (0, int(name), "")
+    return (1, 0, name)
 
 
 def _candidate_columns(header, first_vote_column, count_col, rows: _Rows, header_line, path):
@@ -219,12 +235,12 @@ def _candidate_columns(header, first_vote_column, count_col, rows: _Rows, header
                               f"{len(header)} columns")
     else:
         sample = [ln.split(",") for ln in rows.lines[:200]] if not rows.quoted else \
-            list(csv.reader(rows.lines[:200]))
+            _split_quoted(rows.lines[:200])
         start = 0
         for col, name in enumerate(header):
             cells = [r[col].strip() for r in sample if col < len(r)]
             if col != count_col and not _ID_WORDS.search(name) and \
-                    all(c == "" or c.isdigit() for c in cells):
+                    all(c == "" or (c.isascii() and c.isdigit()) for c in cells):
                 break
             start = col + 1
     cols = [c for c in range(start, len(header)) if c != count_col]
@@ -234,6 +250,13 @@ def _candidate_columns(header, first_vote_column, count_col, rows: _Rows, header
                               f"column {blank[0]} has no candidate name", line=header_line,
                               path=path)
     return cols
+
+
+def _split_quoted(lines: list[str]) -> list[list[str]]:
+    try:
+        return list(csv.reader(lines, strict=True))
+    except csv.Error:  # reported with its line when the rows are counted
+        return []
 
 
 class _Decoder:
@@ -296,10 +319,12 @@ class _Decoder:
         for col, code, name in zip(cols, col_codes, col_names):
             cell = cells[col].strip()
             if cell:
-                if not cell.isdigit() or int(cell) < 1:
+                try:
+                    rank = ascii_int(cell, what="rank", minimum=1, maximum=MAX_RANK)
+                except FileFormatError:
                     raise ValueError(f"column {name!r}: rank {cell!r} is not a whole number "
-                                     "from 1")
-                by_rank.setdefault(int(cell), set()).add(code)
+                                     f"from 1 to {MAX_RANK}") from None
+                by_rank.setdefault(rank, set()).add(code)
         top = max(by_rank, default=0)
         return tuple(self._set(by_rank[r]) if r in by_rank else SKIP for r in range(1, top + 1))
 
@@ -326,9 +351,7 @@ class _Decoder:
 
 def read_csv(path: str | Path, candidates=None, **options) -> Election:
     """Read a CSV cast-vote-record file (see ``parse_csv`` for the options)."""
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        text = fh.read()
-    return parse_csv(text, candidates, path=str(path), **options)
+    return parse_csv(read_text(path, newline=""), candidates, path=str(path), **options)
 
 
 def write_csv(data: Profile | Election, dest: str | Path | IO[str], *,
@@ -374,7 +397,8 @@ def write_csv(data: Profile | Election, dest: str | Path | IO[str], *,
         else:
             out.writerow(["Count"] + ranks)
             for count, cells in rows:
-                out.writerow([int(count) if count == int(count) else repr(count)] + cells)
+                out.writerow([int(count) if count == int(count) else
+                              np.format_float_positional(count, unique=True, trim="-")] + cells)
     finally:
         if fh is not dest:
             fh.close()

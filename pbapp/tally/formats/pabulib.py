@@ -3,8 +3,11 @@
 Three ``;``-separated sections, each headed by its name and then a header row:
 ``META`` (``key;value``), ``PROJECTS`` (``project_id;cost;...``) and ``VOTES``
 (``voter_id;vote;...``, with ``points`` for cumulative and scoring ballots). Quoted fields follow
-CSV rules. Every vote type is read: approval and choose-1 (1 point per project named), ordinal
-(a ranking, kept as a ``Profile``), cumulative and scoring (``points`` matched to ``vote``).
+CSV rules strictly (a quote left open, or text after a closing one, is an error). Numbers are
+ASCII digits (``numbers``): counts, costs and the budget whole and at most ``MAX_COUNT``, points
+plain decimals (no exponent, no nan). Every vote type is read: approval and choose-1 (1 point
+per project named), ordinal (a ranking, kept as a ``Profile``), cumulative and scoring
+(``points`` matched to ``vote``).
 
 Counting defaults come from META: ``rule`` picks the method (``greedy``, ``greedy-no-skip``,
 ``greedy-threshold``, ``equalshares`` and ``equalshares/add1`` or ``equalshares/add1/greedy``
@@ -26,7 +29,9 @@ from typing import IO
 
 from ..election import Election, Project
 from ..errors import FileFormatError
+from ..numbers import MAX_COUNT, ascii_decimal, ascii_int
 from ..profile import Profile, from_ballots
+from . import read_text
 
 VOTE_TYPES = ("approval", "choose-1", "ordinal", "cumulative", "scoring")
 SECTIONS = ("META", "PROJECTS", "VOTES")
@@ -47,7 +52,7 @@ class _Reader:
     def __init__(self, text: str, path: str | None):
         self.path = path
         self.rows: list[tuple[int, list[str]]] = []
-        reader = csv.reader(io.StringIO(text), delimiter=";")
+        reader = csv.reader(io.StringIO(text), delimiter=";", strict=True)
         start = 1
         try:
             for row in reader:
@@ -105,21 +110,26 @@ class _Reader:
 
 
 def _whole(reader: _Reader, what: str, text: str, line: int) -> int:
-    try:
-        value = float(text)
-    except ValueError:
-        reader.fail(f"{what} must be a whole number, not {text!r}", line)
-    if not value.is_integer() or value < 0:
+    """A count, cost or budget: ASCII digits (``.0`` allowed), at most ``MAX_COUNT``."""
+    head, dot, tail = text.strip().partition(".")
+    if dot and tail and not tail.strip("0"):
+        text = head
+    value = ascii_int(text, what=what, line=line, path=reader.path, maximum=MAX_COUNT)
+    if value < 0:
         reader.fail(f"{what} must be a whole, non-negative number, not {text!r}", line)
-    return int(value)
+    return value
 
 
-def _number(reader: _Reader, text: str, line: int) -> float | int:
-    try:
-        value = float(text)
-    except ValueError:
-        reader.fail(f"points must be numbers, not {text!r}", line)
-    return int(value) if value.is_integer() else value
+def _looks_numeric(text: str) -> bool:
+    return text.strip().removeprefix("-").replace(".", "", 1).isdigit()
+
+
+def _number(reader: _Reader, text: str, line: int, what: str = "points") -> float | int:
+    """Points: a plain decimal in ASCII digits, sign allowed (never nan or an exponent)."""
+    if not _looks_numeric(text):
+        reader.fail(f"{what} must be numbers, not {text!r}", line)
+    return ascii_decimal(text, what=what, line=line, path=reader.path, minimum=-MAX_COUNT,
+                         maximum=MAX_COUNT)
 
 
 def parse_pb(text: str, path: str | None = None) -> Election:
@@ -245,11 +255,13 @@ def _defaults(reader, meta, meta_lines, election: Election) -> None:
     elif raw.lower() in SCORING_FNS:
         election.options["scoring"] = SCORING_FNS[raw.lower()]
     else:
-        try:
-            election.options["scoring"] = [float(x) for x in raw.split(",")]
-        except ValueError:
+        parts = raw.split(",")
+        if not all(map(_looks_numeric, parts)):
             reader.fail(f"unknown scoring_fn {raw!r}; expected borda, dowdall, k-points or "
                         "points per rank such as 3,2,1", meta_lines["scoring_fn"])
+        election.options["scoring"] = [
+            float(_number(reader, p, meta_lines["scoring_fn"], "scoring_fn points"))
+            for p in parts]
     if "max_length" in meta:
         election.options["max_length"] = _whole(reader, "META max_length", meta["max_length"],
                                                 meta_lines["max_length"])
@@ -257,8 +269,7 @@ def _defaults(reader, meta, meta_lines, election: Election) -> None:
 
 def read_pb(path: str | Path) -> Election:
     """Read a ``.pb`` file into an ``Election`` with the file's counting defaults."""
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        return parse_pb(fh.read(), str(path))
+    return parse_pb(read_text(path, newline=""), str(path))
 
 
 # -- writing ------------------------------------------------------------------------------

@@ -31,17 +31,21 @@ candidates[].excluded              ``withdrawn``
 
 Undeclared write-ins are counted as the candidate "Undeclared Write-ins" (``write_in``). Rules we
 do not implement (minimum vote threshold, first-round threshold, bottoms-up and multi-pass modes,
-stopping early) raise ``BallotError`` rather than being ignored.
+stopping early) raise ``BallotError`` rather than being ignored. Whole-number settings are ASCII
+digits within ``LIMITS``; a setting of the wrong JSON type (an object where text belongs) is
+refused naming it.
 """
 from __future__ import annotations
 
-import json
+import reprlib
 from pathlib import Path
 from typing import Any
 
 from ..election import Election
 from ..errors import BallotError, FileFormatError
+from ..numbers import MAX_COUNT, MAX_RANK, ascii_int
 from ..profile import from_ballots
+from . import parse_json, read_text
 from .cdf import WRITE_IN, read_cdf
 from .csvcvr import read_csv
 
@@ -61,25 +65,60 @@ STV_TIEBREAK = {"random": "draw", "stopCountingAndAsk": "draw", "interactive": "
                 "previousRoundCountsThenInteractive": "previous-rounds"}
 MULTI_WINNER = {"multiWinnerAllowOnlyOneWinnerPerRound": False,
                 "multiWinnerAllowMultipleWinnersPerRound": True}
+#: (lowest, highest) of each whole-number setting
+LIMITS = {"numberOfWinners": (1, MAX_RANK), "maxSkippedRanksAllowed": (0, MAX_RANK),
+          "maxRankingsAllowed": (1, MAX_RANK), "decimalPlacesForVoteArithmetic": (0, 20),
+          "minimumVoteThreshold": (0, MAX_COUNT), "firstVoteColumnIndex": (1, 100_000),
+          "firstVoteRowIndex": (1, 100_000)}
+_short = reprlib.Repr()
+_short.maxstring = _short.maxother = 60
 
 
-def _text(value) -> str:
+def _text(value, key: str = "setting") -> str:
+    if isinstance(value, dict | list):
+        raise BallotError(f"RCTab {key} must be text, a number or true/false, not "
+                          f"{_short.repr(value)}")
     return "" if value is None else str(value).strip()
 
 
+def _get(mapping: dict, key: str) -> str:
+    return _text(mapping.get(key), key)
+
+
 def _whole(rules: dict, key: str, default=None, *, none_word: str | None = None):
-    raw = _text(rules.get(key))
+    raw = _get(rules, key)
     if raw == "" or (none_word and raw.lower() == none_word):
         return default
+    low, high = LIMITS.get(key, (None, None))
     try:
-        return int(raw)
-    except ValueError:
-        raise BallotError(f"RCTab rule {key} must be a whole number, not {raw!r}") from None
+        return ascii_int(raw, what=f"RCTab rule {key}", minimum=low, maximum=high)
+    except FileFormatError as exc:
+        raise BallotError(exc.reason) from None
 
 
 def _true(rules: dict, key: str) -> bool:
     value = rules.get(key, False)
-    return value is True or _text(value).lower() == "true"
+    return value is True or _text(value, key).lower() == "true"
+
+
+def _objects(config: dict, key: str, path: str | None) -> list[dict]:
+    value = config.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise FileFormatError(f"RCTab {key} must be a list of objects, not "
+                              f"{_short.repr(value)}", path=path)
+    return value
+
+
+def _section(config: dict, key: str, path: str | None) -> dict:
+    value = config.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise FileFormatError(f"RCTab {key} must be an object, not {_short.repr(value)}",
+                              path=path)
+    return value
 
 
 def _refuse_unsupported(rules: dict, multi: bool) -> None:
@@ -88,7 +127,7 @@ def _refuse_unsupported(rules: dict, multi: bool) -> None:
         problems.append("minimumVoteThreshold")
     if _true(rules, "doesFirstRoundDetermineThreshold"):
         problems.append("doesFirstRoundDetermineThreshold")
-    if _text(rules.get("stopTabulationEarlyAfterRound")):
+    if _get(rules, "stopTabulationEarlyAfterRound"):
         problems.append("stopTabulationEarlyAfterRound")
     if _true(rules, "treatBlankAsUndeclaredWriteIn"):
         problems.append("treatBlankAsUndeclaredWriteIn")
@@ -100,19 +139,23 @@ def _refuse_unsupported(rules: dict, multi: bool) -> None:
         raise BallotError(f"RCTab rule(s) not supported: {', '.join(problems)}")
 
 
-def rules_from_config(config: dict) -> tuple[str, dict[str, Any]]:
-    """The method and options an RCTab config's ``rules`` (and candidate exclusions) ask for."""
-    rules = config.get("rules") or {}
-    mode = _text(rules.get("winnerElectionMode")) or "singleWinnerMajority"
+def rules_from_config(config: dict, path: str | None = None) -> tuple[str, dict[str, Any]]:
+    """The method and options an RCTab config's ``rules`` (and candidate exclusions) ask for.
+
+    ``path`` only labels errors about the config's shape."""
+    if not isinstance(config, dict):
+        raise FileFormatError("not an RCTab contest config: the JSON is not an object", path=path)
+    rules = _section(config, "rules", path)
+    mode = _get(rules, "winnerElectionMode") or "singleWinnerMajority"
     if mode != "singleWinnerMajority" and mode not in MULTI_WINNER:
         raise BallotError(f"RCTab winnerElectionMode {mode!r} is not supported; use "
                           "singleWinnerMajority or a multiWinner mode")
     multi = mode in MULTI_WINNER
     _refuse_unsupported(rules, multi)
-    overvote = _text(rules.get("overvoteRule")) or "exhaustImmediately"
+    overvote = _get(rules, "overvoteRule") or "exhaustImmediately"
     if overvote not in OVERVOTE:
         raise BallotError(f"RCTab overvoteRule {overvote!r} is unknown")
-    tiebreak = _text(rules.get("tiebreakMode")) or "random"
+    tiebreak = _get(rules, "tiebreakMode") or "random"
     if tiebreak not in TIEBREAK:
         raise BallotError(f"RCTab tiebreakMode {tiebreak!r} is unknown")
     options: dict[str, Any] = {
@@ -121,13 +164,13 @@ def rules_from_config(config: dict) -> tuple[str, dict[str, Any]]:
         "max_skipped": _whole(rules, "maxSkippedRanksAllowed", none_word="unlimited"),
         "max_rankings": _whole(rules, "maxRankingsAllowed", none_word="max"),
         "duplicate": "exhaust" if _true(rules, "exhaustOnDuplicateCandidate") else "skip",
-        "withdrawn": [str(c.get("name")) for c in config.get("candidates") or []
+        "withdrawn": [_get(c, "name") for c in _objects(config, "candidates", path)
                       if _true(c, "excluded")],
     }
     if _whole(rules, "decimalPlacesForVoteArithmetic") is not None:
         options["decimals"] = _whole(rules, "decimalPlacesForVoteArithmetic")
-    if _text(rules.get("randomSeed")):
-        options["seed"] = _text(rules.get("randomSeed"))
+    if _get(rules, "randomSeed"):
+        options["seed"] = _get(rules, "randomSeed")
     if multi:
         options.update(variant="rctab", multiple_per_round=MULTI_WINNER[mode])
         exact = _true(rules, "nonIntegerWinningThreshold")
@@ -146,34 +189,45 @@ def rules_from_config(config: dict) -> tuple[str, dict[str, Any]]:
     return "irv", options
 
 
+def load_config(path: str | Path) -> dict:
+    """An RCTab config file as a JSON object (any JSON object: ``--rules`` needs no CVR list)."""
+    data = parse_json(read_text(path), str(path))
+    if not isinstance(data, dict):
+        raise FileFormatError("not an RCTab contest config: the JSON is not an object",
+                              path=str(path))
+    return data
+
+
 def _load(path: Path) -> dict:
-    try:
-        with open(path, encoding="utf-8-sig") as fh:
-            data = json.load(fh)
-    except json.JSONDecodeError as exc:
-        raise FileFormatError(f"not valid JSON: {exc.msg}", line=exc.lineno,
-                              path=str(path)) from None
-    if not isinstance(data, dict) or not isinstance(data.get("cvrFileSources"), list):
+    data = load_config(path)
+    if not isinstance(data.get("cvrFileSources"), list):
         raise FileFormatError("not an RCTab contest config: no cvrFileSources list",
                               path=str(path))
     return data
 
 
 def _read_source(source: dict, base: Path, config_path: Path) -> Election:
-    file = base / _text(source.get("filePath"))
-    provider = _text(source.get("provider"))
-    label = lambda key: _text(source.get(key)) or None  # noqa: E731
+    if not _get(source, "filePath"):
+        raise FileFormatError("a cvrFileSources entry has no filePath", path=str(config_path))
+    file = base / _get(source, "filePath")
+    provider = _get(source, "provider")
+    label = lambda key: _get(source, key) or None  # noqa: E731
     if _true(source, "treatBlankAsUndeclaredWriteIn"):
         raise BallotError("RCTab treatBlankAsUndeclaredWriteIn is not supported")
-    if provider == "cdf":
-        if label("overvoteLabel"):
-            raise BallotError("RCTab overvoteLabel for CDF files is not supported")
-        return read_cdf(file, contest=label("contestId"))
-    if provider == "genericCsv":
-        first_col = _whole(source, "firstVoteColumnIndex")
-        first_row = _whole(source, "firstVoteRowIndex", 2)
-        return read_csv(file, layout="candidates", first_vote_column=first_col,
-                        first_vote_row=first_row, write_in_label=label("undeclaredWriteInLabel"))
+    try:
+        if provider == "cdf":
+            if label("overvoteLabel"):
+                raise BallotError("RCTab overvoteLabel for CDF files is not supported")
+            return read_cdf(file, contest=label("contestId"))
+        if provider == "genericCsv":
+            first_col = _whole(source, "firstVoteColumnIndex")
+            first_row = _whole(source, "firstVoteRowIndex", 2)
+            return read_csv(file, layout="candidates", first_vote_column=first_col,
+                            first_vote_row=first_row,
+                            write_in_label=label("undeclaredWriteInLabel"))
+    except OSError as exc:
+        raise FileFormatError(f"cannot read the CVR file {str(file)!r}: "
+                              f"{exc.strerror or exc}", path=str(config_path)) from None
     raise FileFormatError(f"cvrFileSources provider {provider!r} is not supported; use cdf or "
                           "genericCsv", path=str(config_path))
 
@@ -182,23 +236,28 @@ def read_rctab(config_path: str | Path) -> Election:
     """An RCTab config with its CVR files: ballots, candidates in config order, rules as options."""
     path = Path(config_path)
     config = _load(path)
-    method, options = rules_from_config(config)
-    names = [str(c.get("name", "")).strip() for c in config.get("candidates") or []]
+    method, options = rules_from_config(config, str(path))
+    candidates_in = _objects(config, "candidates", str(path))
+    names = [_get(c, "name") for c in candidates_in]
     if not all(names) or len(set(names)) != len(names):
         raise FileFormatError("candidate names in the config must be present and unique",
                               path=str(path))
     alias = {name: name for name in names}
-    for c in config.get("candidates") or []:
-        alias.update({str(a).strip(): str(c["name"]).strip() for a in c.get("aliases") or []})
+    for c in candidates_in:
+        aliases = c.get("aliases") or []
+        if not isinstance(aliases, list):
+            raise FileFormatError(f"the aliases of {_get(c, 'name')!r} must be a list",
+                                  path=str(path))
+        alias.update({_text(a, "alias"): _get(c, "name") for a in aliases})
     alias[WRITE_IN] = WRITE_IN
     ballots: list[tuple[float, tuple]] = []
-    for source in config["cvrFileSources"]:
+    for source in _objects(config, "cvrFileSources", str(path)):
         election = _read_source(source, path.parent, path)
         unknown = [c for c in election.candidates if c not in alias]
         if unknown:
             raise FileFormatError(f"candidate {unknown[0]!r} is in the CVR file but not among "
-                                  "the config's candidates", path=str(path.parent /
-                                                                     source["filePath"]))
+                                  "the config's candidates",
+                                  path=str(path.parent / _get(source, "filePath")))
         for count, ranking in election.profile.ballots():
             ballots.append((count, tuple(
                 frozenset(alias[m] for m in mark) if isinstance(mark, frozenset)
@@ -206,12 +265,12 @@ def read_rctab(config_path: str | Path) -> Election:
     seen = {m for _, r in ballots for mark in r if mark is not None
             for m in (mark if isinstance(mark, frozenset) else (mark,))}
     candidates = names + ([WRITE_IN] if WRITE_IN in seen and WRITE_IN not in names else [])
-    out = config.get("outputSettings") or {}
+    out = _section(config, "outputSettings", str(path))
     meta = {"format": "rctab", "config": str(path)}
-    meta.update({k: str(out[key]) for k, key in (("date", "contestDate"),
+    meta.update({k: _get(out, key) for k, key in (("date", "contestDate"),
                  ("jurisdiction", "contestJurisdiction"), ("office", "contestOffice"))
                  if out.get(key)})
-    return Election(title=_text(out.get("contestName")) or path.stem, candidates=candidates,
+    return Election(title=_get(out, "contestName") or path.stem, candidates=candidates,
                     profile=from_ballots(ballots, candidates), seats=options["seats"],
                     method=method, options=options, withdrawn=list(options["withdrawn"]),
                     meta=meta)
