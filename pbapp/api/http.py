@@ -13,6 +13,15 @@ from . import bp
 
 MAX_AGE = 60
 PER_PAGE = 100
+#: the largest id or page number: PostgreSQL's ``integer``, so no id lies beyond it
+MAX_INT = 2_147_483_647
+#: what a cycle's slug and a metric's key look like (as their services require) and their
+#: column's length; the OpenAPI document states the same, and anything else names nothing
+SLUG = (r"^[a-z0-9]+(?:-[a-z0-9]+)*$", 80)
+KEY = (r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", 60)
+#: C0 and C1 controls, DEL and surrogates: no path or parameter of the API holds one
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+ALLOWED = ("GET", "HEAD", "OPTIONS")
 #: codes the site answers with HTML pages; the API must claim each one by code, because
 #: Flask prefers any code-specific handler (the site's) to a class-wide one (ours)
 CLAIMED_CODES = (400, 403, 404, 405, 429, 500)
@@ -35,7 +44,8 @@ def _open_and_cacheable(response):
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Access-Control-Expose-Headers"] = "ETag"
     if request.method == "OPTIONS":
-        response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+        response.headers["Allow"] = ", ".join(ALLOWED)  # not the catch-all's other methods
+        response.headers["Access-Control-Allow-Methods"] = ", ".join(ALLOWED)
         response.headers["Access-Control-Allow-Headers"] = "If-None-Match"
         response.headers["Access-Control-Max-Age"] = "86400"
     return conditional(response)
@@ -58,13 +68,29 @@ for _code in CLAIMED_CODES:
 bp.register_error_handler(HTTPException, _json_error)
 
 
-@bp.route("/", defaults={"rest": ""}, methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
-@bp.route("/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+@bp.before_request
+def _refuse_control_characters():
+    """A NUL or other control character in a path or query value names nothing, and PostgreSQL
+    refuses a NUL outright (a 500): answer 400 before any value reaches a query. The site
+    refuses them for every request too; this keeps the API's own promise either way."""
+    values = [v for v in (request.view_args or {}).values() if isinstance(v, str)]
+    values += [text for pair in request.args.items(multi=True) for text in pair]
+    if any(CONTROL.search(v) for v in values):
+        abort(400, description="The address contains a control character (such as a NUL "
+                               "byte), which no path or parameter of this API uses.")
+
+
+#: every method a client may try, so each gets the API's JSON 405 rather than the site's page
+CATCH_ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "TRACE", "QUERY", "CONNECT"]
+
+
+@bp.route("/", defaults={"rest": ""}, methods=CATCH_ALL_METHODS)
+@bp.route("/<path:rest>", methods=CATCH_ALL_METHODS)
 def not_found(rest: str):
-    """Any other URL under /api/v1 lands here, so its error is JSON like the rest of the API."""
-    if request.method not in ("GET", "HEAD"):
+    """Any other URL or method under /api/v1 lands here, so its error is JSON like the rest."""
+    if request.method not in ALLOWED:
         abort(405, description="The API is read-only: only GET is allowed.",
-              valid_methods=["GET", "HEAD", "OPTIONS"])
+              valid_methods=list(ALLOWED))
     abort(404, description="Nothing here. The OpenAPI document at /api/v1/openapi.json "
                            "lists every path.")
 
@@ -73,9 +99,25 @@ def page_number() -> int:
     raw = request.args.get("page")
     if raw is None:
         return 1
-    if not re.fullmatch(r"[0-9]{1,9}", raw) or int(raw) < 1:
+    if not re.fullmatch(r"[0-9]{1,10}", raw) or int(raw) < 1:
         abort(400, description="page must be a positive whole number, such as ?page=2.")
+    if int(raw) > MAX_INT:
+        abort(400, description=f"page must be at most {MAX_INT}.")
     return int(raw)
+
+
+def whole_id(raw: str) -> int | None:
+    """An id in a path as written by ``url_for`` (ASCII digits, no leading zero, within the
+    database's integer), or None: then it names nothing, and no query is made."""
+    if re.fullmatch(r"[1-9][0-9]{0,9}", raw) and int(raw) <= MAX_INT:
+        return int(raw)
+    return None
+
+
+def names_something(value: str, form: tuple[str, int]) -> bool:
+    """Whether a slug or key could name a row at all (see ``SLUG`` and ``KEY``)."""
+    pattern, longest = form
+    return len(value) <= longest and re.fullmatch(pattern, value) is not None
 
 
 def paginated(items: list, render) -> dict:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from copy import deepcopy
 
+from .http import ALLOWED, KEY, MAX_INT, PER_PAGE, SLUG
+
 STR = {"type": "string"}
 INT = {"type": "integer"}
 NUM = {"type": "number"}
@@ -15,6 +17,8 @@ BOOL = {"type": "boolean"}
 DATE = {"type": "string", "format": "date"}
 TIME = {"type": "string", "format": "date-time"}
 URL = {"type": "string", "format": "uri-reference"}
+ID = {"type": "integer", "minimum": 1, "maximum": MAX_INT}
+PAGE = {"type": "integer", "minimum": 1, "maximum": MAX_INT}
 
 
 def obj(properties: dict, description: str = "", optional: tuple = ()) -> dict:
@@ -50,8 +54,9 @@ def mapping(values: dict, description: str = "") -> dict:
 
 
 def page_of(name: str) -> dict:
-    return obj({"items": array(ref(name)), "page": {"type": "integer", "minimum": 1},
-                "per_page": INT, "total": {"type": "integer", "minimum": 0},
+    return obj({"items": array(ref(name)), "page": PAGE,
+                "per_page": {"type": "integer", "minimum": 1, "maximum": PER_PAGE},
+                "total": {"type": "integer", "minimum": 0},
                 "pages": {"type": "integer", "minimum": 1}},
                f"One page of {name} items; a page past the last is empty.")
 
@@ -207,22 +212,33 @@ def error(description: str) -> dict:
 RESPONSES = {
     "NotModified": {"description": "Not modified: the `If-None-Match` ETag still matches. "
                                    "No body.", "headers": _HEADER_REFS},
-    "BadRequest": error("A query parameter is not acceptable (e.g. `page` is not a positive "
-                        "whole number)."),
-    "NotFound": error("No such public item."),
-    "Error": error("Any other error."),
+    "BadRequest": error(f"A query parameter is not acceptable: `page` is not a whole number "
+                        f"from 1 to {MAX_INT}, or a value holds a control character (such as "
+                        f"a NUL byte)."),
+    "NotFound": error("No such public item, or a path value that cannot name one (a slug, key "
+                      "or id not of the documented form)."),
+    "Error": error("Any other error: 400 when the address holds a control character (such as "
+                   "a NUL byte); 405, with `Allow: " + ", ".join(ALLOWED) + "`, for any other "
+                   "method; 429 when a client asks too often; 500 on a fault of ours."),
 }
 PARAMETERS = {
     "page": {"name": "page", "in": "query", "required": False,
-             "description": "Page number, from 1.", "schema": {"type": "integer", "minimum": 1}},
-    "slug": {"name": "slug", "in": "path", "required": True, "description": "A cycle's slug.",
-             "schema": {"type": "string"}},
+             "description": f"Page number, from 1 (the default) to {MAX_INT}; a page past the "
+                            f"last is empty.", "schema": PAGE},
+    "slug": {"name": "slug", "in": "path", "required": True,
+             "description": "A cycle's slug: lower-case letters and digits, in parts joined by "
+                            "single hyphens.",
+             "schema": {"type": "string", "pattern": SLUG[0], "maxLength": SLUG[1]}},
     "proposal_id": {"name": "id", "in": "path", "required": True,
-                    "schema": {"type": "integer"}},
+                    "description": "A proposal's id, written without leading zeros.",
+                    "schema": ID},
     "project_id": {"name": "id", "in": "path", "required": True,
-                   "schema": {"type": "integer"}},
-    "key": {"name": "key", "in": "path", "required": True, "description": "A metric's key.",
-            "schema": {"type": "string"}},
+                   "description": "A project's id, written without leading zeros.",
+                   "schema": ID},
+    "key": {"name": "key", "in": "path", "required": True,
+            "description": "A metric's key: lower-case letters and digits, in parts joined by "
+                           "single hyphens or underscores.",
+            "schema": {"type": "string", "pattern": KEY[0], "maxLength": KEY[1]}},
     "If-None-Match": {"name": "If-None-Match", "in": "header", "required": False,
                       "description": "An ETag from an earlier response.",
                       "schema": {"type": "string"}},
@@ -284,7 +300,9 @@ def document() -> dict:
             "description": "Read-only public data: budget cycles, reviewed proposals, published "
                            "results round by round, funded projects and shared metrics (small "
                            "cells protected). Every 200 carries a strong ETag; send it back in "
-                           "`If-None-Match` to get a 304. No authentication.",
+                           "`If-None-Match` to get a 304. No authentication. Only GET (and "
+                           "HEAD, OPTIONS) is answered: any other method gets a 405 with "
+                           "`Allow: " + ", ".join(ALLOWED) + "`. Errors are JSON (`Error`).",
         },
         "servers": [{"url": "/api/v1"}],
         "paths": PATHS,

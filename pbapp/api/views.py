@@ -10,19 +10,19 @@ from ..projects.models import Project, spent_cents
 from . import bp
 from . import queries as q
 from . import serialize as doc
-from .http import paginated
+from .http import KEY, SLUG, names_something, paginated, whole_id
 from .openapi import document
 
 
 def _cycle_or_404(slug: str):
-    found = q.public_cycle(slug)
+    found = q.public_cycle(slug) if names_something(slug, SLUG) else None
     if found is None:
         abort(404, description=f"No public budget cycle “{slug}”.")
     return found
 
 
 def _metric_or_404(key: str):
-    found = q.metric(key)
+    found = q.metric(key) if names_something(key, KEY) else None
     if found is None:
         abort(404, description=f"No metric “{key}”.")
     return found
@@ -59,9 +59,10 @@ def cycle_results(slug: str):
     return jsonify(doc.result(found, result))
 
 
-@bp.get("/proposals/<int:proposal_id>")
-def proposal(proposal_id: int):
-    found = q.public_proposal(proposal_id)
+@bp.get("/proposals/<proposal_id>")
+def proposal(proposal_id: str):
+    number = whole_id(proposal_id)
+    found = None if number is None else q.public_proposal(number)
     if found is None:
         abort(404, description=f"No public proposal {proposal_id}.")
     return jsonify(doc.proposal(found))
@@ -77,9 +78,10 @@ def projects():
     return jsonify(paginated(listed, render))
 
 
-@bp.get("/projects/<int:project_id>")
-def project(project_id: int):
-    found = db.session.get(Project, project_id)
+@bp.get("/projects/<project_id>")
+def project(project_id: str):
+    number = whole_id(project_id)
+    found = None if number is None else db.session.get(Project, number)
     if found is None:
         abort(404, description=f"No project {project_id}.")
     return jsonify(doc.project_detail(found, spent_cents([found.id])[found.id],
