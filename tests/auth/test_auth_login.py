@@ -1,23 +1,12 @@
 """Signing in and out, where sign-in leads, and the limits on guessing."""
 import pytest
 
-from pbapp.extensions import limiter
-
 URL = "/auth/login"
 PASSWORD = "pw-123456789"
 FAILED = b"Email address or password is incorrect."
 
 
-@pytest.fixture(autouse=True)
-def fresh_limits(app):
-    limiter.reset()
-    yield
-    limiter.reset()
-
-
-@pytest.fixture()
-def rosa(make_user):
-    return make_user(email="rosa@example.org", name="Rosa Resident")
+pytestmark = pytest.mark.usefixtures("fresh_limits")
 
 
 @pytest.fixture()
@@ -105,6 +94,9 @@ def test_next_elsewhere_is_ignored(client, rosa, sign_in, raw_next):
     page = client.get(f"{URL}?next={raw_next}")
     assert b"evil.example" not in page.data
     resp = sign_in(url=f"{URL}?next={raw_next}")
+    if "%09" in raw_next:  # a control character: the request is refused whole (request_text)
+        assert resp.status_code == 400 and "Location" not in resp.headers
+        return
     assert resp.status_code == 303
     assert resp.headers["Location"] == "/"
 

@@ -13,21 +13,12 @@ import pytest
 from flask_login.utils import encode_cookie
 
 from pbapp.auth import services
-from pbapp.extensions import db, limiter
+from pbapp.extensions import db
 
 PASSWORD = "pw-123456789"
 
 
-@pytest.fixture(autouse=True)
-def fresh_limits(app):
-    limiter.reset()
-    yield
-    limiter.reset()
-
-
-@pytest.fixture()
-def rosa(make_user):
-    return make_user(email="rosa@example.org", name="Rosa Resident")
+pytestmark = pytest.mark.usefixtures("fresh_limits")
 
 
 def token_on(browser, url: str = "/auth/login") -> str:

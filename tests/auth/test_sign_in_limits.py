@@ -15,7 +15,7 @@ from itsdangerous.timed import TimestampSigner
 
 from pbapp.auth import services
 from pbapp.auth.sign_in_link import make_token
-from pbapp.extensions import db, limiter
+from pbapp.extensions import db
 from tests.conftest import free_port, main_of
 
 PASSWORD = "pw-123456789"
@@ -24,11 +24,7 @@ SENT = "If an account exists for"
 LINK_PATH = "/auth/login-link/"
 
 
-@pytest.fixture(autouse=True)
-def fresh_limits(app):
-    limiter.reset()
-    yield
-    limiter.reset()
+pytestmark = pytest.mark.usefixtures("fresh_limits")
 
 
 @pytest.fixture()
