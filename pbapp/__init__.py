@@ -34,10 +34,12 @@ def create_app(config: type | dict | None = None) -> Flask:
     elif config is not None:
         app.config.from_object(config)
     Path(app.instance_path).mkdir(exist_ok=True)
-    from . import front, security
+    from . import front, number_inputs, request_text, security
 
     app.wsgi_app = front.KeptPages(app.wsgi_app, app)  # inside security's ProxyFix
     security.init_app(app)
+    request_text.init_app(app)  # the first before_request: bad text never reaches CSRF or views
+    number_inputs.install(app)  # <int:...> for every route, so before the blueprints
 
     from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 

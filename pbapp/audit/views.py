@@ -5,6 +5,7 @@ from sqlalchemy import select
 from ..auth.models import User
 from ..auth.permissions import staff_required
 from ..extensions import db
+from ..number_inputs import page_arg
 from . import bp
 from .models import AuditEvent
 from .services import verify_chain
@@ -29,8 +30,7 @@ def index():
     query = select(AuditEvent).order_by(AuditEvent.id.desc())
     if action:
         query = query.where(AuditEvent.action == action)
-    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE,
-                       error_out=False)
+    page = db.paginate(query, page=page_arg(), per_page=PER_PAGE, error_out=False)
     actor_ids = {e.actor_id for e in page.items if e.actor_id is not None}
     actors = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(actor_ids)))}
     intact, broken_at = verify_chain()

@@ -6,12 +6,13 @@ import re
 from flask_babel import lazy_gettext as _  # lazy: read in each request's language
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import EmailField, IntegerField, PasswordField, SelectField, StringField
+from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
 from ..cycles.models import Neighbourhood
 from ..extensions import db
 from ..models_base import utcnow
+from ..number_inputs import WholeNumberField, coerce_id
 from .models import ROLES
 from .services import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
@@ -59,9 +60,9 @@ class RegisterForm(FlaskForm):
     confirm = PasswordField(_("Repeat the password"), validators=[
         DataRequired(_("Repeat the password.")),
         EqualTo("password", _("The passwords do not match."))])
-    neighbourhood = SelectField(_("Neighbourhood (optional)"), coerce=int,
+    neighbourhood = SelectField(_("Neighbourhood (optional)"), coerce=coerce_id,
                                 default=NO_NEIGHBOURHOOD)
-    birth_year = IntegerField(_("Birth year (optional)"), validators=[Optional(), _birth_year])
+    birth_year = WholeNumberField(_("Birth year (optional)"), validators=[Optional(), _birth_year])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

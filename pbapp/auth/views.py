@@ -10,6 +10,7 @@ from flask_login import current_user, login_required, logout_user
 
 from ..cycles.models import Neighbourhood
 from ..extensions import db, limiter
+from ..number_inputs import page_arg
 from . import bp, services
 from .forms import LoginForm, RegisterForm, RoleForm, SignInLinkForm, StaffForm
 from .models import User
@@ -137,7 +138,8 @@ def account():
 @admin_required
 def admin_users():
     search = request.args.get("q", "")
-    page = db.paginate(services.users_query(search), per_page=USERS_PER_PAGE, error_out=False)
+    page = db.paginate(services.users_query(search), page=page_arg(), per_page=USERS_PER_PAGE,
+                       error_out=False)
     forms = {}
     for user in page.items:
         forms[user.id] = RoleForm(prefix=f"u{user.id}", formdata=None, role=user.role)

@@ -8,6 +8,7 @@ from wtforms.validators import (DataRequired, InputRequired, Length, Optional, R
                                 ValidationError)
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..number_inputs import coerce_id
 from .services import SEAT_LABELS, SLUG_RE
 
 try:
@@ -38,7 +39,7 @@ class BoardForm(FlaskForm):
         DataRequired(), Length(max=80),
         Regexp(SLUG_RE, message="Use lower-case letters, digits and single hyphens.")])
     purpose = TextAreaField("Purpose", validators=[Length(max=2000)])
-    neighbourhoods = CheckboxListField("Neighbourhoods it serves", coerce=int)
+    neighbourhoods = CheckboxListField("Neighbourhoods it serves", coerce=coerce_id)
     charter = TextAreaField("Charter or memorandum of understanding",
                             validators=[Length(max=50_000)], render_kw={"rows": 12})
 

@@ -75,13 +75,14 @@ def _with_neighbourhoods(form: BoardForm) -> BoardForm:
 
 
 def _board_fields(form: BoardForm) -> dict:
+    # a field left out of the post is None, not "": optional texts default to empty
     return {"name": form.name.data.strip(), "slug": form.slug.data.strip(),
-            "purpose": form.purpose.data.strip(), "charter": form.charter.data,
+            "purpose": (form.purpose.data or "").strip(), "charter": form.charter.data or "",
             "neighbourhood_ids": form.neighbourhoods.data or []}
 
 
 def _term_fields(form: MembershipForm) -> dict:
-    return {"seat": form.seat.data, "organisation": form.organisation.data.strip(),
+    return {"seat": form.seat.data, "organisation": (form.organisation.data or "").strip(),
             "is_chair": form.is_chair.data, "term_start": form.term_start.data,
             "term_end": form.term_end.data}
 
@@ -223,8 +224,8 @@ def _meeting_page(board: Board, item: Meeting | None):
         try:
             item = save_meeting(board, current_user, item, title=form.title.data.strip(),
                                 starts_at=local.astimezone(timezone.utc),
-                                location=form.location.data.strip(),
-                                agenda=form.agenda.data, minutes=form.minutes.data)
+                                location=(form.location.data or "").strip(),
+                                agenda=form.agenda.data or "", minutes=form.minutes.data or "")
         except BoardError as error:
             _refused(form, error)
         else:

@@ -13,6 +13,7 @@ import io
 import random
 
 import numpy as np
+from flask import current_app
 from sqlalchemy import select
 
 from ..extensions import db
@@ -72,5 +73,16 @@ def cvr_file(cycle: Cycle, result: Result, fmt: str) -> bytes:
     return _cache[key]
 
 
-def file_hashes(cycle: Cycle, result: Result) -> dict[str, str]:
-    return {fmt: hashlib.sha256(cvr_file(cycle, result, fmt)).hexdigest() for fmt in FORMATS}
+def file_hashes(cycle: Cycle, result: Result) -> dict[str, str | None]:
+    """Each download's SHA-256, or None for one that cannot be built: the results page shows
+    "not available" beside it and stays up (the download itself fails on its own), and the
+    error goes to the log for someone to fix."""
+    hashes = {}
+    for fmt in FORMATS:
+        try:
+            hashes[fmt] = hashlib.sha256(cvr_file(cycle, result, fmt)).hexdigest()
+        except Exception:  # any failure in any writer; the page must not go down with it
+            current_app.logger.exception("cannot build the %s ballots file of %s", fmt,
+                                         cycle.slug)
+            hashes[fmt] = None
+    return hashes

@@ -6,13 +6,15 @@ from datetime import timezone
 from flask_babel import to_user_timezone, to_utc
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import (BooleanField, DateTimeLocalField, HiddenField, IntegerField, SelectField,
+from wtforms import (BooleanField, DateTimeLocalField, HiddenField, SelectField,
                      SelectMultipleField, StringField, TextAreaField, widgets)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional,
                                 Regexp)
 
 from .. import tally
+from ..number_inputs import WholeNumberField, coerce_id
+from ..numbers import DB_INT_MAX
 
 METHOD_LABELS = {
     "irv": "Instant runoff (one winner)",
@@ -60,11 +62,13 @@ class CycleForm(FlaskForm):
         Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
                message="Use lower-case letters, digits and single hyphens.")])
     description = TextAreaField("Description", validators=[Length(max=5000)])
-    budget = IntegerField("Total budget", validators=[InputRequired(), NumberRange(min=1)])
-    neighbourhoods = CheckboxListField("Neighbourhoods", coerce=int)
+    #: stored in cents, in the database's integer
+    budget = WholeNumberField("Total budget", validators=[
+        InputRequired(), NumberRange(min=1), NumberRange(max=DB_INT_MAX // 100)])
+    neighbourhoods = CheckboxListField("Neighbourhoods", coerce=coerce_id)
     method = SelectField("Counting method",
                          choices=[SelectChoice(m, METHOD_LABELS.get(m, m)) for m in tally.METHODS])
-    seats = IntegerField("Winners (ranked methods)", default=1,
+    seats = WholeNumberField("Winners (ranked methods)", default=1,
                          validators=[Optional(), NumberRange(min=1, max=50)])
     scoring = SelectField("Points per rank (budget methods)", choices=[
         SelectChoice("k-points", "k for a first choice, k-1 for a second … (k = maximum ranks)"),
@@ -75,11 +79,11 @@ class CycleForm(FlaskForm):
         SelectChoice("add1", "Raise each voter's share step by step (add1)"),
         SelectChoice("add1-then-greedy", "add1, then fund what still fits by points")],
         default="add1", coerce=lambda value: value or "")
-    threshold = IntegerField("Minimum points (greedy with a minimum support)",
+    threshold = WholeNumberField("Minimum points (greedy with a minimum support)",
                              validators=[Optional(), NumberRange(min=0)])
-    max_ranks = IntegerField("Maximum ranks on a ballot", default=5,
+    max_ranks = WholeNumberField("Maximum ranks on a ballot", default=5,
                              validators=[InputRequired(), NumberRange(min=1, max=20)])
-    min_age = IntegerField("Minimum age to vote",
+    min_age = WholeNumberField("Minimum age to vote",
                            validators=[Optional(), NumberRange(min=0, max=120)])
     vote_by_account = BooleanField("Residents can vote with an account", default=True)
     vote_by_code = BooleanField("Residents can vote with a one-time voting code", default=True)

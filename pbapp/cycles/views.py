@@ -338,10 +338,11 @@ import io  # noqa: E402
 
 from flask_wtf import FlaskForm  # noqa: E402
 from sqlalchemy import func  # noqa: E402
-from wtforms import IntegerField, StringField  # noqa: E402
+from wtforms import StringField  # noqa: E402
 from wtforms.validators import InputRequired, Length, NumberRange, Optional  # noqa: E402
 
 from ..audit.services import record  # noqa: E402
+from ..number_inputs import WholeNumberField  # noqa: E402
 from ..voting.codes import (PERSONAL_HEADER, CodesRefused, anonymous_codes_refusal,  # noqa: E402
                             generate_codes, generate_roll_codes, personal_code_lines)
 from ..voting.models import Participation, VotingCode  # noqa: E402
@@ -350,7 +351,7 @@ MAX_CODES = 100_000
 
 
 class CodesForm(FlaskForm):
-    count = IntegerField("How many codes", validators=[
+    count = WholeNumberField("How many codes", validators=[
         InputRequired(message="Give the number of codes to make."),
         NumberRange(min=1, max=MAX_CODES,
                     message=f"Make between 1 and {MAX_CODES:,} codes at a time.")])

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from ..number_inputs import WholeNumberField
 from .models import BREAKDOWNS, DIRECTIONS, FREQUENCIES, KINDS, SCOPES, SOURCES
 from .tables import BREAKDOWN_LABELS
 
@@ -35,7 +36,7 @@ class MetricForm(FlaskForm):
     definition = _text("Definition", 5000, area=True)
     unit = _text("Unit", 40)
     kind = SelectField("Kind", choices=[SelectChoice(k, KIND_LABELS[k]) for k in KINDS])
-    rate_per = IntegerField("Rate per", validators=[Optional(), NumberRange(min=1)])
+    rate_per = WholeNumberField("Rate per", validators=[Optional(), NumberRange(min=1)])
     better = SelectField("Which way is better", choices=[SelectChoice(d, DIRECTION_LABELS[d])
                                                           for d in DIRECTIONS])
     source = SelectField("Source", choices=[SelectChoice(s, s.capitalize()) for s in SOURCES])

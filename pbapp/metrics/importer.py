@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from ..audit.services import record
 from ..extensions import db
 from ..models_base import utcnow
+from ..request_text import control_in
 from .models import Measurement
 from .services import Lookup, check_row, data_of, key_of, new_measurement
 
@@ -88,7 +89,8 @@ def _header(header: list[str]) -> list[str]:
 
 def parse(data: bytes | str, lookup: Lookup) -> list:
     """Every row validated, or ImportInvalid listing every bad line."""
-    reader = csv.reader(io.StringIO(_text(data), newline=""))
+    # strict: an unterminated quote is an error, not a cell running to the end of the file
+    reader = csv.reader(io.StringIO(_text(data), newline=""), strict=True)
     try:
         names = _header(next(reader))
         rows, problems, seen = [], [], {}
@@ -99,6 +101,10 @@ def parse(data: bytes | str, lookup: Lookup) -> list:
             if len(record_) != len(names):
                 problems.append(f"Line {line}: expected {len(names)} columns, found "
                                 f"{len(record_)}.")
+                continue
+            if any(control_in(cell, multiline=True) for cell in record_):
+                problems.append(f"Line {line}: a cell holds a control character, which "
+                                "cannot be stored; remove it.")
                 continue
             row, wrong = check_row(dict(zip(names, record_)), lookup)
             if wrong:

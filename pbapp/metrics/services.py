@@ -6,7 +6,6 @@ commits once. Anything invalid raises ``Invalid`` before a row is touched.
 """
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, fields
 from datetime import date
@@ -14,9 +13,11 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from .. import numbers
 from ..audit.services import record
 from ..cycles.models import Neighbourhood
 from ..extensions import db
+from ..numbers import COUNT_MAX, DB_INT_MAX, NumberRefused
 from ..projects.models import Project
 from .models import (BREAKDOWNS, DIRECTIONS, FREQUENCIES, KINDS, SCOPES, SOURCES, Measurement,
                      Metric)
@@ -24,8 +25,7 @@ from .models import (BREAKDOWNS, DIRECTIONS, FREQUENCIES, KINDS, SCOPES, SOURCES
 KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 #: words the metric URLs use for pages of their own
 RESERVED_KEYS = ("new", "import")
-_COUNT = re.compile(r"^\d+$")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 #: the raw fields of one measurement, as a form or a CSV row gives them (all strings)
 ROW_FIELDS = ("scope", "scope_ref", "period_start", "period_end", "value", "numerator",
               "denominator", "breakdown", "group", "source", "note")
@@ -185,33 +185,33 @@ def _date(text: str, name: str, problems: list) -> date | None:
         return None
 
 
-def _whole(text: str, name: str, problems: list) -> int | None:
-    """A count: a non-negative whole number, or None when empty."""
+def _whole(text: str, name: str, problems: list, high: int = DB_INT_MAX) -> int | None:
+    """A count: a whole number from 0 to ``high`` (numerators and denominators are stored as
+    the database's integer; a count's value as a float, exact up to ``COUNT_MAX``), or None
+    when empty."""
     if not text:
         return None
-    if _COUNT.match(text):
-        return int(text)
-    if text.startswith("-"):
-        problems.append((name, f"“{text}” is negative; counts are 0 or more"))
-    else:
-        problems.append((name, f"“{text}” is not a whole number (counts are 0, 1, 2 and so on)"))
-    return None
+    try:
+        return numbers.whole(text, 0, high)
+    except NumberRefused as refused:
+        if text.startswith("-") and text[1:].isascii() and text[1:].isdigit():
+            problems.append((name, f"“{text}” is negative; counts are 0 or more"))
+        else:
+            problems.append((name, f"{refused} Counts are 0, 1, 2 and so on"))
+        return None
 
 
 def _number(text: str, name: str, problems: list) -> float | None:
     if not text:
         return None
     try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value):
-        problems.append((name, f"“{text}” is not a number"))
+        return float(numbers.decimal(text, 0, COUNT_MAX))
+    except NumberRefused as refused:
+        if text.startswith("-") and numbers.is_plain_number(text):
+            problems.append((name, f"“{text}” is negative; the value is 0 or more"))
+        else:
+            problems.append((name, str(refused).removesuffix(".")))
         return None
-    if value < 0:
-        problems.append((name, f"“{text}” is negative; the value is 0 or more"))
-        return None
-    return value
 
 
 def _scope(raw: dict, lookup: Lookup, problems: list) -> tuple[str, str, int | None, int | None]:
@@ -227,7 +227,8 @@ def _scope(raw: dict, lookup: Lookup, problems: list) -> tuple[str, str, int | N
             problems.append(("scope_ref", f"“{ref}” is not a known neighbourhood's slug"
                              if ref else "is missing: give the neighbourhood's slug"))
     elif scope == "project":
-        project_id = int(ref) if ref.isdigit() and int(ref) in lookup.projects else None
+        project_id = numbers.db_id(ref)
+        project_id = project_id if project_id in lookup.projects else None
         if project_id is None:
             problems.append(("scope_ref", f"“{ref}” is not the id of a funded project"
                              if ref else "is missing: give the project's id"))
@@ -243,7 +244,7 @@ def _amounts(metric: Metric | None, raw: dict, problems: list):
     numerator = _whole(raw["numerator"], "numerator", problems)
     denominator = _whole(raw["denominator"], "denominator", problems)
     if kind == "count":
-        value = _whole(raw["value"], "value", problems)
+        value = _whole(raw["value"], "value", problems, COUNT_MAX)
         if "numerator" in given or "denominator" in given:
             problems.append(("numerator" if "numerator" in given else "denominator",
                              "is not used for a count; give only the value"))

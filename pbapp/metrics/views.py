@@ -19,6 +19,7 @@ from ..auth.permissions import staff_required
 from ..cycles.charts import Chart, chart_config, render_svg
 from ..cycles.models import Neighbourhood
 from ..extensions import db
+from ..number_inputs import page_arg
 from ..projects.models import Project
 from . import bp, importer
 from . import services as svc
@@ -223,7 +224,7 @@ def new_measurement(key: str):
 def measurements(key: str):
     """The raw values as entered, small ones included: staff only, never linked publicly."""
     metric = _metric_or_404(key)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     total = db.session.scalar(select(func.count(Measurement.id))
                               .where(Measurement.metric_id == metric.id))
     rows = db.session.scalars(

@@ -22,6 +22,7 @@ from ..auth.models import User
 from ..cycles.models import Cycle
 from ..extensions import db
 from ..models_base import utcnow
+from ..numbers import COUNT_MAX, NumberRefused, whole
 from ..voting.codes import CODE_LENGTH, code_hash, is_code_of, normalise
 from ..voting.identity import Voter, account_voter, code_row, code_voter, roll_voter
 from ..voting.models import VoterRollEntry
@@ -234,7 +235,11 @@ def mismatches(batch: PaperBatch) -> list[Mismatch]:
 
 
 def _serial_order(serial: str):
-    return (0, int(serial), "") if serial.isdigit() else (1, 0, serial)
+    """Numbered serials in number order, then the rest by text; "²" and "٥" are text."""
+    try:
+        return (0, whole(serial, 0, COUNT_MAX), serial)
+    except NumberRefused:
+        return (1, 0, serial)
 
 
 def refresh_status(batch: PaperBatch) -> None:

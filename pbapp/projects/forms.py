@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import DateField, FloatField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..cycles.models import Neighbourhood
 from ..extensions import db
 from ..metrics.models import Metric
+from ..number_inputs import DecimalNumberField, coerce_id
 from .models import REASON_REQUIRED, SPENDING_CATEGORIES, STATUS_LABELS
 
 #: what each spending category means to a reader
@@ -78,16 +79,16 @@ _NONE = 0
 
 
 class TargetForm(FlaskForm):
-    metric = SelectField("Metric", coerce=int, validate_choice=False)
-    neighbourhood = SelectField("Neighbourhood (optional)", coerce=int, default=_NONE,
+    metric = SelectField("Metric", coerce=coerce_id, validate_choice=False)
+    neighbourhood = SelectField("Neighbourhood (optional)", coerce=coerce_id, default=_NONE,
                                 validate_choice=False)
-    baseline_value = FloatField("Baseline value", validators=[InputRequired(
+    baseline_value = DecimalNumberField("Baseline value", validators=[InputRequired(
         message="Give the baseline value as a number.")])
     baseline_period = StringField("Baseline period", filters=[_strip], validators=[
         DataRequired(message="Say which period the baseline describes."), Length(max=60)])
     baseline_on = DateField("Baseline period ends", validators=[InputRequired(
         message="Give the last day of the baseline period.")])
-    target_value = FloatField("Target value", validators=[InputRequired(
+    target_value = DecimalNumberField("Target value", validators=[InputRequired(
         message="Give the target value as a number.")])
     target_on = DateField("Target date", validators=[InputRequired(
         message="Give the date the target should be reached by.")])

@@ -6,19 +6,18 @@ check, validate, then write with an audit event in the caller's transaction.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
+from .. import numbers
 from ..audit.services import record
 from ..extensions import db
+from ..numbers import NumberRefused
 from .models import SPENDING_CATEGORIES, Project, Spending
 from .services import Invalid, NotAllowed, _actor_id, check_manage
 
 #: one entry above this is a typing slip (and would overflow the column); 10 million units
 MAX_AMOUNT_CENTS = 1_000_000_000
-_AMOUNT = re.compile(r"\d+(?:\.\d{1,2})?")
 
 
 @dataclass
@@ -59,10 +58,14 @@ def parse_amount(text: str) -> int:
     text = (text or "").strip()
     if not text:
         raise Invalid("Give the amount.", "amount")
-    if not _AMOUNT.fullmatch(text):
-        raise Invalid("Write the amount in digits, with at most two decimals after a point "
-                      "(e.g. 1250 or 1250.50); no commas or currency signs.", "amount")
-    cents = int(Decimal(text) * 100)
+    try:  # ASCII digits only: Decimal("٥") is 5
+        cents = int(numbers.decimal(text, 0, numbers.COUNT_MAX, places=2) * 100)
+    except NumberRefused as refused:
+        if refused.template != numbers.OUT_OF_RANGE or text.startswith("-"):
+            raise Invalid("Write the amount in digits, with at most two decimals after a point "
+                          "(e.g. 1250 or 1250.50); no commas or currency signs.", "amount"
+                          ) from None
+        cents = MAX_AMOUNT_CENTS + 1  # far too large: refused below with the limit
     if cents <= 0:
         raise Invalid("The amount must be more than zero.", "amount")
     if cents > MAX_AMOUNT_CENTS:

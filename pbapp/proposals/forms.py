@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _  # lazy: read in each request's language
 from flask_wtf import FlaskForm
-from wtforms import (IntegerField, RadioField, SelectChoice, SelectField, SelectMultipleField,
-                     StringField, TextAreaField)
+from wtforms import (RadioField, SelectChoice, SelectField, SelectMultipleField, StringField,
+                     TextAreaField)
 from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional,
                                 ValidationError)
+
+from ..number_inputs import WholeNumberField, coerce_id
 
 # Cost is stored in cents in a 32-bit column on PostgreSQL: stay well below 2**31 cents.
 MAX_COST = 20_000_000
@@ -18,7 +20,7 @@ class IdeaForm(FlaskForm):
     place = StringField(_("Where does it happen?"), validators=[DataRequired(), Length(max=200)])
     suggestion = TextAreaField(_("What would help?"),
                                validators=[DataRequired(), Length(max=2000)])
-    neighbourhood = SelectField(_("Neighbourhood"), coerce=int, default=0)
+    neighbourhood = SelectField(_("Neighbourhood"), coerce=coerce_id, default=0)
 
 
 class ProposalForm(FlaskForm):
@@ -28,8 +30,8 @@ class ProposalForm(FlaskForm):
     problem = TextAreaField("Problem it addresses", validators=[DataRequired(), Length(max=4000)])
     root_cause = TextAreaField("Root cause it addresses",
                                validators=[Optional(), Length(max=4000)])
-    neighbourhoods = SelectMultipleField("Neighbourhoods", coerce=int)
-    cost = IntegerField("Cost", validators=[
+    neighbourhoods = SelectMultipleField("Neighbourhoods", coerce=coerce_id)
+    cost = WholeNumberField("Cost", validators=[
         InputRequired(message="Give the cost in whole currency units."),
         NumberRange(min=1, max=MAX_COST,
                     message=f"The cost must be between 1 and {MAX_COST:,}.")])
@@ -57,8 +59,8 @@ class ProposalForm(FlaskForm):
 
 
 class NewProposalForm(ProposalForm):
-    board = SelectField("Proposing board", coerce=int)
-    cycle = SelectField("Budget cycle", coerce=int)
+    board = SelectField("Proposing board", coerce=coerce_id)
+    cycle = SelectField("Budget cycle", coerce=coerce_id)
 
 
 class ReviewForm(FlaskForm):

@@ -11,6 +11,7 @@ from wtforms import SelectChoice
 from ..boards.models import Board
 from ..cycles.models import Cycle, Neighbourhood
 from ..extensions import db
+from ..number_inputs import id_arg
 from . import bp
 from . import services as svc
 from .forms import IdeaForm, NewProposalForm, ProposalForm, ReviewForm, WithdrawForm
@@ -107,8 +108,8 @@ def show(proposal_id: int, withdraw_form: WithdrawForm | None = None):
 @login_required
 def new():
     idea = None
-    if request.args.get("idea"):
-        idea = db.session.get(Idea, request.args.get("idea", type=int) or 0)
+    if (idea_id := id_arg("idea")) is not None:
+        idea = db.session.get(Idea, idea_id)
         if idea is None:
             abort(404)
     boards = svc.member_boards(current_user)

@@ -13,7 +13,7 @@ CSV is one tidy table, one line per cell, with the header
 
 Money is in whole currency units, dates are ISO 8601. Any cell that starts with = + - @, a tab
 or a carriage return gets a leading apostrophe, so a spreadsheet shows it instead of running
-it as a formula.
+it as a formula; a plain number (-8997023, -1.5) is left as it is, since it runs nothing.
 
 JSON is the nested report: ``sections`` → ``tables`` → ``rows`` → ``cells``, each cell
 ``{"value", "display", "suppressed"}`` with ``value`` null whenever the cell is hidden.
@@ -24,6 +24,7 @@ import csv
 import io
 import json
 
+from ..numbers import is_plain_number
 from .cells import all_cells
 
 HEADER = ("section", "table", "row", "column", "value", "suppressed")
@@ -32,7 +33,9 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def neutralised(value) -> str:
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    if text.startswith(FORMULA_START) and not is_plain_number(text):
+        return "'" + text
+    return text
 
 
 def _csv_value(c: dict):

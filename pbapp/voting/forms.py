@@ -1,8 +1,6 @@
 """The ballot (one select per rank, so it works without JavaScript) and the ballot tracker."""
 from __future__ import annotations
 
-import re
-
 from flask_babel import format_decimal, gettext
 from flask_babel import lazy_gettext as _  # lazy: read in each request's language
 from flask_wtf import FlaskForm
@@ -10,7 +8,12 @@ from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-RANK_FIELD = re.compile(r"^rank_(-?\d{1,3})$")
+from ..numbers import NumberRefused, whole
+from .services import BallotRejected
+
+RANK_PREFIX = "rank_"
+#: no ballot offers this many ranks; a field past it is tampering, not a long ballot
+MAX_RANK_FIELD = 999
 
 
 def ordinal(n: int) -> str:
@@ -38,12 +41,22 @@ def choice_label(n: int) -> str:
 
 def submitted_ranks(formdata) -> dict[int, str]:
     """Every ``rank_<n>`` the browser sent, including any the form never offered, so a tampered
-    or stale ballot is refused by the rules instead of silently trimmed."""
+    or stale ballot is refused by the rules instead of silently trimmed. A name the form could
+    not have made (``rank_01`` beside ``rank_1``, ``rank_1000``, ``rank_²``) makes the whole
+    form unreadable: BallotRejected, rather than two choices collapsing into one."""
     ranks = {}
     for key in formdata:
-        match = RANK_FIELD.match(key)
-        if match:
-            ranks[int(match.group(1))] = formdata.get(key, "")
+        if not key.startswith(RANK_PREFIX):
+            continue
+        suffix = key.removeprefix(RANK_PREFIX)
+        try:
+            position = whole(suffix, 1, MAX_RANK_FIELD)
+        except NumberRefused:
+            position = None
+        if position is None or str(position) != suffix:
+            raise BallotRejected(
+                gettext("The ballot form was not understood; please fill it in again."))
+        ranks[position] = formdata.get(key, "")
     return ranks
 
 

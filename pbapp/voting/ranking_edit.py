@@ -9,11 +9,22 @@ from __future__ import annotations
 from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
 
+from ..numbers import NumberRefused, whole
 from .forms import choice_label, submitted_ranks
 
 
+def _position(text: str, length: int) -> int | None:
+    """The 1-based place an op names, or None for anything else ("²", "0", "99")."""
+    try:
+        return whole(text, 1, length) if length else None
+    except NumberRefused:
+        return None
+
+
 def apply_op(formdata, max_ranks: int, titles: dict[str, str]) -> tuple[MultiDict, str]:
-    """The form data after the edit named by ``op``, and a sentence for screen readers."""
+    """The form data after the edit named by ``op``, and a sentence for screen readers.
+    An op that names nothing on the ballot changes nothing; unreadable rank fields raise
+    BallotRejected (``submitted_ranks``)."""
     ranks = submitted_ranks(formdata)
     order = [ranks[n] for n in sorted(ranks) if ranks[n]]
     verb, _, arg = (formdata.get("op") or "").partition(":")
@@ -24,8 +35,8 @@ def apply_op(formdata, max_ranks: int, titles: dict[str, str]) -> tuple[MultiDic
                           choice=choice_label(len(order)))
     elif verb == "add" and len(order) >= max_ranks:
         message = gettext("Your ranking is full: remove a choice first.")
-    elif verb in ("up", "down", "remove") and arg.isdigit() and 1 <= int(arg) <= len(order):
-        i = int(arg) - 1
+    elif verb in ("up", "down", "remove") and _position(arg, len(order)):
+        i = _position(arg, len(order)) - 1
         title = titles.get(order[i], order[i])
         if verb == "remove":
             order.pop(i)

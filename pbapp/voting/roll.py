@@ -22,13 +22,15 @@ from ..audit.services import record
 from ..cycles.models import PHASES, Cycle, Neighbourhood
 from ..cycles.services import PhaseError
 from ..extensions import db
+from ..numbers import EARLIEST_YEAR, NumberRefused, year
+from ..request_text import control_in
 from .eligibility import age_in
 from .models import VoterRollEntry
 
 HEADER = ("reference", "name", "email", "birth_year", "neighbourhood")
 WITH_ADDRESS = (*HEADER, "address")
 AGE_BANDS = ("under 18", "18-24", "25-34", "35-44", "45-54", "55-64", "65+")
-EARLIEST_BIRTH_YEAR = 1900
+EARLIEST_BIRTH_YEAR = EARLIEST_YEAR
 MAX_BYTES = 5 * 1024 * 1024
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _LIMITS = {"reference": 80, "name": 160, "email": 254, "address": 300}
@@ -87,7 +89,15 @@ def _decode(data: bytes | str) -> str:
 
 def parse_roll(cycle: Cycle, data: bytes | str) -> list[VoterRollEntry]:
     """Every row as an unsaved entry, or RollInvalid listing every bad line (1 is the header)."""
-    reader = csv.reader(io.StringIO(_decode(data), newline=""))
+    reader = csv.reader(io.StringIO(_decode(data), newline=""), strict=True)
+    try:
+        return _entries(cycle, reader)
+    except csv.Error as error:  # e.g. a quote never closed: strict, not read to the end
+        raise RollInvalid([f"Line {reader.line_num}: this is not readable as CSV ({error})."]
+                          ) from None
+
+
+def _entries(cycle: Cycle, reader) -> list[VoterRollEntry]:
     header = next(reader, None)
     columns = tuple(h.strip().lower() for h in header) if header is not None else None
     if columns not in (HEADER, WITH_ADDRESS):
@@ -106,6 +116,8 @@ def parse_roll(cycle: Cycle, data: bytes | str) -> list[VoterRollEntry]:
             continue
         values = dict(zip(columns, (cell.strip() for cell in row)))
         wrong = []
+        if any(control_in(cell, multiline=True) for cell in values.values()):
+            wrong.append("a cell holds a control character, which cannot be stored")
         for name, limit in _LIMITS.items():
             if len(values.get(name, "")) > limit:
                 wrong.append(f"{name} is longer than {limit} characters")
@@ -125,9 +137,9 @@ def parse_roll(cycle: Cycle, data: bytes | str) -> list[VoterRollEntry]:
         if raw_year.lower() in AGE_BANDS:
             band = raw_year.lower()
         elif raw_year:
-            if raw_year.isdigit() and EARLIEST_BIRTH_YEAR <= int(raw_year) <= this_year:
-                birth_year = int(raw_year)
-            else:
+            try:
+                birth_year = year(raw_year)
+            except NumberRefused:
                 wrong.append(f"birth_year {raw_year!r} is not a year between "
                              f"{EARLIEST_BIRTH_YEAR} and {this_year} or an age band "
                              f"({', '.join(AGE_BANDS)})")

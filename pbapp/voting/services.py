@@ -15,6 +15,7 @@ from ..cycles.window import why_closed
 from ..extensions import db
 from ..labels import N_
 from ..models_base import utcnow
+from ..numbers import db_id
 from ..proposals.models import Proposal
 from .models import CHANNELS, Ballot, Participation
 
@@ -68,11 +69,9 @@ def ranking_from_ranks(cycle: Cycle, ranks: dict[int, str],
             raise BallotRejected(gettext(
                 "Choice %(empty)d is empty but choice %(filled)d is filled. Fill your choices in "
                 "order, starting with choice 1.", empty=expected, filled=pos))
-    try:
-        ranking = [int(ranks[pos]) for pos in filled]
-    except ValueError:
-        raise BallotRejected(
-            gettext("Your ballot lists a proposal that is not on this ballot.")) from None
+    ranking = [db_id(ranks[pos].strip()) for pos in filled]  # "٥" is not proposal 5
+    if None in ranking:
+        raise BallotRejected(gettext("Your ballot lists a proposal that is not on this ballot."))
     return validate_ranking(cycle, ranking, choices)
 
 

@@ -93,8 +93,11 @@ def _ballot_page(cycle: Cycle, error: str | None = None, formdata=None, key: str
     proposals = ballot_choices(cycle)
     announce = ""
     if formdata is not None and formdata.get("op") and not (closed or voted):
-        formdata, announce = apply_op(formdata, cycle.max_ranks,
-                                      {str(p.id): p.title for p in proposals})
+        try:
+            formdata, announce = apply_op(formdata, cycle.max_ranks,
+                                          {str(p.id): p.title for p in proposals})
+        except BallotRejected as refusal:  # rank fields no ballot of ours has
+            error, formdata = str(refusal), None
     form = None if closed or voted else ballot_form(cycle, proposals, formdata)
     chosen = [f.data for f in form if f.name.startswith("rank_") and f.data] if form else []
     page = render_template("voting/ballot.html", cycle=cycle, proposals=proposals, form=form,

@@ -78,7 +78,8 @@ def test_member_edits_draft(client, login, csrf, world, make_proposal, fresh):
 @pytest.mark.parametrize("bad, message", [
     ({"cost": "0"}, b"The cost must be between 1"),
     ({"cost": "-5"}, b"The cost must be between 1"),
-    ({"cost": "12.50"}, b"Not a valid integer value"),
+    ({"cost": "12.50"}, "“12.50” is not a whole number".encode()),
+    ({"cost": "١٢"}, "“١٢” is not a whole number written with the digits 0 to 9".encode()),
     ({"cost": ""}, b"Give the cost in whole currency units"),
     ({"cost": "999999999999"}, b"The cost must be between 1"),
     ({"title": ""}, b"This field is required"),

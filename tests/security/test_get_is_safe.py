@@ -10,6 +10,7 @@ import hashlib
 
 import pytest
 from sqlalchemy import select
+from werkzeug.routing import IntegerConverter
 
 from pbapp.auth.models import User
 from pbapp.extensions import db
@@ -57,7 +58,7 @@ def _post_rules(app):
 def _sample_url(rule) -> str:
     values = {}
     for name, converter in rule._converters.items():
-        values[name] = 1 if type(converter).__name__ == "IntegerConverter" else "x"
+        values[name] = 1 if isinstance(converter, IntegerConverter) else "x"
     return rule.build(values, append_unknown=False)[1]
 
 
