@@ -34,11 +34,19 @@ def _sqlite_path(url) -> str:
 def backup(database_uri: str, out: Path) -> Path:
     url = make_url(database_uri)
     out = Path(out)
-    if out.exists():
+    try:
+        exists = out.exists()
+    except OSError as error:  # e.g. a name longer than the system allows
+        raise BackupError(f"Cannot write {str(out)[:80]!r}: {error.strerror}.") from None
+    if exists:
         raise BackupError(f"{out} already exists; choose a new file name.")
     if url.get_backend_name() == "sqlite":
         source = sqlite3.connect(_sqlite_path(url))
-        target = sqlite3.connect(out)
+        try:
+            target = sqlite3.connect(out)
+        except sqlite3.Error as error:  # a folder that does not exist, a name too long
+            source.close()
+            raise BackupError(f"Cannot write {str(out)[:80]!r}: {error}.") from None
         try:
             with target:
                 source.backup(target)
@@ -64,13 +72,20 @@ def backup(database_uri: str, out: Path) -> Path:
 def restore(database_uri: str, source: Path) -> None:
     url = make_url(database_uri)
     source = Path(source)
-    if not source.is_file():
+    try:
+        is_file = source.is_file()
+    except OSError as error:  # e.g. a name longer than the system allows
+        raise BackupError(f"Cannot read {str(source)[:80]!r}: {error.strerror}.") from None
+    if not is_file:
         raise BackupError(f"{source} is not a file.")
     if url.get_backend_name() == "sqlite":
         backup_db = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
         try:
             if backup_db.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
                 raise BackupError(f"{source} is not a sound SQLite backup.")
+            if not _has_schema(backup_db):  # an empty file opens as an empty database
+                raise BackupError(f"{source} is not a backup of this site: it holds no "
+                                  "migrated database; nothing was changed.")
             live = sqlite3.connect(_sqlite_path(url))
             try:
                 with live:
@@ -91,6 +106,14 @@ def restore(database_uri: str, source: Path) -> None:
             raise BackupError(f"pg_restore failed: {done.stderr.strip()}")
         return
     raise BackupError(f"No restore method for {url.get_backend_name()} databases.")
+
+
+def _has_schema(connection: sqlite3.Connection) -> bool:
+    """Whether the database has been migrated (Alembic's table with a revision in it)."""
+    found = connection.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+                               "name = 'alembic_version'").fetchone()
+    return bool(found) and connection.execute(
+        "SELECT count(*) FROM alembic_version").fetchone()[0] > 0
 
 
 def _need(tool: str) -> None:

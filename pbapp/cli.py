@@ -4,11 +4,34 @@ from __future__ import annotations
 import click
 from flask import Flask
 
+from .numbers import DB_INT_MAX, NumberRefused, whole
+from .request_text import control_in
+
+
+class WholeNumber(click.ParamType):
+    """A number option in the digits 0 to 9, between ``low`` and ``high``: click's own INT
+    reads "٥" as 5 and "1_000" as 1000, which nobody typing a count means."""
+
+    name = "integer"
+
+    def __init__(self, low: int = 0, high: int = DB_INT_MAX):
+        self.low, self.high = low, high
+
+    def convert(self, value, param, ctx) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value  # a default
+        try:
+            return whole(str(value).strip(), self.low, self.high)
+        except NumberRefused as refused:
+            self.fail(str(refused), param, ctx)
+
 
 def register(app: Flask) -> None:
     @app.cli.command("demo")
-    @click.option("--ballots", default=3000, show_default=True, help="ballots in the finished cycle")
-    @click.option("--seed", default=2026, show_default=True, help="random seed, for a repeatable city")
+    @click.option("--ballots", type=WholeNumber(), default=3000, show_default=True,
+                  help="ballots in the finished cycle")
+    @click.option("--seed", type=WholeNumber(), default=2026, show_default=True,
+                  help="random seed, for a repeatable city")
     def demo(ballots: int, seed: int) -> None:
         """Seed a believable city so every page has something real to show."""
         from .demo import seed_demo
@@ -22,7 +45,7 @@ def register(app: Flask) -> None:
 
     @codes.command("generate")
     @click.option("--cycle", "slug", required=True, help="slug of the budget cycle")
-    @click.option("--count", type=int, default=None,
+    @click.option("--count", type=WholeNumber(1, 100_000), default=None,  # as the staff page
                   help="how many anonymous codes to make (cycles without accounts or a roll)")
     @click.option("--from-roll", is_flag=True,
                   help="one personal code per roll entry that has none yet, with the entry's "
@@ -49,17 +72,21 @@ def register(app: Flask) -> None:
         if from_roll == (count is not None):
             raise click.ClickException("Give either --count N (anonymous codes) or --from-roll "
                                        "(personal codes); no codes were made.")
-        if count is not None and count < 1:
-            raise click.ClickException("--count must be at least 1; no codes were made.")
         cycle = db.session.scalar(select(Cycle).where(Cycle.slug == slug))
         if cycle is None:
             raise click.ClickException(f"No cycle with the slug {slug!r}; no codes were made.")
         path = Path(out)
-        if path.exists():
+        try:
+            exists = path.exists()
+        except OSError as error:  # e.g. a name longer than the system allows
+            raise click.ClickException(f"Cannot write {out[:80]!r}: {error.strerror}; no codes "
+                                       "were made.") from None
+        if exists:
             raise click.ClickException(f"{out} already exists; choose a new file "
                                        "(codes cannot be recovered once overwritten).")
-        if batch is not None and len(batch) > 80:
-            raise click.ClickException("--batch is at most 80 characters.")
+        if batch is not None and (len(batch) > 80 or control_in(batch)):
+            raise click.ClickException("--batch is at most 80 characters, with no control "
+                                       "characters.")
         try:
             if from_roll:
                 made = _write_codes(path, cycle, batch, personal=True)
@@ -67,6 +94,9 @@ def register(app: Flask) -> None:
                 made = _write_codes(path, cycle, batch, personal=False, count=count)
         except CodesRefused as refusal:
             raise click.ClickException(f"{refusal} No codes were made.") from None
+        except OSError as error:  # a folder that does not exist, a disk that is full
+            raise click.ClickException(f"Cannot write {out[:80]!r}: {error.strerror}; no codes "
+                                       "were made.") from None
         what = "personal codes (one per roll entry)" if from_roll else "codes"
         click.echo(f"Wrote {made} {what} for {cycle.name} to {out}. Only their hashes are "
                    "stored: keep the file safe and delete it once the codes are printed.")
