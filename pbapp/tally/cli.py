@@ -18,6 +18,7 @@ from pathlib import Path
 
 from . import METHODS, BallotError, FileFormatError, TallyError
 from .formats import WRITABLE, decode, detect_format, read_election, write_election
+from .numbers import MAX_COUNT, ascii_int
 from .report import render_text
 
 #: files larger than this show a progress bar while being read (on a terminal only)
@@ -32,8 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
                    "or an RCTab contest config .json)")
     p.add_argument("--method", choices=sorted(METHODS), help="counting method (default: from "
                    "the file)")
-    p.add_argument("--seats", type=int, help="number of winners (ranked methods)")
-    p.add_argument("--budget", type=int, help="budget in whole currency units (PB methods)")
+    # read as ASCII digits in _run, so a refusal is one line naming the file, as for a file's
+    p.add_argument("--seats", help="number of winners (ranked methods)")
+    p.add_argument("--budget", help="budget in whole currency units (PB methods)")
     p.add_argument("--rules", metavar="CONFIG.json", help="RCTab contest config whose rules apply")
     p.add_argument("--format", default="auto", choices=["auto", "blt", "pb", "csv", "cdf"],
                    help="file format (default: from the name and content)")
@@ -54,7 +56,7 @@ def parse_option(text: str) -> tuple[str, object]:
         raise BallotError(f"--option takes KEY=VALUE, not {text!r}")
     try:
         value = json.loads(raw)
-    except json.JSONDecodeError:
+    except ValueError:  # not JSON, or a number of thousands of digits, which int() refuses
         value = raw
     return key.strip().replace("-", "_"), value
 
@@ -129,9 +131,10 @@ def _run(args: argparse.Namespace) -> int:
         key, value = parse_option(text)
         options[key] = value
     if args.seats is not None:
-        options["seats"] = args.seats
+        options["seats"] = ascii_int(args.seats, what="--seats", minimum=1)
     if args.budget is not None:
-        options["budget"] = args.budget
+        options["budget"] = ascii_int(args.budget, what="--budget", minimum=0,
+                                      maximum=MAX_COUNT)
     if args.seed is not None:
         options["seed"] = args.seed
     result = election.count(method, **options)

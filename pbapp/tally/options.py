@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import functools
+import re
 
 from .errors import BallotError
 
 #: options every method accepts (a method may refuse a value, e.g. IRV with seats > 1)
 COMMON = frozenset({"seats", "seed", "withdrawn", "tiebreak"})
+_ASCII_INT = re.compile(r"-?[0-9]{1,30}", re.ASCII)
 
 
 def method_options(*names: str):
@@ -34,8 +36,9 @@ def method_options(*names: str):
 
 def positive_int(name: str, value, *, minimum: int = 1) -> int:
     """Validate a whole-number option such as ``seats``."""
-    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
-        raise BallotError(f"{name} must be a whole number, not {value!r}")
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()) or \
+            (isinstance(value, str) and not _ASCII_INT.fullmatch(value.strip())):
+        raise BallotError(f"{name} must be a whole number, not {value!r}")  # "٥" is not 5
     try:
         number = int(value)
     except (TypeError, ValueError):

@@ -21,6 +21,7 @@ Rules shared by all PB methods:
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from numbers import Real
@@ -29,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from .errors import BallotError
+from .numbers import MAX_COUNT
 from .options import method_options
 from .pb_scoring import PBBallots, pb_ballots
 from .profile import _natural_key
@@ -39,6 +41,8 @@ PB_OPTIONS = ("budget", "costs", "projects", "vote_type", "scoring", "max_length
 TIEBREAKS = ("cost", "draw", "id")
 #: relative tolerance under which two scores or prices count as equal
 TOL = 1e-9
+#: an amount given as text: ASCII digits ("٥٠" is not 50, whatever ``float()`` says)
+_ASCII_AMOUNT = re.compile(r"-?[0-9]{1,30}(?:\.[0-9]+)?", re.ASCII)
 
 
 @dataclass
@@ -108,7 +112,8 @@ class PBCount:
 
 
 def _money(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, Real | str):
+    if isinstance(value, bool) or not isinstance(value, Real | str) or \
+            (isinstance(value, str) and not _ASCII_AMOUNT.fullmatch(value.strip())):
         raise BallotError(f"{name} must be a whole amount of money, not {value!r}")
     try:
         number = float(value)
@@ -118,6 +123,8 @@ def _money(name: str, value) -> int:
         raise BallotError(f"{name} must be a whole amount of money, not {value!r}")
     if number < 0:
         raise BallotError(f"{name} cannot be negative ({value!r})")
+    if number > MAX_COUNT:  # past this a float no longer holds every whole amount
+        raise BallotError(f"{name} must be at most {MAX_COUNT:,}, not {value!r}")
     return int(number)
 
 
