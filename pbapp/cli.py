@@ -202,3 +202,34 @@ def register(app: Flask) -> None:
             raise click.ClickException(str(error))
         db.session.commit()
         click.echo(f"Imported {report}")
+
+    @metrics.command("protect")
+    @click.option("--metric", "key", default=None, help="one metric's key (default: every metric)")
+    def protect_metrics(key: str | None) -> None:
+        """Protect and audit the public numbers of every metric (or one) again, and say how
+        each audit went. Needed once after upgrading to stored protection; after that every
+        change to measurements does it by itself."""
+        from sqlalchemy import select
+
+        from .extensions import db
+        from .metrics.models import Metric
+        from .metrics.published import publish
+
+        query = select(Metric).order_by(Metric.key)
+        if key is not None:
+            query = query.where(Metric.key == key)
+        metrics = list(db.session.scalars(query))
+        if key is not None and not metrics:
+            raise click.ClickException(f"There is no metric with the key {key!r}.")
+        failed = 0
+        for metric in metrics:
+            audit = publish(metric)
+            failed += not audit.passed
+            click.echo(f"{metric.key}: {'passed' if audit.passed else 'FAILED'} - "
+                       f"{audit.cells} cells, {audit.small} small, {audit.hidden} hidden "
+                       f"in all, {audit.seconds:.2f} s"
+                       + ("" if audit.passed else f"\n  {audit.problems}"))
+        db.session.commit()
+        if failed:
+            raise click.ClickException(f"{failed} metric(s) failed the audit and publish "
+                                       "nothing until their numbers are corrected.")

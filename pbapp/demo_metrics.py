@@ -19,6 +19,7 @@ from sqlalchemy import insert, select
 from .extensions import db
 from .metrics.models import Measurement, Metric, ProjectMetric
 from .metrics.progress import judge, latest_for
+from .metrics.published import publish_all
 from .metrics.tables import series
 from .voting.roll import AGE_BANDS
 
@@ -395,6 +396,7 @@ def seed_metrics(projects, hoods, staff, seed: int, today: date | None = None) -
     metrics = seed_catalogue()
     rows = seed_measurements(metrics, hoods, staff, today, rng)
     rows += seed_project_measurements(metrics, projects, staff, today, rng)
+    publish_all()  # targets are fitted to the published numbers
     with force_locale("en"):  # the published tables format numbers; there is no reader here
         targets = seed_targets(metrics, projects, today)
     return (f"Seeded {len(CATALOGUE)} shared metrics with {len(rows)} measurements and "

@@ -3,7 +3,8 @@ from .audit.models import AuditEvent  # noqa: F401
 from .auth.models import User  # noqa: F401
 from .boards.models import Board, Meeting, Membership  # noqa: F401
 from .cycles.models import CloseChange, Cycle, Neighbourhood, Result  # noqa: F401
-from .metrics.models import Measurement, Metric, ProjectMetric  # noqa: F401
+from .metrics.models import (Measurement, Metric, MetricAudit, ProjectMetric,  # noqa: F401
+                             PublishedCell)
 from .projects.models import (Milestone, Project, ProjectStatusChange, ProjectUpdate,  # noqa: F401
                              Spending)
 from .paper.models import PaperBatch, PaperEntry  # noqa: F401

@@ -175,10 +175,13 @@ SCHEMAS = {
         "breakdown": {"enum": ["", "age_band", "gender", "race_ethnicity", "disability",
                                "neighbourhood"]},
         "group": STR, "value": null(NUM),
-        "suppressed": null({"enum": ["small", "complementary", "small-denominator"]}),
-    }, "One published cell. `value` is null when hidden to protect the people counted; "
-       "`suppressed` says why: small (1 to 10), complementary (would reveal a small cell), "
-       "small-denominator (a rate over fewer than 11 people)."),
+        "suppressed": null({"enum": ["small", "complementary", "small-numerator",
+                                     "small-denominator"]}),
+    }, "One published cell, read from the metric's stored, audited protection. `value` is "
+       "null when hidden to protect the people counted; a rate, percentage or median is "
+       "rounded to one decimal place. `suppressed` says why: small (1 to 10), complementary "
+       "(would let a small number be worked out), small-numerator (a rate counting 1 to 10 "
+       "people), small-denominator (a rate over fewer than 11 people)."),
 }
 SCHEMAS["ProjectDetail"] = deepcopy(SCHEMAS["Project"])
 SCHEMAS["ProjectDetail"]["properties"].update({

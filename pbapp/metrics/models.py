@@ -143,3 +143,51 @@ class ProjectMetric(db.Model):
 
     def __repr__(self) -> str:
         return f"<ProjectMetric project={self.project_id} metric={self.metric_id}>"
+
+
+class PublishedCell(db.Model):
+    """One number as the public may see it: small-cell protected, rounded, audited.
+
+    Written by ``pbapp.metrics.published`` whenever the metric's measurements change, and the
+    only thing pages, charts, downloads, reports and the API read: no request runs the
+    protection or its solver."""
+
+    __tablename__ = "published_cell"
+    __table_args__ = (
+        UniqueConstraint("metric_id", "scope", "scope_ref", "period_start", "period_end",
+                         "breakdown", "group_name", name="uq_published_cell"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    metric_id: Mapped[int] = mapped_column(ForeignKey("metric.id", ondelete="CASCADE"), index=True)
+    scope: Mapped[str] = mapped_column(String(14))
+    scope_ref: Mapped[str] = mapped_column(String(80), default="")
+    period_start: Mapped[date]
+    period_end: Mapped[date]
+    breakdown: Mapped[str] = mapped_column(String(20), default="")
+    group_name: Mapped[str] = mapped_column(String(80), default="")
+    #: the published value (a count, or a rate rounded to one decimal); None when hidden or
+    #: not measured
+    value: Mapped[float | None] = mapped_column(Float)
+    #: why it is hidden: "small", "complementary", "small-numerator", "small-denominator"
+    hidden: Mapped[str | None] = mapped_column(String(20))
+
+
+class MetricAudit(db.Model):
+    """The last protection of one metric and its audit: when, whether it passed, and what it
+    used. A metric whose audit did not pass publishes nothing."""
+
+    __tablename__ = "metric_audit"
+
+    metric_id: Mapped[int] = mapped_column(ForeignKey("metric.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    audited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    passed: Mapped[bool] = mapped_column(default=False)
+    cells: Mapped[int] = mapped_column(default=0)
+    small: Mapped[int] = mapped_column(default=0)
+    hidden: Mapped[int] = mapped_column(default=0)
+    #: JSON: {"counts": {why: n}, "examples": [relation in words, ...]}
+    relations: Mapped[str] = mapped_column(Text, default="{}")
+    #: why the audit failed, in words (empty when it passed)
+    problems: Mapped[str] = mapped_column(Text, default="")
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)

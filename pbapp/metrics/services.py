@@ -24,7 +24,7 @@ from .models import (BREAKDOWNS, DIRECTIONS, FREQUENCIES, KINDS, SCOPES, SOURCES
 
 KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 #: words the metric URLs use for pages of their own
-RESERVED_KEYS = ("new", "import")
+RESERVED_KEYS = ("new", "import", "small-numbers")
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 #: the raw fields of one measurement, as a form or a CSV row gives them (all strings)
 ROW_FIELDS = ("scope", "scope_ref", "period_start", "period_end", "value", "numerator",

@@ -5,11 +5,10 @@ table per breakdown (age band, gender, race/ethnicity, disability, neighbourhood
 charts, CSV, JSON and the API all read from here, so they hide the same cells. Nothing here
 takes a free-form filter.
 
-The tables of one period are linked: every breakdown shares its scope's total, and a
-neighbourhood's total is also its cell in the city's by-neighbourhood table. So the city and all
-its neighbourhoods are protected together, as one family, by ``suppression.protect_linked``: a
-number is hidden (or shown) in every table it appears in, and no table, alone or with the
-others, gives a hidden number away. A project's tables are a family of their own.
+Every cell comes from the metric's stored, protected set (``published``), which protects all
+of a metric's numbers together and proves it with an audit by linear programming: a number is
+hidden (or shown) in every table it appears in, and no table, alone or with all the others,
+gives a hidden number away. A metric whose audit did not pass has no tables.
 """
 from __future__ import annotations
 
@@ -23,18 +22,20 @@ from ..cycles.charts import number
 from ..cycles.models import Neighbourhood
 from ..extensions import db
 from ..labels import N_
-from .models import BREAKDOWNS, Measurement, Metric
-from .suppression import COMPLEMENTARY, SMALL, SMALL_DENOMINATOR, protect_linked, rate_shown
+from .models import BREAKDOWNS, Metric, MetricAudit, PublishedCell
+from .protection import COMPLEMENTARY, SMALL
+from .published import SMALL_DENOMINATOR, SMALL_NUMERATOR
 
 BREAKDOWN_LABELS = {"": N_("Total"), "age_band": N_("Age band"), "gender": N_("Gender"),
                     "race_ethnicity": N_("Race or ethnicity"), "disability": N_("Disability"),
                     "neighbourhood": N_("Neighbourhood")}
 #: what a reader sees in place of a hidden number
-HIDDEN_TEXT = {SMALL: "<11", COMPLEMENTARY: "—", SMALL_DENOMINATOR: "—"}
+HIDDEN_TEXT = {SMALL: "<11", COMPLEMENTARY: "—", SMALL_DENOMINATOR: "—", SMALL_NUMERATOR: "—"}
 HIDDEN_MEANING = {SMALL: N_("between 1 and 10: hidden to protect the people counted"),
                   COMPLEMENTARY: N_("hidden so that a small number cannot be worked out from "
-                                    "the total"),
-                  SMALL_DENOMINATOR: N_("hidden: fewer than 11 people answered")}
+                                    "the other published numbers"),
+                  SMALL_DENOMINATOR: N_("hidden: fewer than 11 people answered"),
+                  SMALL_NUMERATOR: N_("hidden: it would count between 1 and 10 people")}
 
 
 @dataclass(frozen=True)
@@ -76,27 +77,20 @@ def format_value(metric: Metric, value: float | None) -> str:
         return "–"
     if metric.kind == "percent":
         return f"{number(round(value, 1))}%"
-    if metric.kind in ("rate", "median"):
-        return number(round(value, 2))
-    return number(round(value, 1))  # counts are whole; a projected count gets one decimal
+    return number(round(value, 1))  # counts are whole; rates and medians get one decimal
 
 
 #: one published number: (scope, scope_ref, period_start, period_end, breakdown, group_name)
 Key = tuple
 
 
-def _key(m: Measurement) -> Key:
+def _key(m: PublishedCell) -> Key:
     return (m.scope, m.scope_ref, m.period_start, m.period_end, m.breakdown, m.group_name)
-
-
-def _count_of(m: Measurement | None) -> int | None:
-    value = None if m is None else m.effective_value
-    return None if value is None else int(round(value))
 
 
 @dataclass(frozen=True)
 class _Spec:
-    """The shape of one table before protection: where its total and its cells come from."""
+    """The shape of one table: where its total and its cells come from."""
 
     start: date
     end: date
@@ -105,7 +99,7 @@ class _Spec:
     parts: list[tuple[str, Key]]  # (group, key)
 
 
-def _specs(rows: dict[Key, Measurement], scope: str, ref: str) -> list[_Spec]:
+def _specs(rows: dict[Key, PublishedCell], scope: str, ref: str) -> list[_Spec]:
     """The tables of one scope, oldest period first: the totals-only table then each breakdown.
 
     The city's by-neighbourhood cells are the neighbourhoods' own totals when a period has any
@@ -148,60 +142,25 @@ def _specs(rows: dict[Key, Measurement], scope: str, ref: str) -> list[_Spec]:
     return out
 
 
-def _family(metric: Metric, scope: str, ref: str
-            ) -> tuple[dict[Key, Measurement], dict[tuple[str, str], list[_Spec]], dict[Key, str]]:
-    """The rows linked to one scope's tables, the tables of every scope in that family (the
-    city with all its neighbourhoods, or one project), and what to hide of them."""
-    if scope == "project":
-        found = _rows(metric, "project", ref)
-        scopes = [("project", ref)]
-    else:
-        found = _rows(metric, "city", "") + _rows(metric, "neighbourhood")
-        scopes = [("city", "")] + sorted({("neighbourhood", m.scope_ref) for m in found
-                                          if m.scope == "neighbourhood"})
-    rows = {_key(m): m for m in found}
-    specs = {pair: _specs(rows, *pair) for pair in scopes}
-    hidden: dict[Key, str] = {}
-    if metric.is_count:
-        # periods are protected apart: each is its own family of linked tables
-        values: dict[tuple[date, date], dict[Key, int]] = defaultdict(dict)
-        for k, m in rows.items():
-            values[(k[2], k[3])][k] = _count_of(m) or 0
-        sums: dict[tuple[date, date], set] = defaultdict(set)
-        for spec in (s for pair_specs in specs.values() for s in pair_specs):
-            if spec.breakdown and spec.total is not None:
-                sums[(spec.start, spec.end)].add((spec.total, tuple(k for _, k in spec.parts)))
-        for period, period_values in values.items():
-            hidden.update(protect_linked(period_values, sorted(sums[period], key=repr)))
-    return rows, specs, hidden
+def _published(metric: Metric) -> dict[Key, PublishedCell]:
+    """The metric's stored, protected cells; none when its audit has not passed."""
+    audit = db.session.get(MetricAudit, metric.id)
+    if audit is None or not audit.passed:
+        return {}
+    found = db.session.scalars(select(PublishedCell).where(PublishedCell.metric_id == metric.id)
+                               .order_by(PublishedCell.id))
+    return {_key(c): c for c in found}
 
 
-def _cell(metric: Metric, m: Measurement | None, group: str, label: str,
-          hidden: dict[Key, str]) -> Cell:
-    if m is None or m.effective_value is None:
+def _cell(metric: Metric, m: PublishedCell | None, group: str, label: str) -> Cell:
+    if m is None:
         return Cell(group, label, None, None, "–")
-    if not metric.is_count:
-        if not rate_shown(m.denominator):
-            return Cell(group, label, None, SMALL_DENOMINATOR, HIDDEN_TEXT[SMALL_DENOMINATOR])
-        return Cell(group, label, m.effective_value, None,
-                    format_value(metric, m.effective_value))
-    reason = hidden.get(_key(m))
-    if reason:
-        return Cell(group, label, None, reason, HIDDEN_TEXT[reason])
-    count = _count_of(m)
-    return Cell(group, label, count, None, format_value(metric, count))
-
-
-def _rows(metric: Metric, scope: str | None = None, scope_ref: str | None = None
-          ) -> list[Measurement]:
-    query = select(Measurement).where(Measurement.metric_id == metric.id)
-    if scope is not None:
-        query = query.where(Measurement.scope == scope)
-    if scope_ref is not None:
-        query = query.where(Measurement.scope_ref == scope_ref)
-    return list(db.session.scalars(query.order_by(
-        Measurement.period_start, Measurement.period_end, Measurement.breakdown,
-        Measurement.group_name, Measurement.id)))
+    if m.hidden:
+        return Cell(group, label, None, m.hidden, HIDDEN_TEXT.get(m.hidden, "—"))
+    if m.value is None:
+        return Cell(group, label, None, None, "–")
+    value = int(m.value) if metric.is_count else m.value
+    return Cell(group, label, value, None, format_value(metric, value))
 
 
 def _neighbourhood_names() -> dict[str, str]:
@@ -212,36 +171,29 @@ def tables_for(metric: Metric, scope: str = "city", scope_ref: str = "") -> list
     """Every published table for one metric and scope, oldest period first: per period the
     totals-only table (breakdown "") then each breakdown that has rows. A number hidden in one
     of them is hidden in all of them, and on the other scopes' tables it appears in."""
-    rows, specs, hidden = _family(metric, scope, scope_ref)
-    return _tables(metric, rows, specs.get((scope, scope_ref), []), hidden, scope, scope_ref,
+    rows = _published(metric)
+    return _tables(metric, rows, _specs(rows, scope, scope_ref), scope, scope_ref,
                    _neighbourhood_names())
 
 
 def tables_by_scope(metric: Metric) -> dict[tuple[str, str], list[Table]]:
-    """``tables_for`` of every scope that has measurements, city first, each family of linked
-    tables protected once (not once per neighbourhood)."""
+    """``tables_for`` of every scope that has published cells, city first."""
     names = _neighbourhood_names()
-    out: dict[tuple[str, str], list[Table]] = {}
-    families: dict[str, tuple] = {}
-    for scope, ref in scopes_of(metric):
-        family = ref if scope == "project" else ""
-        if family not in families:
-            families[family] = _family(metric, scope, ref)
-        rows, specs, hidden = families[family]
-        out[(scope, ref)] = _tables(metric, rows, specs.get((scope, ref), []), hidden, scope,
-                                    ref, names)
-    return out
+    rows = _published(metric)
+    order = {"city": 0, "neighbourhood": 1, "project": 2}
+    scopes = sorted({k[:2] for k in rows}, key=lambda p: (order.get(p[0], 9), p[1]))
+    return {(scope, ref): _tables(metric, rows, _specs(rows, scope, ref), scope, ref, names)
+            for scope, ref in scopes}
 
 
-def _tables(metric: Metric, rows: dict[Key, Measurement], specs: list[_Spec],
-            hidden: dict[Key, str], scope: str, scope_ref: str,
-            names: dict[str, str]) -> list[Table]:
+def _tables(metric: Metric, rows: dict[Key, PublishedCell], specs: list[_Spec], scope: str,
+            scope_ref: str, names: dict[str, str]) -> list[Table]:
     total_label = str(BREAKDOWN_LABELS[""])
     out = []
     for spec in specs:
-        total = _cell(metric, rows.get(spec.total), "", total_label, hidden)
+        total = _cell(metric, rows.get(spec.total), "", total_label)
         labels = names if spec.breakdown == "neighbourhood" else {}
-        cells = [_cell(metric, rows[k], group, labels.get(group, group), hidden)
+        cells = [_cell(metric, rows[k], group, labels.get(group, group))
                  for group, k in spec.parts]
         out.append(Table(metric, scope, scope_ref, spec.start, spec.end, spec.breakdown,
                          total, cells))
@@ -259,11 +211,8 @@ def latest_total(metric: Metric, scope: str = "city", scope_ref: str = "") -> Ta
 
 
 def scopes_of(metric: Metric) -> list[tuple[str, str]]:
-    """The (scope, scope_ref) pairs that have measurements, city first."""
-    pairs = db.session.execute(select(Measurement.scope, Measurement.scope_ref).where(
-        Measurement.metric_id == metric.id).distinct()).all()
-    order = {"city": 0, "neighbourhood": 1, "project": 2}
-    return sorted({(s, r) for s, r in pairs}, key=lambda p: (order.get(p[0], 9), p[1]))
+    """The (scope, scope_ref) pairs that have published cells, city first."""
+    return list(tables_by_scope(metric))
 
 
 def public_rows(metric: Metric) -> list[dict]:

@@ -6,6 +6,7 @@ protection allows and nothing else; the raw values are on a staff-only page.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import pygal
@@ -19,18 +20,26 @@ from ..auth.permissions import staff_required
 from ..cycles.charts import Chart, chart_config, render_svg
 from ..cycles.models import Neighbourhood
 from ..extensions import db
+from ..labels import N_
 from ..number_inputs import page_arg
 from ..projects.models import Project
 from . import bp, importer
 from . import services as svc
 from .forms import ImportForm, MeasurementForm, MetricForm
-from .models import Measurement, Metric
+from .models import Measurement, Metric, MetricAudit, PublishedCell
+from .protection import THRESHOLD, WIDTH
+from .published import audit_of
 from .tables import BREAKDOWN_LABELS, HIDDEN_MEANING, HIDDEN_TEXT, Table, tables_by_scope
 
 # a metric's public page is kept for signed-out readers (``show``) until one of these changes here
-page_memory.watch(Metric, Measurement, Neighbourhood)
+page_memory.watch(Metric, Measurement, Neighbourhood, PublishedCell, MetricAudit)
 
 PAGE_SIZE = 200
+#: the kinds of sum the audit uses, in words
+RELATION_KINDS = {"breakdown": N_("groups add up to their total"),
+                  "neighbourhoods": N_("neighbourhoods add up to the city"),
+                  "periods": N_("shorter periods add up to a longer one"),
+                  "same number": N_("a neighbourhood's total is also its cell in the city's table")}
 
 
 @bp.app_template_filter("metric_better")
@@ -161,8 +170,17 @@ def show(key: str):
         meanings.setdefault(HIDDEN_TEXT[reason], []).append(gettext(meaning))
     key_rows = [(text, "; ".join(said)) for text, said in meanings.items()]
     key_rows.append(("–", gettext("not measured for that period")))
+    audit = audit_of(metric)
     return render_template("metrics/show.html", metric=metric, scopes=scopes,
-                           key_rows=key_rows, breakdown_labels=BREAKDOWN_LABELS)
+                           key_rows=key_rows, breakdown_labels=BREAKDOWN_LABELS,
+                           audit=audit, relations=json.loads(audit.relations) if audit else {},
+                           relation_kinds=RELATION_KINDS)
+
+
+@bp.get("/small-numbers")
+def small_numbers():
+    """How small numbers are protected, in words: the rule, the relations, the audit."""
+    return render_template("metrics/small_numbers.html", threshold=THRESHOLD, width=WIDTH)
 
 
 # Staff: the catalogue ----------------------------------------------------------------------------
@@ -233,8 +251,10 @@ def measurements(key: str):
                   Measurement.scope, Measurement.scope_ref, Measurement.breakdown,
                   Measurement.group_name)
         .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    audit = audit_of(metric)
     return render_template("metrics/measurements.html", metric=metric, rows=rows, page=page,
-                           total=total, pages=max(-(-total // PAGE_SIZE), 1))
+                           total=total, pages=max(-(-total // PAGE_SIZE), 1), audit=audit,
+                           relations=json.loads(audit.relations) if audit else {})
 
 
 @bp.route("/import", methods=["GET", "POST"])

@@ -8,8 +8,10 @@ CSV is one tidy table, one line per cell, with the header
 * row: the row's label as the page shows it (a neighbourhood, a project's title, "Total")
 * column: the column's key (count, budget, spent, status, value, ...)
 * value: the number or text; for a hidden cell, what the page shows instead ("<11" for 1 to
-  10 people, "—" for a cell hidden so a small one cannot be worked out from the total)
-* suppressed: empty, or why the cell is hidden (small, complementary, small-denominator)
+  10 people, "—" for a cell hidden so a small one cannot be worked out from the other
+  published numbers, or a rate resting on fewer than 11 people)
+* suppressed: empty, or why the cell is hidden (small, complementary, small-numerator,
+  small-denominator)
 
 Money is in whole currency units, dates are ISO 8601. Any cell that starts with = + - @, a tab
 or a carriage return gets a leading apostrophe, so a spreadsheet shows it instead of running

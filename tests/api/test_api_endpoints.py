@@ -181,6 +181,9 @@ def test_measurements_hide_small_cells_as_null_with_a_reason(api, world):
     rates = api.json("/api/v1/metrics/feel-safe/measurements")["items"]
     women = _cell(rates, breakdown="gender", group="women")
     assert women["value"] is None and women["suppressed"] == "small-denominator"
+    # 26 of 42 men beside 30 of 50 in all would give the women's 4 of 8 away (issue 15)
+    men = _cell(rates, breakdown="gender", group="men")
+    assert men["value"] is None and men["suppressed"] == "complementary"
     assert _cell(rates, breakdown="")["value"] == 60
 
 

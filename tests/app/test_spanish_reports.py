@@ -67,7 +67,7 @@ def test_metric_pages(client, demo):
            "Grupo de edad", "Género", "Raza o etnia", "Discapacidad", "periodos, de",
            "Último valor mostrado:", "Cómo leer las tablas",
            "entre 1 y 10: oculto para proteger a las personas contadas",
-           "oculto para que no se pueda deducir un número pequeño a partir del total",
+           "oculto para que no se pueda deducir un número pequeño a partir de los demás números publicados",
            "no se midió en ese periodo"],
           ["Which way is better", "Supplied by", "Data-sharing agreement", "What is shared",
            ">Consent<", "How long it is kept", "The whole city", "The totals in the chart",

@@ -129,7 +129,8 @@ def test_no_raw_value_of_a_hidden_cell_reaches_the_page(client, make_metric, mak
     # the charts draw only published totals (the neighbourhoods' are hidden: no points at all)
     drawn = re.findall(r'<desc class="value">([^<]*)</desc>', html)
     assert drawn == ["1,000"]
-    assert "hidden so that a small number cannot be worked out from the total" in html
+    assert ("hidden so that a small number cannot be worked out from the other published "
+            "numbers") in html
 
 
 def test_a_rate_over_few_people_is_hidden(client, make_metric, measure):
@@ -162,3 +163,18 @@ def test_public_pages_link_no_raw_values_for_anonymous(client, make_metric, path
     make_metric()
     html = client.get(path).data.decode()
     assert "/measurements" not in html and "/edit" not in html
+
+
+def test_a_stored_value_no_count_can_have_stops_publication_not_the_page(client, make_metric,
+                                                                         measure, staff):
+    """A row written before the import refused 24-digit counts made the page, its API and CSV
+    fail (Babel InvalidOperation). Now the metric is not published and staff are told why."""
+    metric = make_metric()
+    measure(metric, 40)
+    measure(metric, 1e25, start=date(2026, 4, 1), end=date(2026, 6, 30))
+    page = client.get("/metrics/violent-injuries")
+    assert page.status_code == 200
+    assert b"not published at the moment" in page.data
+    assert b"is not a number that can be published" in page.data  # staff see why
+    api = client.get("/api/v1/metrics/violent-injuries/measurements")
+    assert api.status_code == 200 and api.get_json()["items"] == []

@@ -10,7 +10,8 @@ import pytest
 from pbapp.cycles.models import Neighbourhood
 from pbapp.extensions import db
 from pbapp.metrics.models import Measurement, Metric
-from pbapp.metrics.suppression import COMPLEMENTARY, SMALL, SMALL_DENOMINATOR
+from pbapp.metrics.protection import COMPLEMENTARY, SMALL
+from pbapp.metrics.published import SMALL_DENOMINATOR, SMALL_NUMERATOR
 from pbapp.metrics.tables import (latest_total, public_rows, scopes_of, series, tables_for)
 
 Q1 = (date(2026, 1, 1), date(2026, 3, 31))
@@ -217,8 +218,11 @@ def test_rates_and_percents_need_11_behind_them(app, client):
     assert {c.group: c.display for c in t.cells}["woman"] == "50%"
     assert t.total.display == "—"
     rate = new_metric("admissions", "rate", rate_per=1000)
-    put(rate, numerator=5, denominator=2000)
-    assert shown(table(rate, "")) == {"": 2.5}
+    put(rate, numerator=50, denominator=2000)
+    assert shown(table(rate, "")) == {"": 25.0}
+    # 5 people in 2,000 is a rate over many, but it counts 5 people: hidden (issue 15)
+    put(rate, numerator=5, denominator=2000, period=Q2)
+    assert shown(table(rate, "", period=Q2)) == {"": SMALL_NUMERATOR}
     rows = api_rows(client, pct.key)
     assert {r["group"]: r["value"] for r in rows} == {"": None, "woman": 50.0, "man": None,
                                                        "other": 45.0}

@@ -86,6 +86,7 @@ EXPECTED = {
     "projects.new_spending": ("/projects/{project}/spending/new", MEMBER),
     "projects.new_target": ("/projects/{project}/targets/new", MEMBER),
     "metrics.index": ("/metrics/", PUBLIC),
+    "metrics.small_numbers": ("/metrics/small-numbers", PUBLIC),
     "metrics.show": ("/metrics/violent-incidents", PUBLIC),
     "metrics.new": ("/metrics/new", STAFF),
     "metrics.edit": ("/metrics/violent-incidents/edit", STAFF),
