@@ -15,7 +15,8 @@ those sums at once, so the protection works on the whole system at once:
    every published number and every relation (non-negative, integrality relaxed) is found by
    linear programming. A primary number must keep a range at least ``WIDTH`` wide, and no
    hidden number may be pinned to one whole value even by someone who also uses what its mark
-   says ("<11" is 1 to 10, "—" at least 11).
+   says ("<11" is 1 to 10, "—" at least 11), unless that value is 0: zeros are published
+   anyway (a rate's 0 hidden with its small denominator may follow from a published total 0).
 
 A relation is used when the numbers obey it, whatever the data promise: groups that happen to
 add up to their total although "not recorded" is missing, a city figure that equals the sum of
@@ -304,7 +305,8 @@ def failures(ranges: Mapping[Key, Range], hidden: Mapping[Key, str]) -> list[Key
     """The hidden numbers the published ones give away: a primary number narrowed below
     ``WIDTH``, or any hidden number pinned to one value."""
     return [k for k, r in ranges.items()
-            if r.pinned or (hidden[k] == SMALL and r.width < WIDTH - _EPS)]
+            if (r.pinned and r.known_high > _EPS)
+            or (hidden[k] == SMALL and r.width < WIDTH - _EPS)]
 
 
 # Protection -------------------------------------------------------------------------------------
@@ -340,25 +342,22 @@ def protect(values: Mapping[Key, int], relations: Sequence[Relation],
     for r in relations:
         for k in (r.total, *r.parts):
             by_key[k].append(r)
+    # first, cheaply: interval reasoning narrows no number further than linear programming
+    # does, so whatever it finds narrowed the audit would find narrowed too
+    while failing := failures(propagated(values, relations, hidden), hidden):
+        if not _hide_more(failing, values, hidden, by_key, cost, together, relations):
+            break
     ranges = audit(values, relations, hidden)
     while True:
         failing = failures(ranges, hidden)
         if not failing:
             return Outcome(hidden, ranges, list(relations))
-        added: set[Key] = set()
-        for key in _one_per_group(failing, relations, hidden):
-            group = next(keys for keys, _ in _components(relations, hidden) if key in keys)
-            around = {k for g in group for r in by_key.get(g, ()) for k in (r.total, *r.parts)}
-            if around & added:
-                continue  # changed by this round already (a partner hidden with another)
-            choice = _candidate(around, values, hidden, cost)
-            if choice is None:
-                return Outcome(hidden, ranges, list(relations),
-                               [f"{key!r} can be narrowed to {ranges[key].low:g}–"
-                                f"{ranges[key].high:g} and nothing is left to hide"])
-            hidden[choice] = COMPLEMENTARY
-            added.add(choice)
-            added.update(_spread(hidden, together))
+        added = _hide_more(failing, values, hidden, by_key, cost, together, relations)
+        if not added:
+            key = failing[0]
+            return Outcome(hidden, ranges, list(relations),
+                           [f"{key!r} can be narrowed to {ranges[key].low:g}–"
+                            f"{ranges[key].high:g} and nothing is left to hide"])
         ranges = {k: r for k, r in ranges.items() if k in hidden}
         # every group that gained a number: its own and the groups it joined
         touched = set(added) | set(failing)
@@ -366,6 +365,67 @@ def protect(values: Mapping[Key, int], relations: Sequence[Relation],
             if touched.intersection((r.total, *r.parts)):
                 touched.update(k for k in (r.total, *r.parts) if k in hidden)
         ranges.update(audit(values, relations, hidden, only=touched))
+
+
+def _hide_more(failing: list[Key], values: Mapping[Key, int], hidden: dict[Key, str],
+               by_key: Mapping[Key, list[Relation]], cost: Callable[[Key], tuple],
+               together: Mapping[Key, Sequence[Key]], relations: Sequence[Relation]
+               ) -> set[Key]:
+    """One round of secondary suppression: for each failing number, the cheapest published
+    number in the sums of the hidden numbers joined to it (hiding a number next to a joined
+    one frees it too), unless this round already hid one there. Returns what was hidden
+    (nothing: nothing is left to hide)."""
+    added: set[Key] = set()
+    group_of = {k: keys for keys, _ in _components(relations, hidden) for k in keys}
+    for key in failing:
+        around = {k for g in group_of.get(key, [key]) for r in by_key.get(g, ())
+                  for k in (r.total, *r.parts)}
+        if around & added:
+            continue  # this round changed its sums already; look again first
+        choice = _candidate(around, values, hidden, cost)
+        if choice is None:
+            continue
+        hidden[choice] = COMPLEMENTARY
+        added.add(choice)
+        added.update(_spread(hidden, together))
+    return added
+
+
+def propagated(values: Mapping[Key, int], relations: Sequence[Relation],
+               hidden: Mapping[Key, str], rounds: int = 50) -> dict[Key, Range]:
+    """Each hidden number's range by interval reasoning over the sums, repeated until nothing
+    changes: never narrower than the linear programme's (a quick first look)."""
+    plain = {k: [0.0, math.inf] for k in hidden}
+    marked = {k: list(_widest(reason)) for k, reason in hidden.items()}
+    for bounds in (plain, marked):
+        def rng(k):
+            return bounds[k] if k in bounds else (values[k], values[k])
+        for _ in range(rounds):
+            changed = False
+            for r in relations:
+                if r.total not in bounds and not any(p in bounds for p in r.parts):
+                    continue
+                lows = [rng(p)[0] for p in r.parts]
+                highs = [rng(p)[1] for p in r.parts]
+                low_sum, high_sum = sum(lows), sum(highs)
+                t_low, t_high = rng(r.total)
+                if r.total in bounds:
+                    new = [max(t_low, low_sum), min(t_high, high_sum) if r.exact else t_high]
+                    if new[0] > bounds[r.total][0] + _EPS or new[1] < bounds[r.total][1] - _EPS:
+                        bounds[r.total][:] = new
+                        t_low, t_high = new
+                        changed = True
+                for p, lo, hi in zip(r.parts, lows, highs):
+                    if p not in bounds:
+                        continue
+                    new_hi = t_high - (low_sum - lo)
+                    new_lo = t_low - (high_sum - hi) if r.exact else lo
+                    if new_hi < hi - _EPS or new_lo > lo + _EPS:
+                        bounds[p][:] = [max(lo, new_lo), min(hi, new_hi)]
+                        changed = True
+            if not changed:
+                break
+    return {k: Range(*plain[k], *marked[k]) for k in hidden}
 
 
 def _spread(hidden: dict[Key, str], together: Mapping[Key, Sequence[Key]]) -> set[Key]:
@@ -376,19 +436,6 @@ def _spread(hidden: dict[Key, str], together: Mapping[Key, Sequence[Key]]) -> se
                 hidden[other] = WITH
                 added.add(other)
     return added
-
-
-def _one_per_group(failing: list[Key], relations: Sequence[Relation],
-                   hidden: Mapping[Key, str]) -> list[Key]:
-    """One failing number per group: hiding one more number changes the whole group."""
-    seen, out = set(), []
-    for keys, _ in _components(relations, {k: hidden[k] for k in hidden}):
-        group = set(keys)
-        first = next((k for k in failing if k in group), None)
-        if first is not None and not seen.intersection(group):
-            out.append(first)
-            seen |= group
-    return out
 
 
 def _candidate(around: set[Key], values: Mapping[Key, int], hidden: Mapping[Key, str],

@@ -185,6 +185,6 @@ def weaknesses(known: dict[tuple, Known], small: set[tuple]) -> list[str]:
     for k, r in sorted(known.items(), key=repr):
         if k in small and r.width < WIDTH - 1e-6:
             out.append(f"{k} (small) lies within {r.low:g}..{r.high:g}")
-        if r.pinned:
+        if r.pinned and r.marked_high > 1e-6:  # a 0 identifies no one and is published anyway
             out.append(f"{k} can only be {math.ceil(r.marked_low - 1e-6)}")
     return out

@@ -159,7 +159,7 @@ def assert_true_and_marked_right(values, hidden, rate):
 
 
 # one property test, so each example's protection (the slow part) runs once for both checks
-@settings(max_examples=20, deadline=None, derandomize=True, database=None,
+@settings(max_examples=60, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(linked_tables())
 def test_no_hidden_number_can_be_worked_out_and_the_rest_are_true(tables):
