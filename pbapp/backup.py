@@ -79,7 +79,8 @@ def restore(database_uri: str, source: Path) -> None:
     if not is_file:
         raise BackupError(f"{source} is not a file.")
     if url.get_backend_name() == "sqlite":
-        backup_db = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        # as a URI, percent-encoded: a '?' or '#' in the name would end the path early
+        backup_db = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
         try:
             if backup_db.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
                 raise BackupError(f"{source} is not a sound SQLite backup.")

@@ -57,3 +57,22 @@ def test_backup_refuses_to_overwrite_and_restore_refuses_junk(app, runner, tmp_p
     bad = runner.invoke(args=["restore", str(junk), "--yes"])
     assert bad.exit_code != 0
     assert _snapshot() == before
+
+
+def test_a_backup_named_with_question_mark_and_hash_restores(app, runner, make_user, tmp_path):
+    """The SQLite backup was opened as ``file:{path}?mode=ro``: a '?' or '#' in its name cut the
+    path short, so SQLite opened (and created, read-write) another file and the restore was
+    refused as "not a backup". The name is percent-encoded now."""
+    make_user(email="keeper@example.org")
+    db.session.commit()
+    before = _snapshot()
+    out = tmp_path / "nightly?mode=rw#1.backup"
+    made = runner.invoke(args=["backup", str(out)])
+    assert made.exit_code == 0, made.output
+    make_user(email="later@example.org")
+    db.session.commit()
+    db.session.remove()
+    restored = runner.invoke(args=["restore", str(out), "--yes"])
+    assert restored.exit_code == 0, restored.output
+    assert _snapshot() == before
+    assert not (tmp_path / "nightly").exists()
