@@ -8,6 +8,7 @@ from ..extensions import db
 from ..number_inputs import page_arg
 from . import bp
 from .models import AuditEvent
+from .readable import action_words, targets
 from .services import verify_chain
 
 PER_PAGE = 50
@@ -35,4 +36,5 @@ def index():
     actors = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(actor_ids)))}
     intact, broken_at = verify_chain()
     return render_template("audit/index.html", page=page, actors=actors, actions=actions,
-                           action=action, intact=intact, broken_at=broken_at)
+                           action=action, intact=intact, broken_at=broken_at,
+                           targets=targets(page.items), action_words=action_words)

@@ -21,7 +21,7 @@ def events(actor, n: int, action: str = "cycle.phase") -> list[AuditEvent]:
 
 
 def shown_ids(page) -> list[int]:
-    rows = re.findall(r'<tr[^>]*><td class="num">(\d+)</td>', page.get_data(as_text=True))
+    rows = re.findall(r'<li id="event-(\d+)"', page.get_data(as_text=True))
     return [int(i) for i in rows]
 
 
@@ -39,7 +39,7 @@ def test_filter_by_action_from_the_list(client, staff):
     counted = events(staff, 1, "cycle.count")
     page = client.get("/staff/audit/", query_string={"action": "cycle.count"})
     assert shown_ids(page) == [counted[0].id]
-    assert b'<option value="cycle.count" selected>' in page.data
+    assert b'<option value="cycle.count" selected>counted the cycle' in page.data
     assert b'<option value="cycle.publish">' in page.data  # offered before it ever happens
     odd = client.get("/staff/audit/", query_string={"action": "' OR 1=1 --"})
     assert len(shown_ids(odd)) == 3  # not in the list: ignored, everything shown
@@ -80,3 +80,25 @@ def test_residents_are_refused(client, make_user, login, app):
 
 def test_signed_out_visitors_are_sent_to_sign_in(client, app):
     assert client.get("/staff/audit/").status_code == 302
+
+
+def test_each_event_reads_as_a_sentence_with_its_item_named_and_linked(client, staff,
+                                                                      make_cycle, make_proposal):
+    """Issue 18: the log showed raw JSON, keys like ``proposal.accept`` and unlinked targets
+    like ``proposal:22``; the record itself stays behind a disclosure."""
+    cycle = make_cycle(slug="spring", name="Spring 2027")
+    proposal = make_proposal(cycle, "Street lighting on Elm Row")
+    record(staff, "proposal.accept", f"proposal:{proposal.id}", reason="Fits the budget")
+    record(staff, "cycle.phase", "cycle:spring", phase="voting")
+    record(staff, "something.new", "widget:7")
+    db.session.commit()
+    html = client.get("/staff/audit/").get_data(as_text=True)
+    assert (f'<strong>Sam Staff</strong> accepted the proposal onto the ballot:\n      '
+            f'<a href="/proposals/{proposal.id}">Street lighting on Elm Row</a>') in html
+    assert 'moved the cycle to another phase:\n      <a href="/cycles/spring">Spring 2027</a>' \
+        in html
+    assert "Reason: Fits the budget" in html
+    assert "something.new" in html and "widget 7" in html  # unknown: shown by its key
+    assert "<details><summary>Event #" in html and "<code>proposal.accept</code>" in html
+    es = client.get("/staff/audit/", headers={"Accept-Language": "es"}).get_data(as_text=True)
+    assert "aceptó la propuesta para la papeleta" in es
