@@ -26,8 +26,11 @@ STYLE_SETTINGS = dict(
     foreground_subtle="#bbb", opacity=".9", opacity_hover="1", transition="none",
     guide_stroke_color="#ccc", major_guide_stroke_color="#999",
     font_family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
-    label_font_size=13, major_label_font_size=13, value_font_size=13, legend_font_size=14,
-    title_font_size=16)
+    label_font_size=15, major_label_font_size=15, value_font_size=15, legend_font_size=15,
+    title_font_size=17, tooltip_font_size=15, no_data_font_size=17, value_label_font_size=15)
+#: the narrowest a chart is drawn: 15 px text in an 800-wide chart stays at 12 px or more down to
+#: this width; narrower (a phone) the page shows the chart's table instead (see site.css)
+CHART_WIDTH, NARROWEST = 800, 640
 STYLE = Style(colors=COLOURS, **STYLE_SETTINGS)
 #: chosen (elected, funded, spent) against the rest
 TWO_TONE = Style(colors=("#0072B2", "#BBBBBB"), **STYLE_SETTINGS)
@@ -43,13 +46,14 @@ class Chart:
 
 
 def number(value) -> str:
-    """1,234 for whole numbers, at most four decimals otherwise (STV moves fractions of votes),
-    written as the reader's language writes numbers (1.234 in Spanish)."""
+    """1,234 for whole numbers, at most two decimals otherwise (STV moves fractions of votes;
+    equal shares prices points), written as the reader's language writes numbers (1.234 in
+    Spanish). Tables, charts and round sentences all use it, so they agree."""
     if value is None:
         return "–"
     if float(value).is_integer():
         value = int(value)
-    return format_decimal(value, format="#,##0.####", locale=str(get_locale() or "en"))
+    return format_decimal(value, format="#,##0.##", locale=str(get_locale() or "en"))
 
 
 def progression(data: dict) -> list[dict]:
@@ -77,7 +81,7 @@ def progression(data: dict) -> list[dict]:
 
 
 def chart_config(kind, caption_id: str, style: Style = STYLE, css: tuple = (), **config):
-    chart = kind(js=[], disable_xml_declaration=True, width=800, truncate_label=-1,
+    chart = kind(js=[], disable_xml_declaration=True, width=CHART_WIDTH, truncate_label=-1,
                  truncate_legend=-1, print_zeroes=False, value_formatter=number, style=style,
                  classes=["pygal-chart", caption_id],
                  css=["file://style.css", "file://graph.css", *(f"inline:{c}" for c in css)],
@@ -106,13 +110,15 @@ def render_svg(chart) -> Markup:
 
 def _split_bars(title: str, caption_id: str, labels: list[str], values: list, chosen: list[bool],
                 chosen_word: str, other_word: str) -> Markup:
-    """One horizontal bar per label, coloured (and named in the legend) by whether it was chosen."""
+    """One horizontal bar per label, coloured (and named in the legend) by whether it was chosen.
+
+    Each value is written in its label, not on its bar, where a short bar cannot hold it."""
     chart = chart_config(pygal.HorizontalStackedBar, caption_id, title=title,
-                          height=140 + 36 * len(labels), legend_at_bottom=True,
-                          print_values=True, style=TWO_TONE)
+                          height=140 + 36 * len(labels), legend_at_bottom=True, style=TWO_TONE)
     # pygal draws the first label at the bottom: reverse, so the list reads top-down
-    chart.x_labels = [f"{label} ({chosen_word})" if ok else label
-                      for label, ok in zip(labels, chosen)][::-1]
+    chart.x_labels = [gettext("%(name)s: %(value)s", name=f"{label} ({chosen_word})" if ok
+                              else label, value=number(value))
+                      for label, value, ok in zip(labels, values, chosen)][::-1]
     chart.add(chosen_word.capitalize(), [v if ok else None for v, ok in zip(values, chosen)][::-1])
     chart.add(other_word.capitalize(), [None if ok else v for v, ok in zip(values, chosen)][::-1])
     return render_svg(chart)
@@ -203,11 +209,10 @@ def pb_charts(data: dict) -> list[Chart]:
                           spent=number(spent), budget=number(budget), left=number(left))
         title = gettext("Budget and spending")
         chart = chart_config(pygal.HorizontalStackedBar, "chart-budget",
-                              title=title, height=200, legend_at_bottom=True,
-                              print_values=True, style=TWO_TONE)
+                              title=title, height=200, legend_at_bottom=True, style=TWO_TONE)
         chart.x_labels = [gettext("Budget %(budget)s", budget=number(budget))]
-        chart.add(gettext("Spent on funded proposals"), [spent])
-        chart.add(gettext("Left over"), [max(left, 0)])
+        chart.add(gettext("Spent on funded proposals: %(spent)s", spent=number(spent)), [spent])
+        chart.add(gettext("Left over: %(left)s", left=number(max(left, 0))), [max(left, 0)])
         charts.append(Chart("chart-budget", title, caption, render_svg(chart)))
     return charts
 

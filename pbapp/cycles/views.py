@@ -13,7 +13,7 @@ from ..auth.permissions import staff_required
 from ..extensions import db
 from ..voting.services import ballot_choices
 from . import bp
-from .charts import cached_charts, progression
+from .charts import cached_charts, number, progression
 from .exports import FORMATS, cvr_file, file_hashes
 from .forms import ActionForm, CycleForm, PhaseForm
 from .. import front, page_memory
@@ -22,6 +22,7 @@ from .models import PHASES, Cycle, Neighbourhood, Result
 from .services import (CycleInvalid, PhaseError, advance_phase, count_cycle, create_cycle,
                        cycle_stats, latest_results, locked_fields, phase_moves, publish_result,
                        update_cycle)
+from .rounds import round_sentences
 from .stats import round_changes, turnout_by_channel
 from .window import why_closed
 
@@ -71,8 +72,9 @@ def _result_context(result: Result) -> dict:
     """What ``_result.html`` shows: the rounds in words and numbers, charts and turnout."""
     names = result.data.get("names", {})
     rounds = describe_rounds(result.data)
-    for rnd, changes in zip(rounds, round_changes(result.data)):
-        rnd.update(changes)
+    for rnd, changes, said in zip(rounds, round_changes(result.data),
+                                  round_sentences(result.data)):
+        rnd.update(changes, sentences=said)
         rnd["rows"] = [(*row, change) for row, change in zip(rnd["tallies"], changes["changes"])]
     key = (result.id, result.cvr_sha256, str(result.counted_at))
     return {"result": result, "data": result.data, "names": names, "rounds": rounds,
@@ -80,7 +82,7 @@ def _result_context(result: Result) -> dict:
             "pb": result.method in tally.PB_METHODS,
             "charts": cached_charts(key, result.data),
             "progression": progression(result.data),
-            "turnout": turnout_by_channel(result.cycle_id)}
+            "turnout": turnout_by_channel(result.cycle_id), "number": number}
 
 
 @bp.get("/")
