@@ -12,7 +12,8 @@ is one row of the budget vector.
 ``completion``:
   ``None`` or ``"none"``  the plain method (it usually leaves money unspent);
   ``"add1"``              pabulib's ``equalshares/add1``: rerun with each voter's budget raised by
-                          one unit (B/n, B/n + 1, B/n + 2, ...) until the outcome uses the budget
+                          one currency unit (B/n, B/n + 1, B/n + 2, ...; one whole unit
+                          whatever the decimals of the amounts) until the outcome uses the budget
                           up (no supported project fits the money left) or the next one would cost
                           more than the budget; keep the last outcome within budget. This is
                           pabutools' ``voter_budget_increment=1``.
@@ -67,15 +68,18 @@ def equal_shares(pb: PBCount, completion=None) -> Result:
         order += more
         funded.update({c: "completion" for c in more})
         reasons.update(why)
-    extra = {"voter_budget": round(final_t, 6), "runs": runs}
+    extra = {"voter_budget": round(final_t / pb.unit, 6), "runs": runs}
     return pb.result(order, funded, reasons, rounds, {"equal_shares": extra})
 
 
 def _rounds(pb: PBCount, engine: Engine, run: Run) -> list[Round]:
     rounds = []
     supporters = pb.ballots.supporters()
+    per_point = 1 if engine.cost_utility else pb.unit  # rho per point in currency units
     for number, (prices, chosen, tied, alpha) in enumerate(run.steps, start=1):
-        tallies = {pb.ids[c]: float(prices[c]) for c in sorted(prices, key=prices.__getitem__)}
+        tallies = {pb.ids[c]: float(prices[c]) / per_point
+                   for c in sorted(prices, key=prices.__getitem__)}
+        alpha = alpha / pb.unit
         tie = pb.tie_break(tied, chosen, "equal shares") if len(tied) > 1 else None
         pid = pb.ids[chosen]
         if engine.cost_utility:
@@ -84,6 +88,6 @@ def _rounds(pb: PBCount, engine: Engine, run: Run) -> list[Round]:
         else:
             pay = f"its supporters pay {_fmt(alpha)} per point (rho), at most their budget"
         rounds.append(Round(number, tallies, elected=[pid], tie_break=tie,
-                            note=f"{pid} costs {int(pb.costs[chosen])}; {pay}. Tallies are each "
+                            note=f"{pid} costs {pb.show(pb.costs[chosen])}; {pay}. Tallies are each "
                                  "affordable project's rho; the lowest is funded."))
     return rounds

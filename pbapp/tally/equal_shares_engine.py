@@ -307,19 +307,21 @@ def exhaustive(pb: PBCount, engine: Engine, selected: list[int]) -> bool:
 def add1(pb: PBCount, engine: Engine, min_stride: int = 4) -> tuple[Run, int]:
     """The add1 loop; returns the last run within budget and how many runs it took.
 
+    Steps count currency units; a run's budget is in minor units (``pb.unit`` per step).
+
     It looks ``stride`` units ahead: if that run certifies the interval, the loop jumps there
     and doubles the stride. Otherwise the interval is bisected: each midpoint run is certified
     against the current run (jumping there if it holds) and takes the nearest failed run above
     it as its floor; failed runs wait on a stack and become unit steps when reached, so none is
     wasted and every unit step is checked exactly as the one-by-one loop would.
     """
-    t0 = pb.budget / engine.n
+    t0, unit = pb.budget / engine.n, pb.unit
     current = engine.run(t0)
     step, runs, stride = 0, 1, min_stride  # the current run is at per-voter budget t0 + step
     above: list[tuple[int, Run]] = []  # failed look-aheads, nearest last
     while not exhaustive(pb, engine, current.selected):
         if not above:
-            trial = engine.run(t0 + step + stride, against=current)
+            trial = engine.run(t0 + (step + stride) * unit, against=current)
             runs += 1
             if trial.certified:
                 current, step, stride = trial, step + stride, stride * 2
@@ -335,11 +337,11 @@ def add1(pb: PBCount, engine: Engine, min_stride: int = 4) -> tuple[Run, int]:
             current, step = ahead, target
             continue
         mid = (step + target) // 2
-        trial = engine.run(t0 + mid, against=current, floor=ahead)
+        trial = engine.run(t0 + mid * unit, against=current, floor=ahead)
         runs += 1
         if trial.certified:
             current, step = trial, mid
         else:
             above.append((mid, trial))
-    current.t = t0 + step
+    current.t = t0 + step * unit
     return current, runs

@@ -10,27 +10,35 @@ Rules shared by all PB methods:
   without stopping ``greedy-no-skip``. (Equal shares keeps it in its runs, as pabutools does: it
   can only become affordable at a raised voter budget, and that run then overspends.) Projects
   in ``withdrawn`` take no part in any rule.
-* **Ties** (equal scores; for equal shares, equal prices within 1e-9) follow ``tiebreak``:
-  ``"cost"`` (default) funds the cheaper project first, then a seeded draw; ``"draw"`` uses only
-  the seeded draw; ``"id"`` takes the lowest project id, like pabutools' lexicographic rule
-  except that numeric ids compare as numbers (2 before 11). The draw sorts by
-  ``sha256(f"{seed}|{rule}|{project}")`` (see ``ties``), ``rule`` being ``"greedy"`` or
-  ``"equal shares"``; every tie decided is recorded in its round.
+* **Ties** (equal scores; for equal shares, equal prices within 1e-9) follow ``tiebreak``: one
+  choice or several, comma-separated, tried in turn: ``cheaper`` (the default, also spelled
+  ``cost``) funds the cheaper project first, ``dearer`` the dearer one, ``more-votes`` the one
+  more voters support (for points ballots this differs from the score), ``file-order`` the one
+  listed first (the PROJECTS table, or the ``costs`` mapping), ``id`` the lowest project id
+  (numeric ids compare as numbers, 2 before 11; pabutools' lexicographic rule for such names),
+  ``lottery`` (also ``draw``) a seeded draw. Whatever is still tied after the choices goes to the
+  draw, which sorts by ``sha256(f"{seed}|{rule}|{project}")`` (see ``ties``), ``rule`` being
+  ``"greedy"`` or ``"equal shares"``. Every tie decided is recorded in its round and listed in
+  the result's ``ties``.
+* Money is exact (``money``): amounts may have up to 6 decimal places and are counted in whole
+  minor units (``PBCount.unit`` per currency unit), so no float sum decides who is funded.
 * A greedy rule funds a project that fits even if it scored nothing (as pabutools' greedy does);
-  use ``greedy-threshold`` with ``threshold=1`` to require support.
+  use ``threshold=1`` to require support. Every greedy rule takes ``threshold`` (pabulib's
+  ``min_project_score_threshold``: Gdynia counts ``greedy-no-skip`` with one);
+  ``greedy-threshold`` requires it.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from numbers import Real
 from typing import Any
 
 import numpy as np
 
+from . import money
 from .errors import BallotError
-from .numbers import MAX_COUNT
 from .options import method_options
 from .pb_scoring import PBBallots, pb_ballots
 from .profile import _natural_key
@@ -38,11 +46,22 @@ from .result import ProjectOutcome, Result, Round
 from .ties import DEFAULT_SEED, TieBreak, draw_key
 
 PB_OPTIONS = ("budget", "costs", "projects", "vote_type", "scoring", "max_length")
-TIEBREAKS = ("cost", "draw", "id")
+#: tie-break choices and the rule name each records; then the aliases of earlier versions
+TIEBREAKS = {"cheaper": "lower-cost", "dearer": "higher-cost", "more-votes": "more-votes",
+             "lottery": "draw", "file-order": "file-order", "id": "id"}
+TIEBREAK_ALIASES = {"cost": "cheaper", "draw": "lottery"}
 #: relative tolerance under which two scores or prices count as equal
 TOL = 1e-9
-#: an amount given as text: ASCII digits ("٥٠" is not 50, whatever ``float()`` says)
-_ASCII_AMOUNT = re.compile(r"-?[0-9]{1,30}(?:\.[0-9]+)?", re.ASCII)
+
+
+def tie_choices(method: str, value) -> list[str]:
+    """``tiebreak`` as the list of choices tried in turn (see the module docstring)."""
+    parts = [p.strip() for p in str(value).split(",")] if isinstance(value, str) else [None]
+    chain = [TIEBREAK_ALIASES.get(p, p) for p in parts]
+    if not chain or any(p not in TIEBREAKS for p in chain):
+        raise BallotError(f"unknown tiebreak {value!r} for {method}; choose "
+                          f"{', '.join(TIEBREAKS)} (or several, comma-separated, tried in turn)")
+    return chain
 
 
 @dataclass
@@ -52,44 +71,76 @@ class PBCount:
     method: str
     ids: list[str]
     names: list[str]
-    costs: np.ndarray  # int64
-    budget: int
+    costs: np.ndarray  # int64, in minor units
+    budget: int  # in minor units
     ballots: PBBallots
     scores: np.ndarray
     #: projects left out before counting: index -> reason
     excluded: dict[int, str]
     seed: Any
-    tiebreak: str
+    tiebreak: list[str]
     options: dict[str, Any] = field(default_factory=dict)
+    #: minor units per currency unit (100 when some amount has cents)
+    unit: int = 1
+
+    def amount(self, minor) -> money.Amount:
+        """Minor units back to the amount as published."""
+        return money.from_minor(int(minor), self.unit)
+
+    def show(self, minor) -> str:
+        return money.show(self.amount(minor))
+
+    def _key(self, choice: str, c: int, context: str):
+        if choice == "cheaper":
+            return int(self.costs[c])
+        if choice == "dearer":
+            return -int(self.costs[c])
+        if choice == "more-votes":
+            return -round(float(self.voters[c]), 9)
+        if choice == "file-order":
+            return c
+        if choice == "id":
+            return _natural_key(self.ids[c])
+        return draw_key(self.seed, context, self.ids[c])
+
+    @property
+    def voters(self) -> np.ndarray:
+        if not hasattr(self, "_voters"):
+            self._voters = self.ballots.supporters()
+        return self._voters
 
     def tie_order(self, context: str) -> np.ndarray:
         """Rank of each project under the tie rule (lower is funded first among equals)."""
-        ids = self.ids
-        if self.tiebreak == "id":
-            keys = [_natural_key(p) for p in ids]
-        elif self.tiebreak == "draw":
-            keys = [draw_key(self.seed, context, p) for p in ids]
-        else:
-            keys = [(int(c), draw_key(self.seed, context, p)) for p, c in zip(ids, self.costs)]
-        rank = np.empty(len(ids), dtype=np.int64)
-        rank[sorted(range(len(ids)), key=keys.__getitem__)] = np.arange(len(ids))
+        chain = [*self.tiebreak, "lottery"]
+        keys = [tuple(self._key(x, c, context) for x in chain) for c in range(len(self.ids))]
+        rank = np.empty(len(self.ids), dtype=np.int64)
+        rank[sorted(range(len(self.ids)), key=keys.__getitem__)] = np.arange(len(self.ids))
         return rank
 
     def tie_break(self, tied: list[int], chosen: int, context: str) -> TieBreak:
-        """The record of why ``chosen`` went first among ``tied`` (project indices)."""
+        """The record of why ``chosen`` went first among ``tied`` (project indices): the first
+        choice of the tie rule that leaves it alone, else the draw."""
         among = [self.ids[c] for c in sorted(tied, key=lambda c: _natural_key(self.ids[c]))]
         name = self.ids[chosen]
-        if self.tiebreak == "id":
-            return TieBreak(among, name, "id", f"{name} has the lowest project id")
-        keys = {self.ids[c]: draw_key(self.seed, context, self.ids[c]) for c in tied}
-        if self.tiebreak == "cost":
-            cheapest = [c for c in tied if self.costs[c] == self.costs[chosen]]
-            if len(cheapest) == 1:
-                return TieBreak(among, name, "lower-cost", f"{name} costs least "
-                                f"({int(self.costs[chosen])})")
-            keys = {self.ids[c]: keys[self.ids[c]] for c in cheapest}
+        pool = list(tied)
+        for choice in self.tiebreak:
+            if choice == "lottery":
+                break
+            best = min(self._key(choice, c, context) for c in pool)
+            pool = [c for c in pool if self._key(choice, c, context) == best]
+            if len(pool) == 1:
+                return TieBreak(among, name, TIEBREAKS[choice], self._why(choice, chosen))
+        keys = {self.ids[c]: draw_key(self.seed, context, self.ids[c]) for c in pool}
         return TieBreak(among, name, "draw", f"seeded draw (seed {self.seed!s}, context "
                         f"{context!r}): smallest SHA-256 key", keys)
+
+    def _why(self, choice: str, c: int) -> str:
+        name = self.ids[c]
+        return {"cheaper": f"{name} costs least ({self.show(self.costs[c])})",
+                "dearer": f"{name} costs most ({self.show(self.costs[c])})",
+                "more-votes": f"{name} has the most voters ({_fmt(self.voters[c])})",
+                "file-order": f"{name} comes first in the order of the projects",
+                "id": f"{name} has the lowest project id"}[choice]
 
     def outcomes(self, funded: dict[int, str], reasons: dict[int, str]) -> list[ProjectOutcome]:
         out = []
@@ -98,49 +149,32 @@ class PBCount:
                 reason = funded[c]
             else:
                 reason = self.excluded.get(c) or reasons.get(c, "not reached")
-            out.append(ProjectOutcome(pid, int(self.costs[c]), float(self.scores[c]),
+            out.append(ProjectOutcome(pid, self.amount(self.costs[c]), float(self.scores[c]),
                                       c in funded, reason, self.names[c]))
         return out
 
     def result(self, order: list[int], funded: dict[int, str], reasons: dict[int, str],
                rounds: list[Round], extra: dict | None = None) -> Result:
-        spent = int(sum(int(self.costs[c]) for c in order))
+        spent = sum(int(self.costs[c]) for c in order)
         return Result(self.method, dict(self.options), list(self.ids),
                       [self.ids[c] for c in order], rounds, self.ballots.total, str(self.seed),
-                      projects=self.outcomes(funded, reasons), budget=self.budget, spent=spent,
-                      extra=extra or {})
+                      projects=self.outcomes(funded, reasons), budget=self.amount(self.budget),
+                      spent=self.amount(spent), extra=extra or {})
 
 
-def _money(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, Real | str) or \
-            (isinstance(value, str) and not _ASCII_AMOUNT.fullmatch(value.strip())):
-        raise BallotError(f"{name} must be a whole amount of money, not {value!r}")
-    try:
-        number = float(value)
-    except ValueError:
-        raise BallotError(f"{name} must be a whole amount of money, not {value!r}") from None
-    if not np.isfinite(number) or not number.is_integer():
-        raise BallotError(f"{name} must be a whole amount of money, not {value!r}")
-    if number < 0:
-        raise BallotError(f"{name} cannot be negative ({value!r})")
-    if number > MAX_COUNT:  # past this a float no longer holds every whole amount
-        raise BallotError(f"{name} must be at most {MAX_COUNT:,}, not {value!r}")
-    return int(number)
-
-
-def _project_table(costs, projects, candidates) -> tuple[list[str], list[str], list[int]]:
+def _project_table(costs, projects, candidates) -> tuple[list[str], list[str], list]:
     if costs is not None and projects is not None:
         raise BallotError("give the project costs once: costs={id: cost} or projects=[...]")
     if projects is not None:
         ids = [str(p.id) for p in projects]
         names = [p.name or "" for p in projects]
-        values = [_money(f"the cost of project {p.id!r}", p.cost) for p in projects]
+        values = [money.amount(p.cost, f"the cost of project {p.id!r}") for p in projects]
     elif costs is not None:
         if not isinstance(costs, Mapping):
             raise BallotError("costs must map each project id to its cost")
         ids = [str(p) for p in costs]
         names = [""] * len(ids)
-        values = [_money(f"the cost of project {p!r}", c) for p, c in costs.items()]
+        values = [money.amount(c, f"the cost of project {p!r}") for p, c in costs.items()]
     else:
         raise BallotError("the project costs are missing: pass costs={project: cost} or "
                           "projects=[Project, ...]")
@@ -160,15 +194,14 @@ def prepare(method: str, ballots, *, candidates=None, budget=None, costs=None, p
     if seats not in (None, 1):
         raise BallotError(f"{method} chooses projects within a budget; seats does not apply")
     if budget is None:
-        raise BallotError(f"{method} needs a budget: pass budget=<whole amount>")
-    budget = _money("budget", budget)
+        raise BallotError(f"{method} needs a budget: pass budget=<amount>")
+    budget = money.amount(budget, "budget")
     tiebreak = "cost" if tiebreak in (None, "default") else tiebreak
-    if tiebreak not in TIEBREAKS:
-        raise BallotError(f"unknown tiebreak {tiebreak!r} for {method}; choose "
-                          f"{', '.join(TIEBREAKS)}")
+    chain = tie_choices(method, tiebreak)
     ids, names, values = _project_table(costs, projects, candidates)
     points = pb_ballots(ballots, ids, vote_type=vote_type, scoring=scoring, max_length=max_length)
-    cost_array = np.array(values, dtype=np.int64)
+    unit = money.unit_of([budget, *values])
+    cost_array = np.array([money.to_minor(v, unit) for v in values], dtype=np.int64)
     excluded: dict[int, str] = {}
     index = {p: i for i, p in enumerate(ids)}
     for pid in withdrawn or ():
@@ -179,7 +212,7 @@ def prepare(method: str, ballots, *, candidates=None, budget=None, costs=None, p
         if cost > budget:
             excluded.setdefault(c, "over budget")
     seed = DEFAULT_SEED if seed is None else seed
-    options: dict[str, Any] = {"budget": budget, "vote_type": points.vote_type}
+    options: dict[str, Any] = {"budget": money.to_json(budget), "vote_type": points.vote_type}
     if points.vote_type == "ordinal":
         options["scoring"] = points.scoring
         if points.scoring == "k-points":
@@ -188,8 +221,8 @@ def prepare(method: str, ballots, *, candidates=None, budget=None, costs=None, p
     if withdrawn:
         options["withdrawn"] = [str(p) for p in withdrawn]
     options["tiebreak"] = tiebreak
-    return PBCount(method, ids, names, cost_array, budget, points, points.scores(), excluded,
-                   seed, tiebreak, options)
+    return PBCount(method, ids, names, cost_array, money.to_minor(budget, unit), points,
+                   points.scores(), excluded, seed, chain, options, unit)
 
 
 def greedy_order(pb: PBCount, pool: list[int], context: str = "greedy") -> list[int]:
@@ -213,22 +246,24 @@ def run_greedy(pb: PBCount, order: list[int], *, remaining: int, skip: bool,
         tied = [d for d in pending if rounded[d] == rounded[c]]
         tie = pb.tie_break(tied, c, context) if len(tied) > 1 else None
         cost = int(pb.costs[c])
+        shown = pb.show(cost)
         rnd = Round(first_round + len(rounds), tallies, tie_break=tie)
         if cost <= remaining:
             remaining -= cost
             funded.append(c)
             rnd.elected = [pb.ids[c]]
             rnd.note = (f"{note_prefix}{pb.ids[c]} has the highest score left "
-                        f"({_fmt(pb.scores[c])}) and fits: {cost} funded, {remaining} left")
+                        f"({_fmt(pb.scores[c])}) and fits: {shown} funded, "
+                        f"{pb.show(remaining)} left")
         else:
             reasons[c] = "did not fit"
             rnd.eliminated = [pb.ids[c]]
             if skip:
-                rnd.note = (f"{note_prefix}{pb.ids[c]} costs {cost}, more than the {remaining} "
-                            "left: skipped")
+                rnd.note = (f"{note_prefix}{pb.ids[c]} costs {shown}, more than the "
+                            f"{pb.show(remaining)} left: skipped")
             else:
-                rnd.note = (f"{note_prefix}{pb.ids[c]} costs {cost}, more than the {remaining} "
-                            "left: the count stops here")
+                rnd.note = (f"{note_prefix}{pb.ids[c]} costs {shown}, more than the "
+                            f"{pb.show(remaining)} left: the count stops here")
                 rounds.append(rnd)
                 break
         rounds.append(rnd)
@@ -244,6 +279,7 @@ def _greedy(method: str, ballots, *, skip: bool, threshold=None, **options) -> R
     pool = [c for c in range(len(pb.ids)) if c not in pb.excluded]
     reasons: dict[int, str] = {}
     if threshold is not None:
+        threshold = _threshold(threshold)
         pb.options["threshold"] = threshold
         for c in list(pool):
             if pb.scores[c] < threshold * (1 - TOL):
@@ -255,13 +291,22 @@ def _greedy(method: str, ballots, *, skip: bool, threshold=None, **options) -> R
     return pb.result(funded, {c: "funded" for c in funded}, reasons, rounds)
 
 
-@method_options(*PB_OPTIONS)
+def _threshold(value) -> float | int:
+    if isinstance(value, Decimal):
+        value = float(value) if value != value.to_integral_value() else int(value)
+    if isinstance(value, bool) or not isinstance(value, Real) or not value >= 0 or \
+            not np.isfinite(value):
+        raise BallotError(f"threshold must be a non-negative number, not {value!r}")
+    return value
+
+
+@method_options(*PB_OPTIONS, "threshold")
 def count_greedy(ballots, **options) -> Result:
     """Fund projects by descending score, skipping any that no longer fits the money left."""
     return _greedy("greedy", ballots, skip=True, **options)
 
 
-@method_options(*PB_OPTIONS)
+@method_options(*PB_OPTIONS, "threshold")
 def count_greedy_no_skip(ballots, **options) -> Result:
     """Fund by descending score and stop at the first project that does not fit (Wrocław rule)."""
     return _greedy("greedy-no-skip", ballots, skip=False, **options)
@@ -271,9 +316,8 @@ def count_greedy_no_skip(ballots, **options) -> Result:
 def count_greedy_threshold(ballots, *, threshold=None, **options) -> Result:
     """Greedy among projects scoring at least ``threshold`` points (a minimum-support rule)."""
     if threshold is None:
-        raise BallotError("greedy-threshold needs threshold=<minimum score>")
-    if isinstance(threshold, bool) or not isinstance(threshold, Real) or threshold < 0:
-        raise BallotError(f"threshold must be a non-negative number, not {threshold!r}")
+        raise BallotError("greedy-threshold needs threshold=<minimum score> (pabulib: META "
+                          "min_project_score_threshold)")
     return _greedy("greedy-threshold", ballots, skip=True, threshold=threshold, **options)
 
 

@@ -5,6 +5,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import money
 from .ties import TieBreak
 
 
@@ -53,14 +54,15 @@ class ProjectOutcome:
     """One project in a participatory-budgeting count."""
 
     id: str
-    cost: int
+    cost: money.Amount  # as published: int when whole, else Decimal
     score: float
     funded: bool
     reason: str  # "funded", "did not fit", "below threshold", "not reached"
     name: str = ""
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "name": self.name, "cost": self.cost, "score": _num(self.score),
+        return {"id": self.id, "name": self.name, "cost": money.to_json(self.cost),
+                "score": _num(self.score),
                 "funded": self.funded, "reason": self.reason}
 
 
@@ -75,13 +77,33 @@ class Result:
     seed: str = "0"
     pairwise: list[list[float]] | None = None
     projects: list[ProjectOutcome] | None = None
-    budget: int | None = None
-    spent: int | None = None
+    budget: money.Amount | None = None
+    spent: money.Amount | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    #: what was read but not as the format says, and how it was counted (see ``Election``)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def tie_breaks(self) -> list[TieBreak]:
         return [r.tie_break for r in self.rounds if r.tie_break]
+
+    def ties(self) -> list[dict]:
+        """Every tie the count broke: who was tied, who went first, by which rule, and the
+        alternatives. For budgets, ``decides_funding`` says whether the tied projects ended
+        differently (some funded, some not), i.e. whether the rule may have decided who is
+        funded; ties whose projects all end alike changed only the order."""
+        funded = {p.id: p.funded for p in self.projects or []}
+        out = []
+        for r in self.rounds:
+            tie = r.tie_break
+            if tie is None or len(tie.among) < 2:
+                continue
+            entry = {"round": r.number, **tie.to_dict(),
+                     "alternatives": [c for c in tie.among if c != tie.chosen]}
+            if self.projects is not None:
+                entry["decides_funding"] = len({funded.get(c) for c in tie.among}) > 1
+            out.append(entry)
+        return out
 
     def to_dict(self) -> dict:
         out: dict[str, Any] = {
@@ -97,9 +119,13 @@ class Result:
             out["pairwise"] = [[_num(v) for v in row] for row in self.pairwise]
         if self.projects is not None:
             out["projects"] = [p.to_dict() for p in self.projects]
-            out["budget"] = self.budget
-            out["spent"] = self.spent
-            out["money_left"] = None if self.budget is None else self.budget - (self.spent or 0)
+            out["budget"] = money.to_json(self.budget)
+            out["spent"] = money.to_json(self.spent)
+            out["money_left"] = (None if self.budget is None else
+                                 money.to_json(money.whole_or_decimal(
+                                     self.budget - (self.spent or 0))))
+        out["ties"] = self.ties()
+        out["warnings"] = list(self.warnings)
         out.update(self.extra)
         return out
 

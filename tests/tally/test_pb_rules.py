@@ -153,7 +153,7 @@ def test_projects_list_gives_costs_and_names():
     ({"budget": 10, "costs": COSTS}, [{"a", "z"}], "unknown project 'z'"),
     ({"budget": 10, "costs": COSTS}, [("a", "z")], "unknown project 'z'"),
     ({"budget": 10, "costs": {"a": -5}}, [{"a"}], "cost of project 'a' cannot be negative"),
-    ({"budget": 10, "costs": {"a": 2.5}}, [{"a"}], "whole amount"),
+    ({"budget": 10, "costs": {"a": "2.5e1"}}, [{"a"}], "amount of money"),  # 2.5 is fine
     ({"costs": COSTS}, [{"a"}], "needs a budget"),
     ({"budget": -1, "costs": COSTS}, [{"a"}], "budget cannot be negative"),
     ({"budget": 10}, [{"a"}], "project costs are missing"),
