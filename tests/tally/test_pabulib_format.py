@@ -1,5 +1,6 @@
 """Reading and writing pabulib .pb files: round trips and errors that name the line."""
 import io
+from decimal import Decimal
 
 import pytest
 
@@ -104,18 +105,16 @@ def test_meta_rule_picks_the_default_method(rule, method, options):
     (mutate(17, "v2;9;10"), 17, "unknown project '9'"),
     (mutate(11, "1;sixty;Park;1"), 11, "cost of project '1' must be a whole number"),
     (mutate(11, "1;-60;Park;1"), 11, "non-negative"),
-    (mutate(11, "1;60.5;Park;1"), 11, "whole"),
+    (mutate(11, "1;60.1234567;Park;1"), 11, "decimal places"),  # 60.5 is read (issue 17)
     (mutate(12, "2;50;Library"), 12, "expected 4 fields"),
     (mutate(13, "2;40;Bikes;1"), 13, "project '2' is listed twice"),
     (mutate(18, "v1;1;10"), 18, "voter 'v1' appears twice"),
     (mutate(16, "v1;1,3;5"), 16, "2 projects but 1 points"),
-    (mutate(16, "v1;1,1;5,5"), 16, "names a project twice"),
     (mutate(16, "v1;1,3;5,x"), 16, "points must be numbers"),
     (mutate(6, "budget;lots"), 6, "META budget"),
     (mutate(6, None), 2, "META has no 'budget'"),
     (mutate(7, "vote_type;plurality"), 7, "unknown vote_type"),
     (mutate(5, "num_votes;4"), 5, "num_votes is 4 but VOTES has 3 rows"),
-    (mutate(11, "1;60;Park;yes"), 11, "selected must be 0 or 1"),
     (mutate(10, "project_id;price;name;selected"), 10, "'cost' column"),
     (mutate(15, "voter_id;vote"), 15, "'points' column"),
     (mutate(1, "METADATA"), 1, "must start with the META section"),
@@ -129,6 +128,18 @@ def test_malformed_file_names_the_line(text, line, message):
     assert caught.value.line == line
     assert caught.value.path == "bad.pb"
     assert str(caught.value).startswith(f"bad.pb:line {line}: ")
+
+
+def test_what_cities_publish_is_read_not_refused():
+    """Issue 17: decimal costs, any ``selected`` value and a repeated project are read (the
+    repeat counted once with a warning; ``strict`` refuses it as before)."""
+    e = parse_pb(mutate(11, "1;60.5;Park;yes"))
+    assert e.projects[0].cost == Decimal("60.5") and e.projects[0].selected == "yes"
+    e = parse_pb(mutate(16, "v1;1,1;5,5"))
+    assert e.pb_ballots[0] == (1, {"1": 5}) and e.warnings[0]["lines"] == [16]
+    with pytest.raises(FileFormatError, match="names a project twice") as caught:
+        parse_pb(mutate(16, "v1;1,1;5,5"), path="bad.pb", strict=True)
+    assert caught.value.line == 16
 
 
 def test_scoring_votes_read_like_cumulative_ones():

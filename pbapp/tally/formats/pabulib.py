@@ -4,10 +4,25 @@ Three ``;``-separated sections, each headed by its name and then a header row:
 ``META`` (``key;value``), ``PROJECTS`` (``project_id;cost;...``) and ``VOTES``
 (``voter_id;vote;...``, with ``points`` for cumulative and scoring ballots). Quoted fields follow
 CSV rules strictly (a quote left open, or text after a closing one, is an error). Numbers are
-ASCII digits (``numbers``): counts, costs and the budget whole and at most ``MAX_COUNT``, points
-plain decimals (no exponent, no nan). Every vote type is read: approval and choose-1 (1 point
-per project named), ordinal (a ranking, kept as a ``Profile``), cumulative and scoring
-(``points`` matched to ``vote``).
+ASCII digits (``numbers``): counts whole, the budget and costs exact amounts of money with up to
+6 decimal places (``money``), points plain decimals (no exponent, no nan). Every vote type is
+read: approval and choose-1 (1 point per project named), ordinal (a ranking, kept as a
+``Profile``), cumulative and scoring (``points`` matched to ``vote``).
+
+Every META key that changes a count is read (see ``BALLOT_RULES`` and ``_defaults``):
+``budget``, ``vote_type``, ``rule``, ``scoring_fn``, ``min_project_score_threshold`` (every
+greedy rule; refused with equal shares), and the ballot rules ``min_length``/``max_length``,
+``min_sum_cost``/``max_sum_cost``, ``min_points``/``max_points``,
+``min_sum_points``/``max_sum_points``. Keys that would change a count in a way the engine does
+not implement (``UNSUPPORTED``, ``default_score`` other than 0) are refused naming their line.
+
+What cities publish is read as they publish it, with a warning rather than a refusal (each
+warning names the lines; ``strict=True`` turns them back into refusals):
+* a vote naming a project twice counts it once, at its first place (with its first points);
+* a vote breaking a META ballot rule (too long, too dear, too many points) is set aside, as a
+  city sets aside a spoilt ballot.
+Project columns other than ``project_id`` and ``cost`` are descriptions and never stop a count:
+``selected`` keeps any value (1 and 0 as True/False, anything else, like Gdynia's 2, as text).
 
 Counting defaults come from META: ``rule`` picks the method (``greedy``, ``greedy-no-skip``,
 ``greedy-threshold``, ``equalshares`` and ``equalshares/add1`` or ``equalshares/add1/greedy``
@@ -27,8 +42,9 @@ from collections import Counter
 from pathlib import Path
 from typing import IO
 
+from .. import money
 from ..election import Election, Project
-from ..errors import FileFormatError
+from ..errors import BallotError, FileFormatError
 from ..numbers import MAX_COUNT, ascii_decimal, ascii_int
 from ..profile import Profile, from_ballots
 from . import read_text
@@ -44,6 +60,16 @@ RULES = {
     "equalshares/add1/greedy": ("equal-shares", {"completion": "add1-then-greedy"}),
 }
 SCORING_FNS = {"borda": "borda", "dowdall": "dowdall", "k-points": "k-points"}
+#: META ballot rules: key -> (what is measured, "min" or "max"); a vote outside is set aside
+BALLOT_RULES = {"min_length": ("length", "min"), "max_length": ("length", "max"),
+                "min_sum_cost": ("sum_cost", "min"), "max_sum_cost": ("sum_cost", "max"),
+                "min_points": ("points", "min"), "max_points": ("points", "max"),
+                "min_sum_points": ("sum_points", "min"), "max_sum_points": ("sum_points", "max")}
+#: META keys that change a count in ways the engine does not implement
+UNSUPPORTED = ("budget_per_category", "budget_per_neighborhood", "min_length_per_category",
+               "max_length_per_category", "min_sum_cost_per_category",
+               "max_sum_cost_per_category")
+THRESHOLD = "min_project_score_threshold"
 
 
 class _Reader:
@@ -51,6 +77,7 @@ class _Reader:
 
     def __init__(self, text: str, path: str | None):
         self.path = path
+        self.strict = False
         self.rows: list[tuple[int, list[str]]] = []
         reader = csv.reader(io.StringIO(text), delimiter=";", strict=True)
         start = 1
@@ -109,6 +136,14 @@ class _Reader:
             yield line, dict(zip(header, (cell.strip() for cell in row)))
 
 
+def _amount(reader: _Reader, what: str, text: str, line: int):
+    """The budget or a cost: an exact amount of money (``money.amount``)."""
+    try:
+        return money.amount(text.strip(), what)
+    except BallotError as exc:
+        reader.fail(str(exc), line)
+
+
 def _whole(reader: _Reader, what: str, text: str, line: int) -> int:
     """A count, cost or budget: ASCII digits (``.0`` allowed), at most ``MAX_COUNT``."""
     head, dot, tail = text.strip().partition(".")
@@ -132,9 +167,11 @@ def _number(reader: _Reader, text: str, line: int, what: str = "points") -> floa
                          maximum=MAX_COUNT)
 
 
-def parse_pb(text: str, path: str | None = None) -> Election:
-    """Parse the text of a ``.pb`` file (``path`` only labels errors)."""
+def parse_pb(text: str, path: str | None = None, *, strict: bool = False) -> Election:
+    """Parse the text of a ``.pb`` file (``path`` only labels errors); ``strict`` refuses what
+    is otherwise read with a warning (see the module docstring)."""
     reader = _Reader(text.lstrip("\ufeff"), path)
+    reader.strict = strict
     found = reader.sections()
     meta: dict[str, str] = {}
     meta_lines: dict[str, int] = {}
@@ -148,7 +185,7 @@ def parse_pb(text: str, path: str | None = None) -> Election:
     for key in ("budget", "vote_type"):
         if key not in meta:
             reader.fail(f"META has no {key!r}", line)
-    budget = _whole(reader, "META budget", meta["budget"], meta_lines["budget"])
+    budget = _amount(reader, "META budget", meta["budget"], meta_lines["budget"])
     vote_type = meta["vote_type"].strip().lower()
     if vote_type not in VOTE_TYPES:
         reader.fail(f"unknown vote_type {meta['vote_type']!r}; expected one of "
@@ -158,10 +195,42 @@ def parse_pb(text: str, path: str | None = None) -> Election:
         v for v in (meta.get("country"), meta.get("unit"), meta.get("instance")) if v),
         candidates=[p.id for p in projects], projects=projects, budget=budget,
         vote_type=vote_type, meta=meta)
-    _votes(reader, found["VOTES"], election)
-    _check_counts(reader, meta, meta_lines, election, found)
+    _unsupported(reader, meta, meta_lines, vote_type)
+    rules = _ballot_rules(reader, meta, meta_lines)
+    rows = _votes(reader, found["VOTES"], election, rules)
+    _check_counts(reader, meta, meta_lines, rows, election)
     _defaults(reader, meta, meta_lines, election)
     return election
+
+
+def _unsupported(reader, meta, meta_lines, vote_type) -> None:
+    for key in UNSUPPORTED:
+        if meta.get(key, "").strip():
+            reader.fail(f"META {key} changes the count in a way pbapp-tally does not implement",
+                        meta_lines[key])
+    if meta.get("default_score", "").strip():
+        value = _number(reader, meta["default_score"], meta_lines["default_score"],
+                        "META default_score")
+        if value != 0:
+            reader.fail(f"META default_score {value} (points for every project a vote leaves "
+                        "out) is not implemented; only 0 is", meta_lines["default_score"])
+
+
+def _ballot_rules(reader, meta, meta_lines) -> dict[str, tuple[str, str, object]]:
+    rules = {}
+    for key, (measure, side) in BALLOT_RULES.items():
+        raw = meta.get(key, "").strip()
+        if not raw:
+            continue
+        line = meta_lines[key]
+        if measure == "length":
+            value = _whole(reader, f"META {key}", raw, line)
+        elif measure == "sum_cost":
+            value = _amount(reader, f"META {key}", raw, line)
+        else:
+            value = _number(reader, raw, line, f"META {key}")
+        rules[key] = (measure, side, value)
+    return rules
 
 
 def _projects(reader: _Reader, section) -> list[Project]:
@@ -175,28 +244,58 @@ def _projects(reader: _Reader, section) -> list[Project]:
         if pid in seen:
             reader.fail(f"project {pid!r} is listed twice", row_line)
         seen.add(pid)
-        cost = _whole(reader, f"the cost of project {pid!r}", rec.pop("cost"), row_line)
+        cost = _amount(reader, f"the cost of project {pid!r}", rec.pop("cost"), row_line)
         selected = None
-        if "selected" in rec:
+        if "selected" in rec:  # describes the city's outcome: any value is kept, none refused
             flag = rec.pop("selected")
-            if flag not in ("0", "1", ""):
-                reader.fail(f"selected must be 0 or 1, not {flag!r}", row_line)
-            selected = None if flag == "" else flag == "1"
+            selected = {"": None, "0": False, "1": True}.get(flag, flag)
         name = rec.pop("name", "")
         projects.append(Project(pid, cost, name, selected, rec))
     return projects
 
 
-def _votes(reader: _Reader, section, election: Election) -> None:
+class _Warnings:
+    """Lines read with a warning, grouped by what happened, for ``Election.warnings``."""
+
+    def __init__(self, reader: _Reader):
+        self.reader = reader
+        self.found: dict[str, list[int]] = {}
+
+    def add(self, message: str, line: int) -> None:
+        if self.reader.strict:
+            self.reader.fail(message, line)
+        self.found.setdefault(message, []).append(line)
+
+
+def _broken_rule(rules, vote, points, costs) -> str | None:
+    """The first META ballot rule ``vote`` breaks, as words, or None."""
+    measures = {"length": len(vote), "sum_cost": sum((costs[p] for p in vote), 0),
+                "sum_points": sum(points or (), 0)}
+    for key, (measure, side, limit) in rules.items():
+        values = points if measure == "points" else [measures[measure]]
+        if measure in ("points", "sum_points") and points is None:
+            continue
+        for value in values:
+            if (value < limit) if side == "min" else (value > limit):
+                return f"{key} is {money.show(limit)}, the vote has {money.show(value)}"
+    return None
+
+
+def _votes(reader: _Reader, section, election: Election, rules) -> int:
+    """Read the votes into ``election``; returns the number of vote rows."""
     line, header, body = section
     vote_type = election.vote_type
     with_points = vote_type in ("cumulative", "scoring")
     required = ("voter_id", "vote", "points") if with_points else ("voter_id", "vote")
     known = set(election.candidates)
+    costs = {p.id: p.cost for p in election.projects}
+    warnings = _Warnings(reader)
     seen: set[str] = set()
+    rows = 0
     rankings: list[tuple[str, ...]] = []
     ballots: list[tuple[int, dict]] = []
     for row_line, rec in reader.records("VOTES", line, header, body, required):
+        rows += 1
         voter = rec["voter_id"]
         if voter in seen:
             reader.fail(f"voter {voter!r} appears twice", row_line)
@@ -205,18 +304,30 @@ def _votes(reader: _Reader, section, election: Election) -> None:
         for p in vote:
             if p not in known:
                 reader.fail(f"vote of voter {voter!r} names unknown project {p!r}", row_line)
+        points = None
+        if with_points:
+            raw = [p.strip() for p in rec["points"].split(",")] if rec["points"] else []
+            if len(raw) != len(vote):
+                reader.fail(f"voter {voter!r}: {len(vote)} projects but {len(raw)} points",
+                            row_line)
+            points = [_number(reader, x, row_line) for x in raw]
         if len(set(vote)) != len(vote):
-            reader.fail(f"vote of voter {voter!r} names a project twice", row_line)
+            warnings.add(f"vote of voter {voter!r} names a project twice", row_line)
+            first = {p: i for i, p in reversed(list(enumerate(vote)))}
+            keep = sorted(first.values())
+            vote = [vote[i] for i in keep]
+            points = None if points is None else [points[i] for i in keep]
         if vote_type == "choose-1" and len(vote) > 1:
             reader.fail(f"choose-1 vote of voter {voter!r} names {len(vote)} projects", row_line)
+        broken = _broken_rule(rules, vote, points, costs) if rules else None
+        if broken:
+            warnings.add(f"vote of voter {voter!r} breaks a ballot rule: META {broken}",
+                         row_line)
+            continue
         if vote_type == "ordinal":
             rankings.append(tuple(vote))
         elif with_points:
-            points = [p.strip() for p in rec["points"].split(",")] if rec["points"] else []
-            if len(points) != len(vote):
-                reader.fail(f"voter {voter!r}: {len(vote)} projects but {len(points)} points",
-                            row_line)
-            ballots.append((1, {p: _number(reader, x, row_line) for p, x in zip(vote, points)}))
+            ballots.append((1, dict(zip(vote, points))))
         else:
             ballots.append((1, {p: 1 for p in vote}))
     if vote_type == "ordinal":
@@ -225,12 +336,30 @@ def _votes(reader: _Reader, section, election: Election) -> None:
                                         election.candidates)
     else:
         election.pb_ballots = ballots
+    election.warnings = _summaries(warnings, ", ".join(rules))
+    return rows
 
 
-def _check_counts(reader, meta, meta_lines, election: Election, found) -> None:
-    counts = {"num_projects": len(election.projects),
-              "num_votes": (election.profile.total if election.profile is not None
-                            else len(election.pb_ballots))}
+def _summaries(warnings: _Warnings, rule_names: str) -> list[dict]:
+    twice = {m: ls for m, ls in warnings.found.items() if "names a project twice" in m}
+    broken = {m: ls for m, ls in warnings.found.items() if "breaks a ballot rule" in m}
+    out = []
+    for found, text in ((twice, "{n} vote(s) name a project twice (lines {lines}): each "
+                                "project counted once, at its first place"),
+                        (broken, "{n} vote(s) break the ballot rules in META ({rules}) and are "
+                                 "set aside (lines {lines}); first: {first}")):
+        if not found:
+            continue
+        lines = sorted(line for ls in found.values() for line in ls)
+        shown = ", ".join(map(str, lines[:10])) + (", ..." if len(lines) > 10 else "")
+        first = next(iter(found)).split(": ", 1)[-1]
+        out.append({"message": text.format(n=len(lines), lines=shown, rules=rule_names,
+                                           first=first), "lines": lines})
+    return out
+
+
+def _check_counts(reader, meta, meta_lines, rows: int, election: Election) -> None:
+    counts = {"num_projects": len(election.projects), "num_votes": rows}
     for key, actual in counts.items():
         if key in meta:
             stated = _whole(reader, f"META {key}", meta[key], meta_lines[key])
@@ -245,6 +374,18 @@ def _defaults(reader, meta, meta_lines, election: Election) -> None:
     if rule in RULES:
         election.method, options = RULES[rule]
         election.options.update(options)
+    elif rule:
+        election.rule_refused = FileFormatError(
+            f"META rule {meta['rule'].strip()!r} is not one pbapp-tally implements "
+            f"({', '.join(RULES)}); choose a method with --method", meta_lines["rule"],
+            reader.path)
+    if meta.get(THRESHOLD, "").strip():
+        line = meta_lines[THRESHOLD]
+        if election.method not in (None, "greedy", "greedy-no-skip", "greedy-threshold"):
+            reader.fail(f"META {THRESHOLD} applies to greedy rules; rule {rule!r} with a "
+                        "threshold is not implemented", line)
+        election.options["threshold"] = _number(reader, meta[THRESHOLD], line,
+                                                f"META {THRESHOLD}")
     if election.vote_type != "ordinal":
         if "scoring_fn" in meta and meta["scoring_fn"].strip():
             reader.fail("scoring_fn applies only to ordinal votes", meta_lines["scoring_fn"])
@@ -267,9 +408,9 @@ def _defaults(reader, meta, meta_lines, election: Election) -> None:
                                                 meta_lines["max_length"])
 
 
-def read_pb(path: str | Path) -> Election:
+def read_pb(path: str | Path, *, strict: bool = False) -> Election:
     """Read a ``.pb`` file into an ``Election`` with the file's counting defaults."""
-    return parse_pb(read_text(path, newline=""), str(path))
+    return parse_pb(read_text(path, newline=""), str(path), strict=strict)
 
 
 # -- writing ------------------------------------------------------------------------------
@@ -313,7 +454,7 @@ def write_pb(election: Election, target: str | Path | IO[str]) -> None:
                               "written as .pb")
     vote_header, vote_rows = _voter_rows(election)
     meta = dict(election.meta)
-    meta["budget"] = str(election.budget)
+    meta["budget"] = money.show(election.budget)
     meta["vote_type"] = election.vote_type
     meta["num_projects"] = str(len(election.projects))
     meta["num_votes"] = str(len(vote_rows))
@@ -332,11 +473,12 @@ def write_pb(election: Election, target: str | Path | IO[str]) -> None:
     out.writerow(["PROJECTS"])
     out.writerow(project_header)
     for p in election.projects:
-        row = [p.id, str(p.cost)] + [p.extra.get(k, "") for k in extra_keys]
+        row = [p.id, money.show(p.cost)] + [p.extra.get(k, "") for k in extra_keys]
         if has_name:
             row.append(p.name)
         if has_selected:
-            row.append("" if p.selected is None else str(int(p.selected)))
+            row.append("" if p.selected is None else p.selected if isinstance(p.selected, str)
+                       else str(int(p.selected)))
         out.writerow(row)
     out.writerow(["VOTES"])
     out.writerow(vote_header)
