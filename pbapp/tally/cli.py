@@ -1,12 +1,16 @@
 """``pbapp-tally``: recount any election file without running the site.
 
     pbapp-tally FILE [--method M] [--seats N] [--budget B] [--rules CONFIG.json]
-                [--format auto|blt|pb|csv|cdf] [--json]
+                [--format auto|blt|pb|csv|cdf] [--json] [--tie-break CHOICE[,CHOICE...]]
+                [--strict]
 
-Defaults come from the file (BLT seats, ``.pb`` rule, RCTab config). Prints a round-by-round
+Defaults come from the file (BLT seats, ``.pb`` META keys, RCTab config). Prints a round-by-round
 table, or the result JSON with ``--json``. Exit status 2 means the file or an option was refused:
 stderr then holds one line naming the file (and the line in it, when the problem is on a line)
-and what is wrong, never a traceback, so a script or a person can act on it.
+and what is wrong, never a traceback, so a script or a person can act on it. What a file holds
+that was read with a warning (a project named twice in one vote, a vote breaking the META ballot
+rules) is counted as documented and named on stderr, one line per kind ("pbapp-tally: warning:
+FILE:line N: ..."); ``--strict`` refuses it instead.
 """
 from __future__ import annotations
 
@@ -16,9 +20,9 @@ import os
 import sys
 from pathlib import Path
 
-from . import METHODS, BallotError, FileFormatError, TallyError
+from . import METHODS, BallotError, FileFormatError, TallyError, money
 from .formats import WRITABLE, decode, detect_format, read_election, write_election
-from .numbers import MAX_COUNT, ascii_int
+from .numbers import ascii_int
 from .report import render_text
 
 #: files larger than this show a progress bar while being read (on a terminal only)
@@ -35,12 +39,18 @@ def build_parser() -> argparse.ArgumentParser:
                    "the file)")
     # read as ASCII digits in _run, so a refusal is one line naming the file, as for a file's
     p.add_argument("--seats", help="number of winners (ranked methods)")
-    p.add_argument("--budget", help="budget in whole currency units (PB methods)")
+    p.add_argument("--budget", help="budget, an amount such as 1250 or 1250.50 (PB methods)")
     p.add_argument("--rules", metavar="CONFIG.json", help="RCTab contest config whose rules apply")
     p.add_argument("--format", default="auto", choices=["auto", "blt", "pb", "csv", "cdf"],
                    help="file format (default: from the name and content)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.add_argument("--seed", help="seed of the tie-break draw (recorded in the result)")
+    p.add_argument("--tie-break", metavar="CHOICE[,CHOICE...]",
+                   help="PB ties: cheaper (default), dearer, more-votes, lottery (with --seed), "
+                   "file-order or id; several, comma-separated, are tried in turn. Ranked "
+                   "methods: previous-round (default), draw, candidate-order, rctab-random, ...")
+    p.add_argument("--strict", action="store_true", help="refuse what is otherwise read with "
+                   "a warning (a project named twice in one vote, a vote breaking META rules)")
     p.add_argument("--option", "-o", action="append", default=[], metavar="KEY=VALUE",
                    help="any other method option, e.g. -o overvote=skip -o variant=meek")
     p.add_argument("--output", metavar="RESULT.json", help="also write the result JSON here")
@@ -61,13 +71,13 @@ def parse_option(text: str) -> tuple[str, object]:
     return key.strip().replace("-", "_"), value
 
 
-def load(path: str, fmt: str):
+def load(path: str, fmt: str, strict: bool = False):
     """Read the file, with a progress bar for big files on a terminal."""
     size = os.path.getsize(path)
     if fmt == "auto":
         fmt = detect_format(path)
     if size < PROGRESS_BYTES or not sys.stderr.isatty() or fmt == "rctab":
-        return read_election(path, fmt)
+        return read_election(path, fmt, strict=strict)
     from tqdm import tqdm
 
     chunks = []
@@ -76,16 +86,16 @@ def load(path: str, fmt: str):
         while chunk := fh.read(1 << 20):
             chunks.append(chunk)
             bar.update(len(chunk))
-    return _parse_text(decode(b"".join(chunks), path), fmt, path)
+    return _parse_text(decode(b"".join(chunks), path), fmt, path, strict)
 
 
-def _parse_text(text: str, fmt: str, path: str):
+def _parse_text(text: str, fmt: str, path: str, strict: bool = False):
     if fmt == "blt":
         from .formats.blt import parse_blt
         return parse_blt(text, path=path)
     if fmt == "pb":
         from .formats.pabulib import parse_pb
-        return parse_pb(text, path=path)
+        return parse_pb(text, path=path, strict=strict)
     if fmt == "csv":
         from .formats.csvcvr import parse_csv
         return parse_csv(text, path=path)
@@ -115,7 +125,7 @@ def run(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    election = load(args.file, args.format)
+    election = load(args.file, args.format, args.strict)
     method = args.method
     options: dict = {}
     if args.rules:
@@ -133,12 +143,16 @@ def _run(args: argparse.Namespace) -> int:
     if args.seats is not None:
         options["seats"] = ascii_int(args.seats, what="--seats", minimum=1)
     if args.budget is not None:
-        options["budget"] = ascii_int(args.budget, what="--budget", minimum=0,
-                                      maximum=MAX_COUNT)
+        options["budget"] = money.amount(args.budget, "--budget")
     if args.seed is not None:
         options["seed"] = args.seed
+    if args.tie_break is not None:
+        options["tiebreak"] = args.tie_break
     result = election.count(method, **options)
     data = result.to_dict()
+    for warning in data.get("warnings") or []:
+        where = f"{args.file}:line {warning['lines'][0]}" if warning.get("lines") else args.file
+        print(f"pbapp-tally: warning: {where}: {warning['message']}", file=sys.stderr)
     if args.output:
         Path(args.output).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n",
                                      encoding="utf-8")

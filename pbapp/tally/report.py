@@ -1,12 +1,16 @@
 """A plain-text, round-by-round account of a result, for the terminal and for printing."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from .result import Result, Round
 
 
 def _fmt(x) -> str:
     if x is None:
         return ""
+    if isinstance(x, Decimal):  # money, exactly as published
+        return f"{x:,f}"
     x = float(x)
     return f"{x:,.0f}" if x.is_integer() else f"{x:,.5f}".rstrip("0").rstrip(".")
 
@@ -86,4 +90,28 @@ def render_text(result: Result, title: str = "") -> str:
     if decisions:
         lines += [""] + decisions
     lines += ["", "Winners (in order): " + (", ".join(result.winners) or "none")]
+    lines += _ties(result) + _published(result)
+    lines += [f"Warning: {w['message']}" for w in result.warnings]
     return "\n".join(lines)
+
+
+def _ties(result: Result) -> list[str]:
+    out = []
+    for tie in result.ties():
+        decisive = tie.get("decides_funding")
+        note = "" if decisive is None else (": it decided who is funded" if decisive
+                                            else ": it changed only the order")
+        out.append(f"Tie between {', '.join(tie['among'])} (round {tie['round']}): "
+                   f"{tie['chosen']} first by {tie['rule']} ({tie['detail']}){note}")
+    return out
+
+
+def _published(result: Result) -> list[str]:
+    if "published_winners" not in result.extra:
+        return []
+    extra = result.extra
+    unclear = "".join(f"; {p} marked {v!r}, not compared"
+                      for p, v in extra["published_unclear"].items())
+    agree = "agrees" if extra["agrees_with_published"] else "differs"
+    return [f"Published winners: {', '.join(extra['published_winners']) or 'none'} "
+            f"(this count {agree}{unclear})"]

@@ -81,15 +81,16 @@ def detect_format(path: str | Path) -> str:
                           f"({', '.join(FORMATS[:4])})", path=str(path))
 
 
-def read_election(path: str | Path, format: str = "auto"):
-    """Read any supported file into an ``Election``."""
+def read_election(path: str | Path, format: str = "auto", *, strict: bool = False):
+    """Read any supported file into an ``Election``; ``strict`` refuses what a reader would
+    otherwise take with a warning (``.pb``: see ``pabulib``)."""
     fmt = detect_format(path) if format == "auto" else format
     if fmt == "blt":
         from .blt import read_blt
         return read_blt(path)
     if fmt == "pb":
         from .pabulib import read_pb
-        return read_pb(path)
+        return read_pb(path, strict=strict)
     if fmt == "csv":
         from .csvcvr import read_csv
         return read_csv(path)
