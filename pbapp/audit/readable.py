@@ -55,6 +55,7 @@ ACTIONS = {
     "proposal.accept": N_("accepted the proposal onto the ballot"),
     "proposal.create": N_("drafted the proposal"),
     "proposal.reject": N_("rejected the proposal"),
+    "proposal.send_back": N_("sent the proposal back to its board for changes"),
     "proposal.submit": N_("submitted the proposal for review"),
     "proposal.withdraw": N_("withdrew the proposal"),
     "roll.claim": N_("matched an account to the voter roll"),

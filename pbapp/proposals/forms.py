@@ -64,16 +64,20 @@ class NewProposalForm(ProposalForm):
 
 
 class ReviewForm(FlaskForm):
-    decision = RadioField("Decision", choices=[SelectChoice("accept", "Accept onto the ballot"),
-                                               SelectChoice("reject", "Reject")],
-                          validators=[InputRequired(message="Choose accept or reject.")])
-    feasibility_note = TextAreaField("Feasibility", validators=[Optional(), Length(max=4000)])
-    cost_note = TextAreaField("Cost check", validators=[Optional(), Length(max=4000)])
-    reason = TextAreaField("Reason (public)", validators=[Length(max=2000)])
+    decision = RadioField(_("Decision"), choices=[
+        SelectChoice("accept", _("Accept onto the ballot")),
+        SelectChoice("send_back", _("Send back to the board for changes")),
+        SelectChoice("reject", _("Reject"))],
+        validators=[InputRequired(message=_("Choose accept, send back or reject."))])
+    feasibility_note = TextAreaField(_("Feasibility"), validators=[Optional(), Length(max=4000)])
+    cost_note = TextAreaField(_("Cost check"), validators=[Optional(), Length(max=4000)])
+    reason = TextAreaField(_("Reason"), validators=[Length(max=2000)])
 
     def validate_reason(self, field) -> None:
         if self.decision.data == "reject" and not (field.data or "").strip():
-            raise ValidationError("Give the reason for rejecting; residents will read it.")
+            raise ValidationError(_("Give the reason for rejecting; residents will read it."))
+        if self.decision.data == "send_back" and not (field.data or "").strip():
+            raise ValidationError(_("Say what the board should change."))
 
 
 class WithdrawForm(FlaskForm):

@@ -255,15 +255,33 @@ def check_review(user, proposal: Proposal) -> None:
                      "Nothing was changed.")
 
 
+#: what a review may decide, and the status each leads to
+DECISIONS = {"accept": "accepted", "reject": "rejected", "send_back": "draft"}
+
+
+def can_send_back(proposal: Proposal) -> bool:
+    """Sending back for changes only helps while the board can still edit and resubmit."""
+    return proposal.cycle.phase in SUBMIT_PHASES
+
+
 def review_proposal(user, proposal: Proposal, decision: str, reason: str = "",
                     feasibility_note: str = "", cost_note: str = "") -> Proposal:
-    """submitted → accepted (onto the ballot) or rejected; a rejection must say why, in public."""
+    """submitted → accepted (onto the ballot), rejected, or back to a draft for the board to
+    change and submit again (while proposals are open). A rejection says why, in public; a
+    request for changes says what to change, to the board."""
     check_review(user, proposal)
-    if decision not in ("accept", "reject"):
-        raise Refused("Choose to accept or reject the proposal.")
+    if decision not in DECISIONS:
+        raise Refused("Choose to accept, reject or send the proposal back for changes.")
     if decision == "reject" and not reason.strip():
         raise Refused("Give the reason for rejecting; residents will read it.")
-    _change(proposal, user, "accepted" if decision == "accept" else "rejected", reason)
+    if decision == "send_back":
+        if not can_send_back(proposal):
+            raise Refused("Proposals can only be sent back for changes while the cycle takes "
+                          "proposals: the board could not change and resubmit it now. Accept or "
+                          "reject it.")
+        if not reason.strip():
+            raise Refused("Say what the board should change.")
+    _change(proposal, user, DECISIONS[decision], reason)
     proposal.feasibility_note = feasibility_note.strip()
     proposal.cost_note = cost_note.strip()
     db.session.flush()

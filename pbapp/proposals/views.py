@@ -11,6 +11,7 @@ from wtforms import SelectChoice
 from ..boards.models import Board
 from ..cycles.models import Cycle, Neighbourhood
 from ..extensions import db
+from ..labels import FILTERS
 from ..number_inputs import id_arg
 from . import bp
 from . import services as svc
@@ -214,6 +215,8 @@ def review(proposal_id: int):
     except svc.Refused as error:
         return _refuse(error, back)
     form = ReviewForm()
+    if not svc.can_send_back(proposal):
+        form.decision.choices = [c for c in form.decision.choices if c.value != "send_back"]
     if form.validate_on_submit():
         try:
             svc.review_proposal(current_user, proposal, form.decision.data, form.reason.data or "",
@@ -224,7 +227,12 @@ def review(proposal_id: int):
             form.form_errors.append(str(error))
         else:
             db.session.commit()
-            flash(f"Proposal {proposal.status}. The decision and its reason are now public.")
+            if proposal.status == "draft":
+                flash(_("Sent back to %(board)s for changes; its members can edit and "
+                              "submit it again.", board=proposal.board.name))
+            else:
+                flash(_("Proposal %(status)s. The decision and its reason are now public.",
+                        status=FILTERS["status_label"](proposal.status)))
             return redirect(back, 303)
     return render_template("proposals/review.html", form=form, proposal=proposal)
 

@@ -80,7 +80,8 @@ def test_review_is_allowed_while_proposals_are_still_open(client, login, csrf, s
 
 @pytest.mark.parametrize("data, message", [
     ({"decision": "reject", "reason": "  "}, b"Give the reason for rejecting"),
-    ({"reason": "No decision"}, b"Choose accept or reject"),
+    ({"reason": "No decision"}, b"Choose accept, send back or reject"),
+    ({"decision": "send_back", "reason": " "}, b"Say what the board should change"),
     ({"decision": "fund-it", "reason": "x"}, b"Not a valid choice"),
     ({"decision": "accept", "reason": "x" * 2001}, b"Field cannot be longer than 2000"),
 ])
@@ -156,3 +157,55 @@ def test_review_without_csrf_is_400(client, login, submitted, staff, counts, fre
     assert resp.status_code == 400
     assert counts() == before
     assert fresh(proposal).status == "submitted"
+
+
+def test_the_review_form_shows_what_is_reviewed(client, login, submitted, staff):
+    """Issue 18: the form showed only the title, so staff reviewed what they could not see."""
+    proposal, _ = submitted
+    login(staff)
+    page = client.get(f"/proposals/{proposal.id}/review").get_data(as_text=True)
+    assert "What is being reviewed" in page
+    assert proposal.summary in page
+    for part in (proposal.problem, proposal.description):
+        if part:
+            assert part.split()[0] in page
+
+
+def test_staff_send_a_proposal_back_for_changes_while_proposals_are_open(
+        app, client, login, csrf, submitted, staff, fresh):
+    proposal, member = submitted
+    proposal.cycle.phase = "proposals"
+    db.session.commit()
+    login(staff)
+    url = f"/proposals/{proposal.id}/review"
+    assert b'value="send_back"' in client.get(url).data
+    resp = client.post(url, data={"decision": "send_back", "csrf_token": csrf(url),
+                                  "reason": "Give a delivery partner and a start date."})
+    assert resp.status_code == 303
+    proposal = fresh(proposal)
+    assert proposal.status == "draft"
+    last = proposal.history[-1]
+    assert (last.from_status, last.to_status, last.reason) == (
+        "submitted", "draft", "Give a delivery partner and a start date.")
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "proposal.send_back"))
+    assert event.target == f"proposal:{proposal.id}"
+    assert verify_chain() == (True, None)
+    # the board can edit it again and resubmit
+    board = app.test_client()
+    with board.session_transaction() as s:
+        s["_user_id"] = member.get_id()
+        s["_fresh"] = True
+    assert board.get(f"/proposals/{proposal.id}/edit").status_code == 200
+
+
+def test_sending_back_is_not_offered_when_the_board_could_not_resubmit(
+        client, login, csrf, submitted, staff, counts, fresh):
+    proposal, _ = submitted  # the cycle is in its review phase: no more submissions
+    login(staff)
+    url = f"/proposals/{proposal.id}/review"
+    assert b'value="send_back"' not in client.get(url).data
+    before = counts()
+    resp = client.post(url, data={"decision": "send_back", "reason": "Change it",
+                                  "csrf_token": csrf(url)})
+    assert resp.status_code == 200 and b"Not a valid choice" in resp.data
+    assert counts() == before and fresh(proposal).status == "submitted"

@@ -110,3 +110,19 @@ def test_withdraw_without_csrf_or_with_overlong_reason_changes_nothing(
     assert b"Field cannot be longer than 2000" in resp.data
     assert counts() == before
     assert fresh(proposal).status == "submitted"
+
+
+def test_destructive_actions_ask_first_without_javascript(client, login, board_and_member,
+                                                         make_cycle, make_proposal):
+    """Issue 18: "Withdraw" looked like every other button and acted at once. It now opens a
+    question (a native disclosure, no script), and only its second button, marked as
+    destructive, posts."""
+    board, member = board_and_member
+    proposal = make_proposal(board, make_cycle(phase="review"), status="accepted")
+    login(member)
+    page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    question = page.split('<details class="confirm"', 1)[1].split("</details>", 1)[0]
+    assert '<summary role="button" class="danger outline">Withdraw…</summary>' in question
+    assert f'action="/proposals/{proposal.id}/withdraw"' in question
+    assert '<button type="submit" class="danger">Withdraw the proposal</button>' in question
+    assert "cannot be undone" in question
