@@ -1,13 +1,14 @@
 """Forms for boards, memberships and meetings. Rules that need the database live in services."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _  # lazy: read in each request's language
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, DateTimeLocalField, RadioField, SelectField,
-                     SelectMultipleField, StringField, TextAreaField)
+                     StringField, TextAreaField)
 from wtforms.validators import (DataRequired, InputRequired, Length, Optional, Regexp,
                                 ValidationError)
-from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..form_fields import CheckboxListField
 from ..number_inputs import coerce_id
 from .services import SEAT_LABELS, SLUG_RE
 
@@ -24,13 +25,6 @@ NEW_ACCOUNT = ("new", "Create an account for them (you will see a temporary pass
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
-
-
-class CheckboxListField(SelectMultipleField):
-    """Several choices as a list of checkboxes: easier on a phone than a multi-select."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class BoardForm(FlaskForm):
@@ -73,9 +67,11 @@ class InviteForm(MembershipForm):
 
 
 class MeetingForm(FlaskForm):
-    title = StringField("Title", filters=[_strip], validators=[DataRequired(), Length(max=160)])
-    starts_at = DateTimeLocalField("Starts", format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
-                                   validators=[InputRequired(message="Give a date and time.")])
-    location = StringField("Location", validators=[Length(max=200)])
-    agenda = TextAreaField("Agenda", validators=[Length(max=50_000)], render_kw={"rows": 8})
-    minutes = TextAreaField("Minutes", validators=[Length(max=200_000)], render_kw={"rows": 12})
+    title = StringField(_("Title"), filters=[_strip],
+                        validators=[DataRequired(), Length(max=160)])
+    starts_at = DateTimeLocalField(_("Starts"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+                                   validators=[InputRequired(message=_("Give a date and time."))])
+    location = StringField(_("Location"), validators=[Length(max=200)])
+    agenda = TextAreaField(_("Agenda"), validators=[Length(max=50_000)], render_kw={"rows": 8})
+    minutes = TextAreaField(_("Minutes"), validators=[Length(max=200_000)],
+                            render_kw={"rows": 12})

@@ -7,12 +7,13 @@ from flask_babel import to_user_timezone, to_utc
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (BooleanField, DateTimeLocalField, HiddenField, SelectField,
-                     SelectMultipleField, StringField, TextAreaField, widgets)
+                     StringField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional,
                                 Regexp)
 
 from .. import tally
+from ..form_fields import CheckboxListField
 from ..number_inputs import WholeNumberField, coerce_id
 from ..numbers import DB_INT_MAX
 
@@ -48,11 +49,6 @@ class LocalDateTimeField(DateTimeLocalField):
         if self.data is None:
             return ""
         return to_user_timezone(self.data).strftime(self.format[0])
-
-
-class CheckboxListField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 class CycleForm(FlaskForm):

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _  # lazy: read in each request's language
 from flask_wtf import FlaskForm
-from wtforms import (RadioField, SelectChoice, SelectField, SelectMultipleField, StringField,
+from wtforms import (RadioField, SelectChoice, SelectField, StringField,
                      TextAreaField)
 from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional,
                                 ValidationError)
 
+from ..form_fields import CheckboxListField
 from ..number_inputs import WholeNumberField, coerce_id
 
 # Cost is stored in cents in a 32-bit column on PostgreSQL: stay well below 2**31 cents.
@@ -24,22 +25,25 @@ class IdeaForm(FlaskForm):
 
 
 class ProposalForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=160)])
-    summary = TextAreaField("Summary", validators=[DataRequired(), Length(max=400)])
-    description = TextAreaField("Description", validators=[Optional(), Length(max=20_000)])
-    problem = TextAreaField("Problem it addresses", validators=[DataRequired(), Length(max=4000)])
-    root_cause = TextAreaField("Root cause it addresses",
+    title = StringField(_("Title"), validators=[DataRequired(), Length(max=160)])
+    summary = TextAreaField(_("Summary"), validators=[DataRequired(), Length(max=400)])
+    description = TextAreaField(_("Description"), validators=[Optional(), Length(max=20_000)])
+    problem = TextAreaField(_("Problem it addresses"),
+                            validators=[DataRequired(), Length(max=4000)])
+    root_cause = TextAreaField(_("Root cause it addresses"),
                                validators=[Optional(), Length(max=4000)])
-    neighbourhoods = SelectMultipleField("Neighbourhoods", coerce=coerce_id)
-    cost = WholeNumberField("Cost", validators=[
-        InputRequired(message="Give the cost in whole currency units."),
+    neighbourhoods = CheckboxListField(_("Neighbourhoods"), coerce=coerce_id)
+    cost = WholeNumberField(_("Cost"), validators=[
+        InputRequired(message=_("Give the cost in whole currency units.")),
         NumberRange(min=1, max=MAX_COST,
-                    message=f"The cost must be between 1 and {MAX_COST:,}.")])
-    metrics = TextAreaField("Metrics it aims to move", validators=[Optional(), Length(max=2000)])
+                    message=_("The cost must be between 1 and %(most)s.",
+                              most=f"{MAX_COST:,}"))])
+    metrics = TextAreaField(_("Metrics it aims to move"),
+                            validators=[Optional(), Length(max=2000)])
     # Optional Spanish texts; residents reading in Spanish see them, else the originals above.
-    title_es = StringField("Title in Spanish", validators=[Optional(), Length(max=160)])
-    summary_es = TextAreaField("Summary in Spanish", validators=[Optional(), Length(max=400)])
-    description_es = TextAreaField("Description in Spanish",
+    title_es = StringField(_("Title in Spanish"), validators=[Optional(), Length(max=160)])
+    summary_es = TextAreaField(_("Summary in Spanish"), validators=[Optional(), Length(max=400)])
+    description_es = TextAreaField(_("Description in Spanish"),
                                    validators=[Optional(), Length(max=20_000)])
 
     TRANSLATED = {"es": ("title", "summary", "description")}

@@ -112,3 +112,10 @@ def test_unknown_or_foreign_meeting_is_404(client, chair, make_board, make_meeti
                        data=meeting_form(csrf_token=token)).status_code == 404
     db.session.expire_all()
     assert theirs.title == "Quarterly meeting" and audit_actions() == []
+
+
+def test_the_meeting_form_reads_in_spanish(client, chair):
+    """Issue 18: Title, Starts, Agenda stayed English on a Spanish page."""
+    es = client.get(NEW, headers={"Accept-Language": "es"}).get_data(as_text=True)
+    for label in ("Título", "Empieza", "Lugar", "Orden del día", "Acta"):
+        assert f">{label}</label>" in es, label

@@ -222,3 +222,16 @@ def test_submit_without_csrf_is_400(client, login, world, make_proposal, counts,
         board=world["board"].id, cycle=world["cycle"].id)).status_code == 400
     assert counts() == before
     assert fresh(proposal).status == "draft"
+
+
+def test_the_form_offers_neighbourhoods_as_checkboxes_and_reads_in_spanish(client, login, world):
+    """Issue 18: neighbourhoods were a multi-select that needs Ctrl-click, and the form's labels
+    (Title, Summary, ...) stayed English on a Spanish page."""
+    login(world["member"])
+    page = client.get("/proposals/new").get_data(as_text=True)
+    assert (f'<input id="neighbourhoods-0" name="neighbourhoods" type="checkbox" '
+            f'value="{world["hood"].id}">') in page
+    assert "<select multiple" not in page
+    es = client.get("/proposals/new", headers={"Accept-Language": "es"}).get_data(as_text=True)
+    for label in ("Título", "Resumen", "Problema que aborda", "Barrios", "Costo"):
+        assert f">{label}</label>" in es, label
