@@ -306,3 +306,34 @@ def withdraw_proposal(user, proposal: Proposal, reason: str = "") -> Proposal:
     db.session.flush()
     record(user, "proposal.withdraw", f"proposal:{proposal.id}", reason=reason.strip())
     return proposal
+
+
+@dataclass(frozen=True)
+class CountOutcome:
+    """What the published count decided about one proposal, for its page."""
+
+    cycle_slug: str
+    score: float | None
+    funded: bool
+    reason: str
+    project_id: int | None
+
+
+def count_outcome(proposal: Proposal) -> CountOutcome | None:
+    """The proposal's line in its cycle's newest published result, and the project it became;
+    None before a result is published (or when the count did not include it)."""
+    from ..cycles.models import Result
+    from ..projects.models import Project
+
+    result = db.session.scalar(select(Result).where(
+        Result.cycle_id == proposal.cycle_id, Result.published_at.is_not(None))
+        .order_by(Result.published_at.desc()).limit(1))
+    if result is None:
+        return None
+    entry = next((p for p in result.data.get("projects", [])
+                  if str(p.get("id")) == str(proposal.id)), None)
+    if entry is None:
+        return None
+    project_id = db.session.scalar(select(Project.id).where(Project.proposal_id == proposal.id))
+    return CountOutcome(proposal.cycle.slug, entry.get("score"), bool(entry.get("funded")),
+                        entry.get("reason") or "", project_id)

@@ -88,8 +88,11 @@ def index():
     proposals = db.session.scalars(query.options(selectinload(Proposal.cycle),
                                                  selectinload(Proposal.board))
                                    .order_by(Proposal.cycle_id.desc(), Proposal.title)).all()
+    drafting = db.session.scalar(select(Cycle.id).where(
+        Cycle.phase.in_(svc.DRAFTING_PHASES)).limit(1)) is not None
     context = dict(proposals=proposals, cycles=cycles, cycle=cycle, status=status,
-                   statuses=STATUSES, boards=svc.member_boards(current_user))
+                   statuses=STATUSES, boards=svc.member_boards(current_user),
+                   drafting=drafting)
     template = "proposals/_list.html" if _is_fragment_request() else "proposals/index.html"
     return render_template(template, **context), 200, {"Vary": "HX-Request"}
 
@@ -102,7 +105,9 @@ def show(proposal_id: int, withdraw_form: WithdrawForm | None = None):
         can_edit=_allowed(svc.check_edit, proposal),
         can_submit=_allowed(svc.check_submit, proposal),
         can_review=_allowed(svc.check_review, proposal),
-        can_withdraw=_allowed(svc.check_withdraw, proposal))
+        can_withdraw=_allowed(svc.check_withdraw, proposal),
+        outcome=svc.count_outcome(proposal) if proposal.status in ("funded", "not_funded")
+        else None)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -99,3 +99,20 @@ def test_nothing_funded_means_no_projects(make_cycle, make_proposal, make_user):
     db.session.commit()
     assert result.data["winners"] == [] and _projects() == []
     assert cycle.phase == "implementation"
+
+
+def test_a_counted_proposal_links_to_its_result_and_project_with_its_score(client, counted):
+    """Issue 18: a funded proposal's page linked neither to its project nor to the result and
+    showed no score; an unfunded one did not say why."""
+    result, staff, props = counted
+    publish_result(result, staff)
+    db.session.commit()
+    project = db.session.scalar(select(Project).where(Project.proposal_id == props["lights"].id))
+    funded = client.get(f"/proposals/{props['lights'].id}").get_data(as_text=True)
+    entry = next(p for p in result.data["projects"] if p["id"] == str(props["lights"].id))
+    assert "In the count" in funded and "Funded." in funded
+    assert f"Its score in the count: {entry['score']:,}." in funded
+    assert '<a href="/cycles/spring/results">The result, round by round</a>' in funded
+    assert f'<a href="/projects/{project.id}">The project it became' in funded
+    garden = client.get(f"/proposals/{props['garden'].id}").get_data(as_text=True)
+    assert "Not funded:" in garden and "The project it became" not in garden

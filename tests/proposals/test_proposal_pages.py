@@ -1,6 +1,8 @@
 """Who sees which proposal, the public list and its filters, and inert Markdown."""
 import pytest
 
+from pbapp.extensions import db
+
 UNREVIEWED = ("draft", "submitted")
 PUBLIC = ("accepted", "rejected", "funded")
 
@@ -119,3 +121,16 @@ def test_proposal_page_shows_history_by_name_and_links_back_to_the_idea(
     assert b"Sam Staff" in page and b"sam@example.org" not in page
     assert b"Feasible and costed." in page
     assert f'/proposals/ideas/{idea.id}"'.encode() in page
+
+
+def test_drafting_is_offered_only_when_a_cycle_takes_proposals(client, login, board,
+                                                               make_member, make_cycle):
+    """Issue 18: "Draft a proposal" was offered with no cycle taking proposals, and bounced."""
+    login(make_member(board))
+    cycle = make_cycle(phase="voting")
+    page = client.get("/proposals/").get_data(as_text=True)
+    assert "Draft a proposal" not in page and "No budget cycle is taking proposals" in page
+    cycle.phase = "proposals"
+    db.session.commit()
+    page = client.get("/proposals/").get_data(as_text=True)
+    assert '<a class="button" href="/proposals/new">Draft a proposal</a>' in page
