@@ -19,6 +19,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..tally import Election, Profile, Project
 from ..tally.formats import write_election
+from ..tally.money import from_minor
 from ..tally.profile import PAD
 from ..voting.models import Ballot
 from ..voting.services import ballot_choices
@@ -57,8 +58,10 @@ def export_election(cycle: Cycle, result: Result) -> Election:
     if rule:
         meta["rule"] = rule
     return Election(title=cycle.name, candidates=ids, profile=Profile(ids, matrix,
-                    np.ones(len(rankings))), seats=cycle.seats, budget=cycle.budget,
-                    projects=[Project(str(p.id), p.cost, p.title) for p in proposals],
+                    np.ones(len(rankings))), seats=cycle.seats,
+                    budget=from_minor(cycle.budget_cents, 100),
+                    projects=[Project(str(p.id), from_minor(p.cost_cents, 100), p.title)
+                              for p in proposals],
                     vote_type="ordinal", meta=meta)
 
 

@@ -15,6 +15,7 @@ from ..extensions import db
 from ..models_base import utcnow
 from ..projects.services import create_projects_for
 from ..proposals.models import Proposal, StatusChange
+from ..tally.money import from_minor
 from ..voting.models import Ballot, Participation
 from ..voting.services import ballot_choices
 from .models import PHASES, CloseChange, Cycle, Neighbourhood, Result
@@ -285,10 +286,14 @@ def set_phase(cycle: Cycle, phase: str, actor) -> None:
 
 
 def count_options(cycle: Cycle, proposals: list[Proposal]) -> dict:
-    """The cycle's settings as ``pbapp.tally`` options for its method (and only those)."""
+    """The cycle's settings as ``pbapp.tally`` options for its method (and only those).
+
+    Amounts go to the count exactly as stored (cents as a ``Decimal`` when there are any), not
+    floored to whole units: a cent over the budget must keep a project out."""
     if cycle.method not in tally.PB_METHODS:
         return {} if cycle.method == "irv" else {"seats": cycle.seats}
-    options = {"budget": cycle.budget, "costs": {str(p.id): p.cost for p in proposals},
+    options = {"budget": from_minor(cycle.budget_cents, 100),
+               "costs": {str(p.id): from_minor(p.cost_cents, 100) for p in proposals},
                "vote_type": "ordinal", "scoring": cycle.scoring, "max_length": cycle.max_ranks}
     if cycle.method == "equal-shares" and cycle.completion:
         options["completion"] = cycle.completion

@@ -88,6 +88,6 @@ def _rounds(pb: PBCount, engine: Engine, run: Run) -> list[Round]:
         else:
             pay = f"its supporters pay {_fmt(alpha)} per point (rho), at most their budget"
         rounds.append(Round(number, tallies, elected=[pid], tie_break=tie,
-                            note=f"{pid} costs {pb.show(pb.costs[chosen])}; {pay}. Tallies are each "
-                                 "affordable project's rho; the lowest is funded."))
+                            note=f"{pid} costs {pb.show(pb.costs[chosen])}; {pay}. Tallies are "
+                                 "each affordable project's rho; the lowest is funded."))
     return rounds

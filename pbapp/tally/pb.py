@@ -1,8 +1,8 @@
 """Participatory-budgeting rules: greedy by score (three variants) and the Method of Equal Shares.
 
-Every rule takes ballots in any form ``pb_scoring`` accepts, a ``budget`` (whole currency units)
-and the project costs (``costs={id: cost}`` or ``projects=[Project, ...]``), and returns a
-``Result`` listing every project with its cost, score, whether it was funded and why.
+Every rule takes ballots in any form ``pb_scoring`` accepts, a ``budget`` (an exact amount, see
+``money``) and the project costs (``costs={id: cost}`` or ``projects=[Project, ...]``), and
+returns a ``Result`` listing every project with its cost, score, whether it was funded and why.
 
 Rules shared by all PB methods:
 * A project that costs more than the whole budget can never be funded (reason ``"over budget"``);

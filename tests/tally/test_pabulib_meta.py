@@ -127,7 +127,7 @@ def test_default_score_zero_is_harmless():
     assert parse_pb(text("scoring", default_score="0")).count().winners
 
 
-# -- metadata columns never stop a count ------------------------------------------------------------
+# -- metadata columns never stop a count ------------------------------------------------
 def test_selected_two_and_text_columns_do_not_stop_a_count():
     projects = [{"project_id": "a", "cost": "40", "votes": "n/a", "score": "?", "name": "A",
                  "category": "x,y", "selected": "1"},
