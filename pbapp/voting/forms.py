@@ -1,11 +1,11 @@
-"""The ballot (one select per rank, so it works without JavaScript) and the ballot tracker."""
+"""The ballot's rank fields (``rank_<n>``, posted by its buttons and hidden inputs), the labels of
+its choices, and the code and tracker forms."""
 from __future__ import annotations
 
-from flask_babel import format_decimal, gettext
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _  # lazy: read in each request's language
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from ..numbers import NumberRefused, whole
@@ -58,21 +58,6 @@ def submitted_ranks(formdata) -> dict[int, str]:
                 gettext("The ballot form was not understood; please fill it in again."))
         ranks[position] = formdata.get(key, "")
     return ranks
-
-
-def ballot_form(cycle, proposals, formdata=None) -> FlaskForm:
-    """A form with ``rank_1`` .. ``rank_<max_ranks>``, each listing every proposal with its
-    cost. Choices are not validated here: ``ranking_from_ranks`` explains every refusal."""
-    choices = [SelectChoice("", gettext("No choice"))] + [
-        SelectChoice(str(p.id), f"{p.title} ({format_decimal(p.cost)})") for p in proposals]
-
-    class BallotForm(FlaskForm):
-        pass
-
-    for n in range(1, cycle.max_ranks + 1):
-        setattr(BallotForm, f"rank_{n}", SelectField(
-            choice_label(n), choices=choices, validate_choice=False, default=""))
-    return BallotForm(formdata=formdata)
 
 
 def rank_fields(ranking: list[int]) -> dict[str, str]:

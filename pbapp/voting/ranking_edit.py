@@ -1,8 +1,9 @@
-"""Editing the ranking with buttons (add, move up, move down, remove) instead of the selects.
+"""Editing the ranking with buttons (add, move up, move down, remove): the ballot's one way to rank.
 
 Each button posts the whole ballot with ``op`` set; the server applies the edit and shows the
-ballot again. Without JavaScript that is a page load; with htmx only the ranking is swapped and
-a live region says what changed. Nothing is stored: the ranking lives in the form until cast.
+ballot again. Without JavaScript that is a page load; with htmx only the ballot area is swapped
+and a live region says what changed. The ranking travels in the form, and a copy is kept in the
+session until cast (``draft``), so leaving the ballot does not lose it.
 """
 from __future__ import annotations
 
@@ -21,12 +22,18 @@ def _position(text: str, length: int) -> int | None:
         return None
 
 
+def chosen_ids(formdata) -> list[str]:
+    """The proposal ids the form ranks, in rank order, empty ranks closed up; BallotRejected
+    for rank fields no ballot of ours has (``submitted_ranks``)."""
+    ranks = submitted_ranks(formdata)
+    return [ranks[n].strip() for n in sorted(ranks) if ranks[n].strip()]
+
+
 def apply_op(formdata, max_ranks: int, titles: dict[str, str]) -> tuple[MultiDict, str]:
     """The form data after the edit named by ``op``, and a sentence for screen readers.
     An op that names nothing on the ballot changes nothing; unreadable rank fields raise
     BallotRejected (``submitted_ranks``)."""
-    ranks = submitted_ranks(formdata)
-    order = [ranks[n] for n in sorted(ranks) if ranks[n]]
+    order = chosen_ids(formdata)
     verb, _, arg = (formdata.get("op") or "").partition(":")
     message = ""
     if verb == "add" and arg in titles and arg not in order and len(order) < max_ranks:

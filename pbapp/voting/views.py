@@ -1,7 +1,7 @@
 """Ranking, reviewing and casting a ballot without JavaScript; the receipt; the public tracker.
 
-The ranking travels only in POST bodies (never in a URL, so it stays out of logs and history),
-and pages that show it or the receipt are marked ``no-store``.
+The ranking travels only in POST bodies and the signed session (never in a URL, so it stays out
+of logs and history), and pages that show it or the receipt are marked ``no-store``.
 """
 from flask import (abort, current_app, flash, g, make_response, redirect, render_template,
                    request, session, url_for)
@@ -15,12 +15,14 @@ from ..cycles.models import Cycle
 from ..cycles.window import why_closed
 from ..extensions import db, limiter
 from ..proposals.models import Proposal
+from ..tally import PB_METHODS
 from . import bp
 from .codes import CODE_REFUSED, code_hash, usable_code
 from .eligibility import check_account_voter, check_code_voting
-from .forms import CodeForm, TrackerForm, ballot_form, nth, rank_fields, submitted_ranks
+from .draft import forget_draft, keep_draft, recall_draft
+from .forms import CodeForm, TrackerForm, choice_label, nth, rank_fields, submitted_ranks
 from .identity import ClaimRefused, Voter, account_voter, claim_roll_entry, code_row, code_voter
-from .ranking_edit import apply_op
+from .ranking_edit import apply_op, chosen_ids
 from .services import (BallotRejected, ballot_choices, cast_ballot, has_voted, is_counted,
                        ranking_from_ranks)
 
@@ -75,37 +77,59 @@ def _ballot_page(cycle: Cycle, error: str | None = None, formdata=None, key: str
     """The ballot, or why it cannot be filled in; refusals come back here with their reason.
 
     ``steps`` is the endpoint prefix of the ballot/review/cast steps ("voting." for an account,
-    "voting.code_" for a voting code); ``key`` defaults to the signed-in account's. The empty
-    ballot a signed-out code voter first sees is the same for all of them, so it is kept in
-    memory (``page_memory``) for up to ``BALLOT_MAX_AGE`` seconds."""
+    "voting.code_" for a voting code); ``key`` defaults to the signed-in account's. Without
+    form data the voter's ranking kept in the session (``draft``) fills the ballot; what the
+    form ranks is kept there in turn. The empty ballot a signed-out code voter first sees is the
+    same for all of them, so it is kept in memory (``page_memory``) for up to ``BALLOT_MAX_AGE``
+    seconds."""
     closed = why_closed(cycle)  # None while ballots are taken, else why not
     refused = None if closed else _not_eligible_page(cycle, steps)
     if refused is not None:
         return refused
-    voted = not closed and has_voted(cycle, key or _me(cycle).key)
+    key = None if closed else key or _me(cycle).key
+    voted = not closed and has_voted(cycle, key)
+    if voted:
+        forget_draft()
+    proposals = ballot_choices(cycle)
+    known = {str(p.id) for p in proposals}
+    if formdata is None and error is None and not (closed or voted):
+        formdata = recall_draft(cycle.slug, key, known)
     shared = (formdata is None and error is None and not (closed or voted)
               and page_memory.shareable())
     if shared:
-        page_key = (cycle.id, cycle.name, cycle.max_ranks, cycle.budget_cents,
+        page_key = (cycle.id, cycle.name, cycle.max_ranks, cycle.budget_cents, cycle.method,
                     str(get_locale()), steps, request.full_path)
         if (page := page_memory.recall("ballots", page_key, BALLOT_MAX_AGE)) is not None:
             return _private(page_memory.serve(page))
-    proposals = ballot_choices(cycle)
-    announce = ""
-    if formdata is not None and formdata.get("op") and not (closed or voted):
+    announce, chosen = "", []
+    if formdata is not None and not (closed or voted):
         try:
-            formdata, announce = apply_op(formdata, cycle.max_ranks,
-                                          {str(p.id): p.title for p in proposals})
+            if formdata.get("op"):
+                formdata, announce = apply_op(formdata, cycle.max_ranks,
+                                              {str(p.id): p.title for p in proposals})
+            chosen = list(dict.fromkeys(pid for pid in chosen_ids(formdata) if pid in known))
         except BallotRejected as refusal:  # rank fields no ballot of ours has
-            error, formdata = str(refusal), None
-    form = None if closed or voted else ballot_form(cycle, proposals, formdata)
-    chosen = [f.data for f in form if f.name.startswith("rank_") and f.data] if form else []
-    page = render_template("voting/ballot.html", cycle=cycle, proposals=proposals, form=form,
+            error = str(refusal)
+        else:
+            keep_draft(cycle.slug, key, chosen[:cycle.max_ranks])
+    page = render_template("voting/ballot.html", cycle=cycle, proposals=proposals,
                            error=error, closed=closed, voted=voted, steps=steps,
-                           announce=announce, chosen=chosen)
+                           announce=announce, **_ranking_view(cycle, proposals, chosen))
     if shared:
         page_memory.remember("ballots", page_key, page_memory.keep(page))
     return _private(page)
+
+
+def _ranking_view(cycle: Cycle, proposals: list, chosen: list[str]) -> dict:
+    """What the ballot shows of the ranking: each choice's label, the rank on each chosen card,
+    and the cost so far where the cycle's rule spends a budget (the ranked rules do not)."""
+    by_id = {str(p.id): p for p in proposals}
+    ranked = [(choice_label(n), by_id[pid]) for n, pid in enumerate(chosen, start=1)]
+    return {"chosen": chosen, "ranked": ranked,
+            "rank_of": {pid: (n, label) for n, (pid, (label, _p))
+                        in enumerate(zip(chosen, ranked), start=1)},
+            "counts_cost": cycle.method in PB_METHODS,
+            "cost_so_far": sum(p.cost for _label, p in ranked)}
 
 
 def _review_page(cycle: Cycle, ranking: list[int], steps: str, proposals: list):
@@ -136,6 +160,7 @@ def review(slug: str):
         return _ballot_page(cycle, str(refusal), formdata=request.form)
     if has_voted(cycle, voter.key):
         return _ballot_page(cycle)
+    keep_draft(cycle.slug, voter.key, [str(pid) for pid in ranking])
     return _review_page(cycle, ranking, "voting.", proposals)
 
 
@@ -152,6 +177,7 @@ def cast(slug: str):
         db.session.rollback()
         return _ballot_page(cycle, str(refusal), formdata=request.form)
     db.session.commit()
+    forget_draft()
     session["receipt"] = {"cycle": slug, "code": receipt_code}
     return redirect(url_for("voting.receipt", slug=slug), code=303)
 
@@ -178,10 +204,20 @@ def _show_receipt_once(cycle, template: str, **context) -> str:
     the code; it is never lost between a cast that committed and a page that did not render."""
     kept = session.get("receipt") or {}
     code = kept.get("code") if kept.get("cycle") == cycle.slug else None
-    page = render_template(template, cycle=cycle, code=code, **context)
+    page = render_template(template, cycle=cycle, code=code, **context,
+                           receipt_text=_receipt_text(cycle, code) if code else "")
     if code is not None:
         session.pop("receipt", None)
     return page
+
+
+def _receipt_text(cycle: Cycle, code: str) -> str:
+    """The small text file the receipt page offers to download: the code and where to check it."""
+    return "\n".join((
+        gettext("Receipt code for %(cycle)s: %(code)s", cycle=cycle.name, code=code),
+        gettext("Check that your ballot is counted in the ballot tracker: %(url)s",
+                url=url_for("voting.tracker", _external=True)),
+        gettext("The code does not show how you voted."), ""))
 
 
 @bp.get("/tracker")
@@ -285,6 +321,7 @@ def code_review(slug: str):
         return _ballot_page(cycle, str(refusal), formdata=request.form, key=key, steps=CODE_STEPS)
     if has_voted(cycle, key):
         return _ballot_page(cycle, key=key, steps=CODE_STEPS)
+    keep_draft(cycle.slug, key, [str(pid) for pid in ranking])
     return _review_page(cycle, ranking, CODE_STEPS, proposals)
 
 
@@ -305,6 +342,7 @@ def code_cast(slug: str):
         return _ballot_page(cycle, str(refusal), formdata=request.form, key=key, steps=CODE_STEPS)
     db.session.commit()  # expires the cycle: what follows uses the slug from the URL
     session.pop(CODE_SESSION, None)
+    forget_draft()
     session["receipt"] = {"cycle": slug, "code": receipt_code}
     return redirect(url_for("voting.code_receipt", slug=slug), code=303)
 

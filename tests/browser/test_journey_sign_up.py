@@ -55,8 +55,8 @@ def test_sign_up_confirm_by_email_and_vote(site, new_page, shot):
 
     page.goto(f"/vote/{AUTUMN}")
     expect(page.get_by_role("heading", name=f"Ballot: {AUTUMN_NAME}")).to_be_visible()
-    first = page.get_by_label("1st choice", exact=True)
-    first.select_option(first.locator("option", has_text="Summer youth jobs").get_attribute("value"))
+    page.get_by_role("button", name="Add Summer youth jobs to your ranking").click()
+    expect(page.locator("#ranking .choice-title")).to_have_text(["Summer youth jobs"])
     page.get_by_role("button", name="Review my ballot").click()
     expect(page.get_by_role("heading", name="Check your ballot")).to_be_visible()
     page.get_by_role("button", name="Cast my ballot").click()

@@ -14,9 +14,11 @@ CHOICES = ["Summer youth jobs", "Late-night youth centre", "Safe routes to schoo
 
 
 def expect_chosen(page, nth: str, title: str) -> None:
-    """The ranking's select for the ``nth`` ("1st") choice shows ``title`` (and its cost)."""
-    option = page.get_by_label(f"{nth} choice", exact=True).locator("option:checked")
-    expect(option).to_have_text(re.compile(rf"^{re.escape(title)} \([\d,]+\)$"))
+    """The ranking on top lists ``title`` as the ``nth`` ("1st") choice, and its card says so."""
+    n = int(nth[:-2])
+    expect(page.locator("#ranking .choice-title").nth(n - 1)).to_have_text(title)
+    card = page.locator(".proposal-card").filter(has=page.get_by_role("heading", name=title))
+    expect(card.locator(".rank-mark")).to_have_text(f"{n} {nth} choice")
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])

@@ -43,9 +43,8 @@ def next_to_rank(listed: list[str], added: str, ranked: list[str]) -> str:
 
 
 def ranking(page) -> list[str]:
-    """The ranking as shown in the choice selects, proposal titles without their costs."""
-    selected = page.locator("#ranking select option:checked").all_inner_texts()
-    return [re.sub(r" \([\d,]+\)$", "", t) for t in selected if t != "No choice"]
+    """The ranking as shown at the top of the ballot: the chosen proposals' titles, in order."""
+    return page.locator("#ranking .choice-title").all_inner_texts()
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
@@ -57,7 +56,7 @@ def test_rank_with_the_keyboard_only(site, new_page, shot, javascript):
     page.keyboard.type(code)
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name=f"Ballot: {AUTUMN_NAME}")).to_be_visible()
-    listed = page.locator("#ballot-area tbody td:first-child strong").all_inner_texts()
+    listed = page.locator("#ballot-area .proposal-card h3").all_inner_texts()
     status = page.locator("#ranking").get_by_role("status")
     focused = page.locator(":focus")
 

@@ -44,11 +44,17 @@ def test_ballot_review_refusal_receipt_and_tracker(client, csrf, make_user, logi
     login(make_user())
     check(spanish_page(client.get("/vote/autumn", headers=ES)),
           ["Papeleta: Autumn budget", "Ordena hasta 3 propuestas, tu favorita primero.",
-           "Una papeleta es definitiva:", "Opción 1", "Opción 3", "Sin opción",
-           "Youth centre (3.000)", "Revisar mi papeleta", "Tu favorita.", "Costo"],
-          ["Ballot:", "Rank up to", "A ballot is final", "1st choice", "No choice",
-           "Review my ballot", ">Cost<"])
+           "Una papeleta es definitiva:", "Pulsa Añadir en cada propuesta",
+           "Aún no has ordenado nada", "Ordenadas: 0 de 3", "Presupuesto usado: 0 de",
+           "Costo <strong>3.000</strong>", "Revisar mi papeleta", "Añadir Youth centre"],
+          ["Ballot:", "Rank up to", "A ballot is final", "Nothing ranked", "Ranked:",
+           "Budget used", "Review my ballot", "Cost ", ">Add<"])
     token = csrf("/vote/autumn")
+    added = client.post("/vote/autumn", headers=ES, data={
+        "csrf_token": token, "op": f"add:{youth.id}", "rank_1": str(garden.id)})
+    check(spanish_page(added), ["Opción 1", "Opción 2", "Presupuesto usado: 3.500 de",
+                                "Subir: Opción 2", "Quitar tu Opción 1"],
+          ["1st choice", "2nd choice", "Move up"])
 
     twice = client.post("/vote/autumn/review", headers=ES,
                         data={"csrf_token": token, **ranks(lights.id, lights.id)})
@@ -65,7 +71,8 @@ def test_ballot_review_refusal_receipt_and_tracker(client, csrf, make_user, logi
     check(spanish_page(review),
           ["Revisa tu papeleta", "Tu opción 1 es <strong>Youth centre</strong> (costo 3.000).",
            "Tu opción 2 es <strong>Street lights</strong> (costo 600).",
-           "Ordenaste 2 de hasta 3 propuestas.", "Emitir mi papeleta", "Cambiar"],
+           "Ordenaste 2 de hasta 3 propuestas.", "Emitir mi papeleta",
+           "Volver y cambiar mis opciones"],
           ["Check your ballot", "Your 1st choice", "You ranked", "Cast my ballot", ">Change<"])
 
     cast = client.post("/vote/autumn/cast", headers=ES,
@@ -74,8 +81,10 @@ def test_ballot_review_refusal_receipt_and_tracker(client, csrf, make_user, logi
     receipt = spanish_page(client.get("/vote/autumn/receipt", headers=ES))
     check(receipt, ["Gracias: tu papeleta fue emitida", "Tu código de comprobante:",
                     "solo se muestra una vez", "seguimiento de papeletas",
-                    "a partir de tu cuenta"],
-          ["Thank you", "Your receipt code", "shown only once", "ballot tracker"])
+                    "a partir de tu cuenta", "Copiar el código", "Imprimir",
+                    "Descargar como archivo de texto", "C%C3%B3digo%20de%20comprobante"],
+          ["Thank you", "Your receipt code", "shown only once", "ballot tracker", "Copy the",
+           ">Print<", "Download"])
     code = re.search(r'id="receipt-code">([A-Z0-9-]+)<', receipt).group(1)
 
     again = spanish_page(client.get("/vote/autumn", headers=ES))
