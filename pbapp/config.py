@@ -50,6 +50,8 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = os.environ.get("PBAPP_TIMEZONE", "UTC")
     LANGUAGES = ("en", "es")
     SITE_NAME = os.environ.get("PBAPP_SITE_NAME", "Safer Together")
+    #: where residents reach the people who run the site (accessibility problems, a refused code)
+    CONTACT_EMAIL = os.environ.get("PBAPP_CONTACT_EMAIL", "")
     # Mail (Flask-Mailman): without MAIL_SERVER, messages go to the server's log (pbapp.mail)
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
     MAIL_PORT = int(os.environ.get("MAIL_PORT") or 25)

@@ -1,4 +1,4 @@
-from flask import render_template
+from flask import current_app, render_template
 from sqlalchemy import select
 
 from ..cycles.models import Cycle
@@ -19,6 +19,13 @@ def home():
     not_taking = current is not None and current.phase == "voting" and why_closed(current)
     return render_template("main/home.html", cycles=cycles, current=current,
                            not_taking=not_taking)
+
+
+@bp.get("/accessibility")
+def accessibility():
+    """The accessibility statement: the standard aimed at, how it is checked, how to report."""
+    return render_template("main/accessibility.html",
+                           contact=current_app.config.get("CONTACT_EMAIL") or "")
 
 
 @bp.get("/healthz")

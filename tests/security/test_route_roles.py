@@ -87,6 +87,7 @@ EXPECTED = {
     "projects.new_target": ("/projects/{project}/targets/new", MEMBER),
     "metrics.index": ("/metrics/", PUBLIC),
     "metrics.small_numbers": ("/metrics/small-numbers", PUBLIC),
+    "main.accessibility": ("/accessibility", PUBLIC),
     "metrics.show": ("/metrics/violent-incidents", PUBLIC),
     "metrics.new": ("/metrics/new", STAFF),
     "metrics.edit": ("/metrics/violent-incidents/edit", STAFF),
