@@ -62,8 +62,9 @@ def test_generate_writes_codes_and_stores_only_hashes(runner, tmp_path, open_cyc
     assert event is not None and event.detail == {"count": 25, "personal": False}
 
 
-@pytest.mark.parametrize("slug,n,message", [("nope", 5, "No cycle"), ("autumn", 0, "at least 1"),
-                                            ("autumn", -3, "at least 1")])
+@pytest.mark.parametrize("slug,n,message", [("nope", 5, "No cycle"),
+                                            ("autumn", 0, "between 1 and 100,000"),
+                                            ("autumn", -3, "between 1 and 100,000")])
 def test_generate_refuses_bad_cycle_or_count(runner, tmp_path, open_cycle, slug, n, message):
     result, out = generate(runner, tmp_path, n=n, slug=slug)
     assert result.exit_code != 0
