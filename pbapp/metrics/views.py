@@ -146,7 +146,9 @@ def scope_views(metric: Metric) -> list[ScopeView]:
     for n, ((scope, ref), tables) in enumerate(tables_by_scope(metric).items()):
         points = [t for t in tables if t.breakdown == ""]
         title = _scope_title(scope, ref, hoods, projects)
-        chart = series_chart(metric, points, f"chart-{n}", title) if points else None
+        shown = sum(1 for t in points if t.total.value is not None)
+        # nothing shown: no empty "No data" chart, the table says it all
+        chart = series_chart(metric, points, f"chart-{n}", title) if shown else None
         broken = [t for t in tables if t.breakdown]
         latest = max(((t.period_start, t.period_end) for t in broken), default=None)
         views.append(ScopeView(scope, ref, title, points, chart,

@@ -59,7 +59,7 @@ def test_metric_pages(client, demo):
           ["Indicadores compartidos", "Unidad", "Fuente", "Mejor cuanto más bajo",
            "Mejor cuanto más alto", "Trimestral", "Policía", "Encuesta"],
           ["Shared metrics", ">Unit<", ">Source<", "Lower is better", "Higher is better",
-           "Quarterly", "Survey ("])
+           "Quarterly", ">Survey<"])
     check(spanish(client, "/metrics/violent-incidents"),
           ["Qué es mejor", "Proporcionado por", "Acuerdo para compartir datos",
            "Qué se comparte", "Consentimiento", "Cuánto tiempo se conserva", "Toda la ciudad",

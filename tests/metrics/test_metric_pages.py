@@ -178,3 +178,20 @@ def test_a_stored_value_no_count_can_have_stops_publication_not_the_page(client,
     assert b"is not a number that can be published" in page.data  # staff see why
     api = client.get("/api/v1/metrics/violent-injuries/measurements")
     assert api.status_code == 200 and api.get_json()["items"] == []
+
+
+def test_no_empty_chart_and_neighbourhoods_fold_away(client, make_metric, make_hood, measure):
+    """Issue 18: a metric page was 11,770 px tall, with a full-size "No data" chart for a
+    scope whose totals were all hidden."""
+    make_hood("northside", "Northside")
+    metric = make_metric(name="Violent injuries")
+    measure(metric, 500, *Q1)
+    measure(metric, 520, *Q2)
+    measure(metric, 4, *Q1, scope="neighbourhood", scope_ref="northside")
+    measure(metric, 3, *Q2, scope="neighbourhood", scope_ref="northside")
+    html = client.get("/metrics/violent-injuries").get_data(as_text=True)
+    city, hood = html.split('<section aria-labelledby="scope-')[1:3]
+    assert "<svg" in city and "<details>" not in city
+    assert hood.startswith('2" class="metric-scope">') and "<details><summary><h2" in hood
+    assert "<svg" not in hood and "No chart: none of these totals can be shown." in hood
+    assert _row(hood, "2026-01-01 – 2026-03-31") == "&lt;11"
