@@ -166,7 +166,7 @@ def register(app: Flask) -> None:
         if cycle is None:
             raise click.ClickException(f"No cycle with the slug {slug!r}; nothing was imported.")
         try:
-            report = import_roll(cycle, Path(file).read_bytes(), None)
+            report = import_roll(cycle, Path(file).read_bytes(), None, progress=True)
         except (RollInvalid, PhaseError) as error:
             db.session.rollback()
             for problem in getattr(error, "problems", []):
@@ -194,7 +194,7 @@ def register(app: Flask) -> None:
         from .metrics.importer import ImportInvalid, import_measurements
 
         try:
-            report = import_measurements(Path(file).read_bytes(), None)
+            report = import_measurements(Path(file).read_bytes(), None, progress=True)
         except ImportInvalid as error:
             db.session.rollback()
             for problem in error.problems:

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import insert, select
 
+from . import progress
 from .auth.models import User
 from .boards.models import SEATS, Board, Meeting, Membership
 from .cycles.models import Cycle, Neighbourhood
@@ -137,6 +138,16 @@ def _ballots(cycle, proposals, n, rng, voters) -> None:
     db.session.execute(insert(Ballot), ballots)
 
 
+#: what ``flask demo`` is doing, for its progress bar
+DEMO_STEPS = ("neighbourhoods, boards and accounts", "cycles, roll and proposals", "ballots",
+              "counting and publishing", "projects and spending", "metrics, protected")
+
+
+def _step(bar, step) -> None:
+    bar.update()
+    bar.set_postfix_str(next(step, ""))
+
+
 def seed_demo(ballots: int = 3000, seed: int = 2026):
     """Yield lines to print. Does nothing (but list the accounts) if the city exists already."""
     if db.session.scalar(select(Cycle.id).limit(1)) is not None:
@@ -144,6 +155,9 @@ def seed_demo(ballots: int = 3000, seed: int = 2026):
         yield from _accounts()
         return
     rng = random.Random(seed)
+    bar = progress.steps(len(DEMO_STEPS), "Seeding the demo city")
+    step = iter(DEMO_STEPS)
+    bar.set_postfix_str(next(step))
     hoods = [Neighbourhood(slug=s, name=n, population=p) for s, n, p in NEIGHBOURHOODS]
     db.session.add_all(hoods)
     _user("admin@example.org", "Alex Admin", "admin")
@@ -195,23 +209,30 @@ def seed_demo(ballots: int = 3000, seed: int = 2026):
     letters.neighbourhoods = hoods
     db.session.add_all([done, letters, live])  # autumn last: the home page's current cycle
     db.session.flush()
+    _step(bar, step)
     extra = random.Random(seed + 1)  # the city above stays as it was seeded before
     _roll(live, resident, hoods, extra)
     _proposals(letters, boards, hoods, extra, chair, "accepted", YOUTH_IDEAS)
     done_props = _proposals(done, boards, hoods, rng, chair, "accepted")
     _proposals(live, boards, hoods, rng, chair, "accepted")
     db.session.flush()
+    _step(bar, step)
     voters = _voters(ballots, hoods, seed)
     _ballots(done, done_props, ballots, rng, voters)
     db.session.flush()
+    _step(bar, step)
     result = count_cycle(done, staff)
     publish_result(result, staff)
+    _step(bar, step)
     projects = list(db.session.scalars(select(Project).where(Project.cycle_id == done.id)
                                        .order_by(Project.id)))
     _project_records(projects, staff)
     payments = _spending(projects, staff, seed)
+    _step(bar, step)
     metrics_line = seed_metrics(projects, hoods, staff, seed)
     db.session.commit()
+    bar.update()
+    bar.close()
     yield (f"Seeded 6 neighbourhoods, 2 boards, 3 cycles, {ballots} ballots and "
            f"{len(projects)} funded projects with {payments} spending entries.")
     yield metrics_line

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from ..audit.services import record
 from ..extensions import db
 from ..models_base import utcnow
+from ..progress import rows as rows_of
 from ..request_text import control_in
 from .models import Measurement
 from .services import Lookup, check_row, data_of, key_of, new_measurement
@@ -87,14 +88,14 @@ def _header(header: list[str]) -> list[str]:
     return names
 
 
-def parse(data: bytes | str, lookup: Lookup) -> list:
+def parse(data: bytes | str, lookup: Lookup, progress: bool = False) -> list:
     """Every row validated, or ImportInvalid listing every bad line."""
     # strict: an unterminated quote is an error, not a cell running to the end of the file
     reader = csv.reader(io.StringIO(_text(data), newline=""), strict=True)
     try:
         names = _header(next(reader))
         rows, problems, seen = [], [], {}
-        for record_ in reader:
+        for record_ in rows_of(reader, "Checking rows", progress):
             line = reader.line_num
             if not any(cell.strip() for cell in record_):
                 continue
@@ -126,10 +127,10 @@ def parse(data: bytes | str, lookup: Lookup) -> list:
     return rows
 
 
-def import_measurements(data: bytes | str, actor) -> ImportReport:
+def import_measurements(data: bytes | str, actor, progress: bool = False) -> ImportReport:
     """Add new cells and correct changed ones; refuse the whole file if any line is bad.
     The audit event carries counts only (partners' data stays in its own table)."""
-    rows = parse(data, Lookup.load())
+    rows = parse(data, Lookup.load(), progress)
     metric_ids = {row.metric.id for row in rows}
     stored = {key_of(m): m for m in db.session.scalars(
         select(Measurement).where(Measurement.metric_id.in_(metric_ids)))}

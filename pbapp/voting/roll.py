@@ -23,6 +23,7 @@ from ..cycles.models import PHASES, Cycle, Neighbourhood
 from ..cycles.services import PhaseError
 from ..extensions import db
 from ..numbers import EARLIEST_YEAR, NumberRefused, year
+from ..progress import rows as rows_of
 from ..request_text import control_in
 from .eligibility import age_in
 from .models import VoterRollEntry
@@ -87,17 +88,17 @@ def _decode(data: bytes | str) -> str:
                           ) from None
 
 
-def parse_roll(cycle: Cycle, data: bytes | str) -> list[VoterRollEntry]:
+def parse_roll(cycle: Cycle, data: bytes | str, progress: bool = False) -> list[VoterRollEntry]:
     """Every row as an unsaved entry, or RollInvalid listing every bad line (1 is the header)."""
     reader = csv.reader(io.StringIO(_decode(data), newline=""), strict=True)
     try:
-        return _entries(cycle, reader)
+        return _entries(cycle, reader, progress)
     except csv.Error as error:  # e.g. a quote never closed: strict, not read to the end
         raise RollInvalid([f"Line {reader.line_num}: this is not readable as CSV ({error})."]
                           ) from None
 
 
-def _entries(cycle: Cycle, reader) -> list[VoterRollEntry]:
+def _entries(cycle: Cycle, reader, progress: bool = False) -> list[VoterRollEntry]:
     header = next(reader, None)
     columns = tuple(h.strip().lower() for h in header) if header is not None else None
     if columns not in (HEADER, WITH_ADDRESS):
@@ -107,7 +108,7 @@ def _entries(cycle: Cycle, reader) -> list[VoterRollEntry]:
     this_year = date.today().year
     seen: dict[str, int] = {}
     entries, problems = [], []
-    for row in reader:
+    for row in rows_of(reader, "Checking rows", progress):
         line = reader.line_num
         if not any(cell.strip() for cell in row):
             continue
@@ -161,12 +162,12 @@ def _entries(cycle: Cycle, reader) -> list[VoterRollEntry]:
     return entries
 
 
-def import_roll(cycle: Cycle, data: bytes | str, actor) -> ImportReport:
+def import_roll(cycle: Cycle, data: bytes | str, actor, progress: bool = False) -> ImportReport:
     """Add the file's people not yet on the cycle's roll; refuse the whole file if any line is
     bad. The audit event carries counts only: a roll is personal data."""
     if PHASES.index(cycle.phase) > PHASES.index("voting"):
         raise PhaseError("Voting has closed, so the roll can no longer change.")
-    entries = parse_roll(cycle, data)
+    entries = parse_roll(cycle, data, progress)
     known = set(db.session.scalars(select(VoterRollEntry.reference)
                                    .where(VoterRollEntry.cycle_id == cycle.id)))
     new = [e for e in entries if e.reference not in known]

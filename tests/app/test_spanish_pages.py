@@ -43,10 +43,11 @@ def test_home_and_cycles(client, demo):
 
     # the demo stretches voting to include today (dates are enforced), so its close varies
     closes = db.session.scalar(select(Cycle.voting_closes).where(Cycle.slug == "2026-autumn"))
-    until = format_datetime(closes, "d 'de' MMMM 'de' yyyy", tzinfo="UTC", locale="es")
+    until = format_datetime(closes, "HH:mm 'del' d 'de' MMMM 'de' yyyy", tzinfo="UTC",
+                            locale="es")
     check(spanish(client, "/"),
           ["Cómo funciona", "Ciclos de presupuesto", "Fase:", "votación", "Vota ahora",
-           f"La votación está abierta hasta el {until}"],
+           f"La votación está abierta hasta las {until} (UTC)"],
           ["How it works", "Now:", "Phase:", "Vote now", "Voting is open", "Residents rank"])
     check(spanish(client, "/cycles/"), ["presupuesto 400.000", "votación"],
           ["No cycles yet", "budget 400", ">voting<"])

@@ -34,7 +34,7 @@ def test_public_reads_results_project_report_and_downloads_ballots(new_page, sho
     first_table = page.get_by_role("table", name="Tallies in round 1")
     expect(first_table).to_be_visible()
     expect(page.get_by_role("region", name="Round 1")).to_contain_text(
-        f"Funded: {funded_titles[0]}")
+        f"{funded_titles[0]} was funded: ")
     expect(first_table.get_by_role("row", name=re.compile(re.escape(funded_titles[0])))
            ).to_contain_text("funded")
     assert first_table.get_by_role("row").count() > 2

@@ -30,9 +30,9 @@ def published_with(make_cycle, make_proposal, staff):
 
 
 def _turnout_cells(html: str) -> dict[str, str]:
-    table = html[html.index('class="turnout"'):]
+    table = html[html.index('class="turnout'):]
     table = table[:table.index("</table>")]
-    return dict(re.findall(r'<th scope="row">([^<]+)</th><td class="num">([^<]+)</td>', table))
+    return dict(re.findall(r'<th scope="row">([^<]+)</th><td class="num"[^>]*>([^<]+)</td>', table))
 
 
 def test_small_channel_and_its_complement_are_hidden(client, published_with):
