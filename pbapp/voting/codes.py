@@ -14,6 +14,7 @@ import re
 import secrets
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import select
 
 from ..cycles.models import Cycle
@@ -24,8 +25,16 @@ from .services import has_voted, voter_key
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 16
-#: the English text; shown with ``gettext(CODE_REFUSED)`` in the visitor's language
+#: the English texts; shown by ``code_refused()`` in the visitor's language
 CODE_REFUSED = N_("This code cannot be used. Check it, or ask staff for help.")
+CODE_REFUSED_WRITE = N_("This code cannot be used. Check it, or write to %(email)s for help: "
+                        "say which cycle you were voting in, never your code.")
+
+
+def code_refused() -> str:
+    """Why a code was refused, with where to get help when the site has a contact address."""
+    contact = current_app.config.get("CONTACT_EMAIL")
+    return gettext(CODE_REFUSED_WRITE, email=contact) if contact else gettext(CODE_REFUSED)
 _NOT_CODE = re.compile(r"[^A-Z0-9]")
 
 

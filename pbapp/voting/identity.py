@@ -83,7 +83,7 @@ def claim_roll_entry(cycle: Cycle, user, code: str) -> VoterRollEntry:
     from sqlalchemy.exc import IntegrityError
 
     from ..audit.services import record
-    from .codes import CODE_LENGTH, CODE_REFUSED, code_hash, normalise
+    from .codes import CODE_LENGTH, code_hash, code_refused, normalise
 
     if user.email_verified_at is None:
         raise ClaimRefused(gettext("Confirm your email address first; your account page can "
@@ -92,7 +92,7 @@ def claim_roll_entry(cycle: Cycle, user, code: str) -> VoterRollEntry:
         raise ClaimRefused(gettext("Your account is already on this cycle's voter roll."))
     row = code_row(cycle, code_hash(code)) if len(normalise(code)) == CODE_LENGTH else None
     if row is None or row.roll_entry_id is None:
-        raise ClaimRefused(gettext(CODE_REFUSED))
+        raise ClaimRefused(code_refused())
     entry = db.session.get(VoterRollEntry, row.roll_entry_id)
     if entry.user_id is not None:
         raise ClaimRefused(gettext("This code's place on the roll is already linked to another "

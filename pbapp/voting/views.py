@@ -17,7 +17,7 @@ from ..extensions import db, limiter
 from ..proposals.models import Proposal
 from ..tally import PB_METHODS
 from . import bp
-from .codes import CODE_REFUSED, code_hash, usable_code
+from .codes import code_hash, code_refused, usable_code
 from .eligibility import check_account_voter, check_code_voting
 from .draft import forget_draft, keep_draft, recall_draft
 from .forms import CodeForm, TrackerForm, choice_label, nth, rank_fields, submitted_ranks
@@ -291,7 +291,7 @@ def code(slug: str):
         g.code_failed = True
         current_app.logger.info("voting code refused for cycle %s from %s",
                                 cycle.slug, request.remote_addr)
-        error = gettext(CODE_REFUSED)
+        error = code_refused()
     return _private(render_template("voting/code.html", cycle=cycle, form=form, error=error,
                                     closed=closed))
 
@@ -370,7 +370,7 @@ def claim(slug: str):
     if request.method == "POST":
         try:
             if not form.validate_on_submit():
-                raise ClaimRefused(gettext(CODE_REFUSED))
+                raise ClaimRefused(code_refused())
             claim_roll_entry(cycle, current_user, form.code.data)
         except ClaimRefused as refusal:
             db.session.rollback()

@@ -248,3 +248,12 @@ def test_empty_ballot_is_kept_but_each_voter_gets_their_own_token(app, runner, t
     monkeypatch.setattr("pbapp.voting.views.BALLOT_MAX_AGE", 0)
     assert "Lights edited elsewhere" in first.get("/vote/autumn/code/ballot").get_data(
         as_text=True)
+
+
+def test_a_refused_code_says_where_to_get_help(client, runner, tmp_path, open_cycle, app):
+    """Issue 18: "ask staff for help" named no one; with the site's contact set, the refusal
+    gives the address (and asks for the cycle, never the code)."""
+    app.config["CONTACT_EMAIL"] = "elections@example.org"
+    refused = _vote(client, "ABCD-EFGH-JKMN-PQRS", [])
+    text = refused.get_data(as_text=True)
+    assert "write to elections@example.org for help" in text and "never your code" in text
