@@ -17,11 +17,10 @@ SMALL_TEXT_JS = """() => [...document.querySelectorAll('svg text')]
   .filter(t => t.px < 12)"""
 WIDE_JS = """() => {
   const width = document.documentElement.clientWidth;
-  const mine = e => !e.closest('#section-progress');  // metric tables: see templates/metrics
-  const wide = [...document.querySelectorAll('main *')].filter(mine)
+  const wide = [...document.querySelectorAll('main *')]
     .filter(e => e.getBoundingClientRect().right > width + 1)
     .map(e => e.tagName.toLowerCase() + ': ' + (e.textContent || '').trim().slice(0, 30));
-  const scrolls = [...document.querySelectorAll('main .table-wrap, main figure')].filter(mine)
+  const scrolls = [...document.querySelectorAll('main .table-wrap, main figure')]
     .filter(e => e.scrollWidth > e.clientWidth + 1)
     .map(e => (e.querySelector('caption, figcaption') || e).textContent.trim().slice(0, 40));
   return {extra: wide.length ? document.documentElement.scrollWidth - width : 0, wide: wide.slice(0, 5), scrolls};
