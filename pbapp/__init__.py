@@ -114,6 +114,7 @@ def blueprints() -> list:
     from .cycles import bp as cycles_bp
     from .feeds import bp as feeds_bp
     from .i18n import bp as i18n_bp
+    from .images import bp as images_bp
     from .main import bp as main_bp
     from .metrics import bp as metrics_bp
     from .paper import bp as paper_bp
@@ -123,7 +124,7 @@ def blueprints() -> list:
     from .voting import bp as voting_bp
 
     return [main_bp, i18n_bp, auth_bp, boards_bp, cycles_bp, proposals_bp, voting_bp, projects_bp,
-            audit_bp, paper_bp, metrics_bp, api_bp, feeds_bp, reports_bp]
+            audit_bp, paper_bp, metrics_bp, api_bp, feeds_bp, reports_bp, images_bp]
 
 
 def register_error_pages(app: Flask) -> None:

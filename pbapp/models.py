@@ -2,6 +2,7 @@
 from .audit.models import AuditEvent  # noqa: F401
 from .auth.models import User  # noqa: F401
 from .boards.models import Board, Meeting, Membership  # noqa: F401
+from .images.models import Image  # noqa: F401
 from .cycles.models import CloseChange, Cycle, Neighbourhood, Result  # noqa: F401
 from .metrics.models import (Measurement, Metric, MetricAudit, ProjectMetric,  # noqa: F401
                              PublishedCell)

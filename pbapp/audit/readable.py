@@ -46,6 +46,7 @@ ACTIONS = {
     "project.milestone_add": N_("added a milestone to the project"),
     "project.milestone_done": N_("marked a milestone of the project done"),
     "project.milestone_edit": N_("changed a milestone of the project"),
+    "project.picture": N_("changed the project's picture"),
     "project.post_update": N_("posted an update on the project"),
     "project.spending_add": N_("recorded spending on the project"),
     "project.spending_delete": N_("deleted a spending entry of the project"),

@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from ..cycles.models import Neighbourhood
 from ..extensions import db
+from ..images.forms import PictureFields
 from ..metrics.models import Metric
 from ..number_inputs import DecimalNumberField, coerce_id
 from .models import REASON_REQUIRED, SPENDING_CATEGORIES, STATUS_LABELS
@@ -30,6 +31,10 @@ class UpdateForm(FlaskForm):
     body = TextAreaField("What happened", filters=[_strip],
                          validators=[DataRequired(message="Write what happened."),
                                      Length(max=20_000)], render_kw={"rows": 10})
+
+
+class PictureForm(PictureFields, FlaskForm):
+    """The project's own picture; without one the card shows the proposal's."""
 
 
 class MilestoneForm(FlaskForm):

@@ -15,6 +15,7 @@ from ..auth.models import User
 from ..boards.models import Board
 from ..cycles.models import Cycle
 from ..extensions import db
+from ..images.models import Image
 from ..models_base import StatusHistory, UTCDateTime, utcnow
 from ..proposals.models import Proposal
 
@@ -45,11 +46,14 @@ class Project(db.Model):
     summary: Mapped[str] = mapped_column(String(400), default="")
     budget_cents: Mapped[int]
     status: Mapped[str] = mapped_column(String(20), default="planned")
+    #: staff's picture for the card; without one the proposal's picture is shown
+    image_id: Mapped[int | None] = mapped_column(ForeignKey("image.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     proposal: Mapped[Proposal] = relationship()
     cycle: Mapped[Cycle] = relationship()
     board: Mapped[Board] = relationship()
+    image: Mapped[Image | None] = relationship()
     history: Mapped[list["ProjectStatusChange"]] = relationship(
         back_populates="project", cascade="all, delete-orphan",
         order_by="(ProjectStatusChange.at, ProjectStatusChange.id)")
@@ -70,6 +74,11 @@ class Project(db.Model):
     def budget(self) -> int:
         """Whole currency units, as the proposal's cost was shown to voters."""
         return self.budget_cents // 100
+
+    @property
+    def card_image(self) -> Image | None:
+        """The picture shown for the project: its own, else the one residents voted on."""
+        return self.image or self.proposal.image
 
     @property
     def status_label(self) -> str:
@@ -185,3 +194,15 @@ def spent_cents(project_ids) -> dict[int, int]:
         select(Spending.project_id, func.sum(Spending.amount_cents))
         .where(Spending.project_id.in_(ids)).group_by(Spending.project_id)).all()) if ids else {}
     return {i: int(totals.get(i) or 0) for i in ids}
+
+
+def milestone_counts(project_ids) -> dict[int, tuple[int, int]]:
+    """(done, total) milestones per project, in one query; projects with none get (0, 0)."""
+    from sqlalchemy import func
+
+    ids = list(project_ids)
+    rows = db.session.execute(
+        select(Milestone.project_id, func.count(Milestone.done_on), func.count())
+        .where(Milestone.project_id.in_(ids)).group_by(Milestone.project_id)).all() if ids else []
+    found = {project_id: (int(done), int(total)) for project_id, done, total in rows}
+    return {i: found.get(i, (0, 0)) for i in ids}

@@ -16,6 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from ..audit.services import record
 from ..cycles.models import Result
 from ..extensions import db
+from ..images.services import PictureChange, apply_picture
 from ..proposals.models import Proposal
 from ..proposals.services import is_member
 from .models import (REASON_REQUIRED, STATUS_LABELS, STATUSES, Milestone, Project,
@@ -112,6 +113,24 @@ def check_open(user, project: Project, doing: str) -> None:
     if project.is_final:
         raise NotNow(f"This project is {project.status_label.lower()}; its milestones and "
                      "status can no longer change. Nothing was changed.")
+
+
+# The card's picture -----------------------------------------------------------------------------
+
+def check_picture(user, project: Project) -> None:
+    if not getattr(user, "is_staff", False):
+        raise NotAllowed("Only staff choose a project's picture.")
+    check_manage(user, project, "Changing the picture")
+
+
+def set_picture(user, project: Project, change: PictureChange) -> str | None:
+    """Staff give a project its own picture (the public page and cards show it), describe it,
+    or remove it so the proposal's shows again."""
+    check_picture(user, project)
+    done = apply_picture(project, change)
+    if done:
+        record(user, "project.picture", f"project:{project.id}", picture=done)
+    return done
 
 
 # Updates ---------------------------------------------------------------------------------------

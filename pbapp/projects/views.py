@@ -20,6 +20,7 @@ from .. import page_memory
 from ..boards.models import Board
 from ..cycles.models import Cycle
 from ..extensions import db
+from ..images.models import Image
 from ..labels import N_
 from ..metrics.progress import progress_for
 from ..metrics.models import Measurement, Metric, ProjectMetric
@@ -27,16 +28,16 @@ from ..metrics.tables import format_value
 from . import bp
 from . import services as svc
 from . import spending, targets
-from .forms import (SPENDING_LABELS, CompleteMilestoneForm, MilestoneForm, SpendingForm,
-                    StatusForm, TargetForm, UpdateForm)
+from .forms import (SPENDING_LABELS, CompleteMilestoneForm, MilestoneForm, PictureForm,
+                    SpendingForm, StatusForm, TargetForm, UpdateForm)
 from .models import (STATUS_LABELS, STATUSES, Milestone, Project, ProjectStatusChange,
-                     ProjectUpdate, Spending, spent_cents)
+                     ProjectUpdate, Spending, milestone_counts, spent_cents)
 
 LISTED_PHASES = ("implementation", "closed")
 # a project's page is kept for signed-out readers (``for_every_reader``); a commit in this
 # worker that writes any of these forgets it at once
 page_memory.watch(Project, ProjectStatusChange, Milestone, ProjectUpdate, Spending, Cycle, Board,
-                  ProjectMetric, Metric, Measurement)
+                  ProjectMetric, Metric, Measurement, Image)
 
 
 @bp.app_template_filter("project_status")
@@ -163,7 +164,8 @@ def index():
         Project.listed(cycle.id if cycle else None, status)
         .options(selectinload(Project.cycle), selectinload(Project.board))).all()
     context = dict(projects=projects, cycles=cycles, cycle=cycle, status=status,
-                   statuses=STATUSES, spent=spent_cents(p.id for p in projects))
+                   statuses=STATUSES, spent=spent_cents(p.id for p in projects),
+                   milestones=milestone_counts(p.id for p in projects))
     template = "projects/_list.html" if _is_fragment_request() else "projects/index.html"
     return render_template(template, **context), 200, {"Vary": "HX-Request"}
 
@@ -176,6 +178,7 @@ def show(project_id: int, complete_form: CompleteMilestoneForm | None = None,
     manage = svc.can_manage(current_user, project) and project.cycle.phase in svc.CHANGE_PHASES
     return render_template("projects/show.html", project=project, today=date.today(),
                            can_post=manage, can_plan=manage and not project.is_final,
+                           can_picture=manage and current_user.is_staff,
                            can_delete_spending=manage and current_user.is_staff,
                            budget=spending.budget_summary(project),
                            progress=progress_for(project.id),
@@ -193,6 +196,19 @@ def new_update(project_id: int):
         current_user, project, form.title.data, form.body.data),
         "Update published on the project's page.")
     return posted or render_template("projects/update_form.html", form=form, project=project)
+
+
+@bp.route("/<int:project_id>/picture", methods=["GET", "POST"])
+@login_required
+def picture(project_id: int):
+    project = _project_or_404(project_id)
+    svc.check_picture(current_user, project)
+    form = PictureForm(data={"picture_alt": project.image.alt if project.image else ""}
+                       if request.method == "GET" else None)
+    form.current_image = project.image
+    posted = _submitted(form, project, lambda: svc.set_picture(
+        current_user, project, form.picture_change()), gettext("Picture saved."))
+    return posted or render_template("projects/picture_form.html", form=form, project=project)
 
 
 @bp.route("/<int:project_id>/milestones/new", methods=["GET", "POST"])

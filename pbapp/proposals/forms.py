@@ -9,6 +9,7 @@ from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange
                                 ValidationError)
 
 from ..form_fields import CheckboxListField
+from ..images.forms import PictureFields
 from ..number_inputs import WholeNumberField, coerce_id
 
 # Cost is stored in cents in a 32-bit column on PostgreSQL: stay well below 2**31 cents.
@@ -24,7 +25,7 @@ class IdeaForm(FlaskForm):
     neighbourhood = SelectField(_("Neighbourhood"), coerce=coerce_id, default=0)
 
 
-class ProposalForm(FlaskForm):
+class ProposalForm(PictureFields, FlaskForm):
     title = StringField(_("Title"), validators=[DataRequired(), Length(max=160)])
     summary = TextAreaField(_("Summary"), validators=[DataRequired(), Length(max=400)])
     description = TextAreaField(_("Description"), validators=[Optional(), Length(max=20_000)])

@@ -11,6 +11,7 @@ from ..auth.models import User
 from ..boards.models import Board, Membership
 from ..cycles.models import Cycle, Neighbourhood
 from ..extensions import db
+from ..images.models import Image
 from ..models_base import StatusHistory, UTCDateTime, utcnow
 
 STATUSES = ("draft", "submitted", "accepted", "rejected", "withdrawn", "funded", "not_funded")
@@ -52,11 +53,14 @@ class Proposal(db.Model):
     cost_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     #: the texts in other languages: ``{"es": {"title": ..., "summary": ..., "description": ...}}``
     translations: Mapped[dict] = mapped_column(db.JSON, default=dict, server_default="{}")
+    #: the card's picture (optional); deleted with the picture when replaced or removed
+    image_id: Mapped[int | None] = mapped_column(ForeignKey("image.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     cycle: Mapped[Cycle] = relationship()
     board: Mapped[Board] = relationship()
     author: Mapped[User | None] = relationship()
+    image: Mapped[Image | None] = relationship()
     neighbourhoods: Mapped[list[Neighbourhood]] = relationship(secondary=proposal_neighbourhood)
     history: Mapped[list["StatusChange"]] = relationship(
         back_populates="proposal", order_by="StatusChange.at", cascade="all, delete-orphan")

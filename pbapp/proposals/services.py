@@ -14,6 +14,7 @@ from ..audit.services import record
 from ..boards.models import Board
 from ..cycles.models import Cycle, Neighbourhood
 from ..extensions import db
+from ..images.services import PictureChange, apply_picture
 from .models import (TRANSLATED_FIELDS, TRANSLATION_LOCALES, Idea, Proposal, StatusChange,
                      current_board_ids)
 
@@ -52,6 +53,8 @@ class ProposalFields:
     #: texts in other languages, ``{"es": {"title": ..., ...}}``; None leaves them as they are,
     #: an empty text removes that translation (the original is shown instead)
     translations: dict[str, dict[str, str]] | None = None
+    #: a new picture for the card, its description, or its removal; None leaves it alone
+    picture: PictureChange | None = None
 
 
 def _phase_name(phases: tuple[str, ...]) -> str:
@@ -140,8 +143,9 @@ def _translations(current: dict | None, given: dict[str, dict[str, str]] | None)
     return result
 
 
-def _fill(proposal: Proposal, fields: ProposalFields) -> None:
-    """Validate everything first, so a refused edit leaves the proposal untouched."""
+def _fill(proposal: Proposal, fields: ProposalFields) -> str | None:
+    """Validate everything first, so a refused edit leaves the proposal untouched. Returns
+    what happened to the picture, if anything (for the audit log)."""
     if fields.cost < 1:
         raise Refused("The cost must be a whole amount greater than zero.")
     hoods = _neighbourhoods(proposal.cycle, fields.neighbourhood_ids)
@@ -156,6 +160,7 @@ def _fill(proposal: Proposal, fields: ProposalFields) -> None:
     proposal.metrics = fields.metrics.strip()
     proposal.cost_cents = fields.cost * 100
     proposal.neighbourhoods = hoods
+    return apply_picture(proposal, fields.picture)
 
 
 # Resident ideas -------------------------------------------------------------------------------

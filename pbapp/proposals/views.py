@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
@@ -60,7 +60,8 @@ def _fields(form: ProposalForm) -> svc.ProposalFields:
         title=form.title.data, summary=form.summary.data, description=form.description.data or "",
         problem=form.problem.data, root_cause=form.root_cause.data or "",
         metrics=form.metrics.data or "", cost=form.cost.data,
-        neighbourhood_ids=form.neighbourhoods.data or [], translations=form.translations())
+        neighbourhood_ids=form.neighbourhoods.data or [], translations=form.translations(),
+        picture=form.picture_change())
 
 
 def _is_fragment_request() -> bool:
@@ -73,18 +74,18 @@ def _is_fragment_request() -> bool:
 def index():
     cycles = db.session.scalars(select(Cycle).where(Cycle.phase != "draft")
                                 .order_by(Cycle.created_at.desc(), Cycle.id.desc())).all()
-    query = Proposal.visible_to(current_user)
+    visible = Proposal.visible_to(current_user)
     cycle = None
     if slug := request.args.get("cycle"):
         cycle = next((c for c in cycles if c.slug == slug), None)
         if cycle is None:
             abort(404)
-        query = query.where(Proposal.cycle_id == cycle.id)
     status = request.args.get("status") or None
-    if status is not None:
-        if status not in STATUSES:
-            abort(400)
-        query = query.where(Proposal.status == status)
+    if status is not None and status not in STATUSES:
+        abort(400)
+    in_cycle = visible.where(Proposal.cycle_id == cycle.id) if cycle else visible
+    in_status = visible.where(Proposal.status == status) if status else visible
+    query = in_cycle.where(Proposal.status == status) if status else in_cycle
     proposals = db.session.scalars(query.options(selectinload(Proposal.cycle),
                                                  selectinload(Proposal.board))
                                    .order_by(Proposal.cycle_id.desc(), Proposal.title)).all()
@@ -92,9 +93,21 @@ def index():
         Cycle.phase.in_(svc.DRAFTING_PHASES)).limit(1)) is not None
     context = dict(proposals=proposals, cycles=cycles, cycle=cycle, status=status,
                    statuses=STATUSES, boards=svc.member_boards(current_user),
-                   drafting=drafting)
+                   drafting=drafting, **_tallies(in_cycle, in_status, cycles))
     template = "proposals/_list.html" if _is_fragment_request() else "proposals/index.html"
     return render_template(template, **context), 200, {"Vary": "HX-Request"}
+
+
+def _tallies(in_cycle, in_status, cycles: list[Cycle]) -> dict:
+    """How many proposals the reader may see per status (within the chosen cycle) and per
+    cycle (with the chosen status), in the list's orders; empty ones left out."""
+    per_status = dict(db.session.execute(
+        in_cycle.with_only_columns(Proposal.status, func.count()).group_by(Proposal.status)).all())
+    per_cycle = dict(db.session.execute(
+        in_status.with_only_columns(Proposal.cycle_id, func.count())
+        .group_by(Proposal.cycle_id)).all())
+    return {"by_status": [(s, per_status[s]) for s in STATUSES if per_status.get(s)],
+            "by_cycle": [(c, per_cycle[c.id]) for c in cycles if per_cycle.get(c.id)]}
 
 
 @bp.get("/<int:proposal_id>")
@@ -175,6 +188,7 @@ def edit(proposal_id: int):
         return _refuse(error, back)
     form = ProposalForm(data=_draft_data(proposal) if request.method == "GET" else None)
     form.neighbourhoods.choices = _hood_choices(proposal.cycle)
+    form.current_image = proposal.image
     if form.validate_on_submit():
         try:
             svc.update_draft(current_user, proposal, _fields(form))
@@ -192,6 +206,7 @@ def edit(proposal_id: int):
 def _draft_data(proposal: Proposal) -> dict:
     names = ("title", "summary", "description", "problem", "root_cause", "metrics")
     return {**{n: getattr(proposal, n) for n in names}, "cost": proposal.cost,
+            "picture_alt": proposal.image.alt if proposal.image else "",
             "neighbourhoods": [n.id for n in proposal.neighbourhoods],
             **ProposalForm.translation_data(proposal)}
 

@@ -21,8 +21,8 @@ PUBLIC_PAGES = [
 ]
 #: pages reached through a link on another page: (where the link is, a CSS selector for it)
 LINKED_PAGES = [
-    ("/proposals/", "main table a[href^='/proposals/']"),
-    ("/projects/", "main table a[href^='/projects/']"),
+    ("/proposals/", "main .cards a[href^='/proposals/']"),
+    ("/projects/", "main .cards a[href^='/projects/']"),
     ("/metrics/", "main a[href^='/metrics/']"),
 ]
 

@@ -85,6 +85,9 @@ EXPECTED = {
     "projects.change_status": ("/projects/{project}/status", MEMBER),
     "projects.new_spending": ("/projects/{project}/spending/new", MEMBER),
     "projects.new_target": ("/projects/{project}/targets/new", MEMBER),
+    # a project's picture is chosen by staff only
+    "projects.picture": ("/projects/{project}/picture", STAFF),
+    "images.show": ("/images/{image}", PUBLIC),
     "metrics.index": ("/metrics/", PUBLIC),
     "metrics.small_numbers": ("/metrics/small-numbers", PUBLIC),
     "main.accessibility": ("/accessibility", PUBLIC),
@@ -155,6 +158,7 @@ def city_extras() -> dict:
     from pbapp.auth.verification import make_token as verify_token
     from pbapp.boards.models import Board, Meeting, Membership
     from pbapp.cycles.models import Cycle, Result
+    from pbapp.images.models import Image
     from pbapp.projects.models import Milestone, Project
     from pbapp.proposals.models import Idea, Proposal
 
@@ -176,6 +180,8 @@ def city_extras() -> dict:
                          status="submitted")
     idea = Idea(cycle_id=open_cycle.id, problem="Dark underpass", place="Station Road",
                 suggestion="Lighting")
+    project.image = Image(digest="d" * 64, content_type="image/png", width=1, height=1,
+                          byte_size=1, alt="The project", data=b"png")
     db.session.add_all([draft, submitted, idea])
     db.session.commit()
     first = lambda model, *where: db.session.scalar(  # noqa: E731
@@ -190,6 +196,7 @@ def city_extras() -> dict:
         "submitted": submitted.id,
         "idea": idea.id,
         "project": project.id,
+        "image": f"{project.image.id}/{project.image.filename}",
         "milestone": first(Milestone, Milestone.project_id == project.id),
         "verify_link": verify_token(db.session.scalar(
             select(User).where(User.email == EMAILS["resident"]))),
