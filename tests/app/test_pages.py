@@ -51,4 +51,4 @@ def test_the_demo_resident_can_open_the_live_ballot(client, runner, login):
     runner.invoke(args=["demo", "--ballots", "50"])
     login(db.session.scalar(select(User).where(User.email == "resident@example.org")))
     page = client.get("/vote/2026-autumn").data
-    assert b'name="rank_1"' in page and b"Review my ballot" in page
+    assert b'name="op" value="add:' in page and b"Review my ballot" in page
