@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import insert, select
 
-from . import progress
+from . import demo_spanish, progress
 from .auth.models import User
 from .boards.models import SEATS, Board, Meeting, Membership
 from .cycles.models import Cycle, Neighbourhood
@@ -73,6 +73,7 @@ def _proposals(cycle, boards, hoods, rng, author, status, ideas=None) -> list[Pr
         board = boards[i % len(boards)]
         p = Proposal(cycle=cycle, board=board, author=author, title=title, summary=summary,
                      description=f"**What:** {summary}\n\n**Why:** residents asked for it.",
+                     translations=demo_spanish.proposal_texts(title),
                      problem="Repeated violence in a small number of places.",
                      cost_cents=cost * 100 + rng.randrange(0, 10) * 1000_00, status=status)
         p.neighbourhoods = rng.sample(hoods, 2)
@@ -169,6 +170,7 @@ def seed_demo(ballots: int = 3000, seed: int = 2026):
     boards = []
     for slug, name, areas, purpose in BOARDS:
         board = Board(slug=slug, name=name, purpose=purpose,
+                      translations=demo_spanish.named(slug, demo_spanish.BOARDS, "purpose"),
                       charter=f"# Charter\n\n{purpose}\n\nMembers serve two-year terms.")
         board.neighbourhoods = [by_slug[a] for a in areas]
         for seat in SEATS:
@@ -207,6 +209,8 @@ def seed_demo(ballots: int = 3000, seed: int = 2026):
                     description="Young people rank small grants with the anonymous code in the "
                                 "letter their school handed out. No account is needed.")
     letters.neighbourhoods = hoods
+    for cycle in (done, live, letters):
+        cycle.translations = demo_spanish.named(cycle.slug, demo_spanish.CYCLES, "description")
     db.session.add_all([done, letters, live])  # autumn last: the home page's current cycle
     db.session.flush()
     _step(bar, step)

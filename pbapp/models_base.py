@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import DateTime, ForeignKey, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -54,3 +54,68 @@ class StatusHistory:
     @declared_attr
     def actor(cls):
         return relationship("User")
+
+
+#: languages an item's texts may be given in besides the one it was written in
+TRANSLATION_LOCALES = ("es",)
+
+
+class TranslationRefused(ValueError):
+    """A translation the item cannot take (unknown language or field, or too long)."""
+
+
+class Translated:
+    """An item whose public texts may be given in other languages: residents reading in one
+    see that text, else the original. Each model names its ``TRANSLATED_FIELDS`` with their
+    longest lengths; descriptions keep their Markdown as typed, other texts are trimmed.
+    Stored as ``{"es": {"title": ..., "summary": ...}}``."""
+
+    TRANSLATED_FIELDS: dict[str, int] = {}
+
+    translations: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
+
+    def text(self, field: str, locale=None) -> str:
+        """``field`` in ``locale`` when translated, else the original. ``locale`` may be a
+        Babel ``Locale`` or a code such as "es" or "es_MX"."""
+        original = getattr(self, field)
+        if field not in self.TRANSLATED_FIELDS or not locale:
+            return original
+        code = str(locale).replace("-", "_")
+        texts = self.translations or {}
+        for key in (code, code.split("_")[0]):
+            value = (texts.get(key) or {}).get(field)
+            if isinstance(value, str) and value.strip():
+                return value
+        return original
+
+    def translate(self, given: dict[str, dict[str, str]] | None) -> None:
+        """Apply ``given`` (``{locale: {field: text}}``): each locale given is replaced by its
+        non-empty texts, and dropped when all are empty so the originals show. Checks
+        everything before changing anything."""
+        result = {k: dict(v) for k, v in (self.translations or {}).items()}
+        for locale, texts in (given or {}).items():
+            if locale not in TRANSLATION_LOCALES:
+                raise TranslationRefused(f"Translations into “{locale}” are not offered.")
+            kept = {}
+            for name, text in (texts or {}).items():
+                if name not in self.TRANSLATED_FIELDS:
+                    raise TranslationRefused(f"“{name}” cannot be translated.")
+                text = (text or "") if name == "description" else (text or "").strip()
+                if len(text) > self.TRANSLATED_FIELDS[name]:
+                    raise TranslationRefused(f"The translated {name} is at most "
+                                             f"{self.TRANSLATED_FIELDS[name]:,} characters.")
+                if text.strip():
+                    kept[name] = text
+            if kept:
+                result[locale] = kept
+            else:
+                result.pop(locale, None)
+        self.translations = result  # a new dict, so the JSON column is seen as changed
+
+    def copy_translations(self, source: "Translated") -> None:
+        """Take ``source``'s translations of the fields both items translate (a project's title
+        and summary from its proposal's)."""
+        shared = set(self.TRANSLATED_FIELDS) & set(source.TRANSLATED_FIELDS)
+        self.translations = {
+            locale: kept for locale, texts in (source.translations or {}).items()
+            if (kept := {k: v for k, v in (texts or {}).items() if k in shared})}

@@ -8,7 +8,7 @@ from wtforms import (BooleanField, DateField, DateTimeLocalField, RadioField, Se
 from wtforms.validators import (DataRequired, InputRequired, Length, Optional, Regexp,
                                 ValidationError)
 
-from ..form_fields import CheckboxListField
+from ..form_fields import CheckboxListField, TranslationFields
 from ..number_inputs import coerce_id
 from .services import SEAT_LABELS, SLUG_RE
 
@@ -27,7 +27,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class BoardForm(FlaskForm):
+class BoardForm(TranslationFields, FlaskForm):
     name = StringField("Name", filters=[_strip], validators=[DataRequired(), Length(max=160)])
     slug = StringField("Web address", filters=[_strip], validators=[
         DataRequired(), Length(max=80),
@@ -36,6 +36,12 @@ class BoardForm(FlaskForm):
     neighbourhoods = CheckboxListField("Neighbourhoods it serves", coerce=coerce_id)
     charter = TextAreaField("Charter or memorandum of understanding",
                             validators=[Length(max=50_000)], render_kw={"rows": 12})
+    # Optional Spanish texts; residents reading in Spanish see them, else the originals above.
+    name_es = StringField(_("Name in Spanish"), filters=[_strip],
+                          validators=[Optional(), Length(max=160)])
+    purpose_es = TextAreaField(_("Purpose in Spanish"), validators=[Optional(), Length(max=2000)])
+
+    TRANSLATED = {"es": ("name", "purpose")}
 
 
 class MembershipForm(FlaskForm):

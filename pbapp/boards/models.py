@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..auth.models import User
 from ..cycles.models import Neighbourhood
 from ..extensions import db
-from ..models_base import UTCDateTime, site_today
+from ..models_base import Translated, UTCDateTime, site_today
 
 SEATS = ("police", "public_health", "school", "faith", "nonprofit", "resident", "youth")
 
@@ -21,8 +21,9 @@ board_neighbourhood = Table(
 )
 
 
-class Board(db.Model):
+class Board(Translated, db.Model):
     __tablename__ = "board"
+    TRANSLATED_FIELDS = {"name": 160, "purpose": 2000}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)

@@ -17,6 +17,7 @@ from ..audit.services import record
 from ..auth.models import User
 from ..cycles.models import Neighbourhood
 from ..extensions import db
+from ..models_base import TranslationRefused
 from .models import SEATS, Board, Meeting, Membership
 
 SEAT_LABELS = {"police": "Police", "public_health": "Public health", "school": "School",
@@ -121,10 +122,18 @@ def _terms(m: Membership) -> dict:
             "term_end": m.term_end.isoformat() if m.term_end else None}
 
 
+def _translate(board: Board, translations: dict | None) -> None:
+    try:
+        board.translate(translations)
+    except TranslationRefused as error:
+        raise BoardError(str(error), "name_es") from None
+
+
 def create_board(actor, *, name: str, slug: str, purpose: str = "", charter: str = "",
-                 neighbourhood_ids=()) -> Board:
+                 neighbourhood_ids=(), translations: dict | None = None) -> Board:
     _check_slug(slug)
     board = Board(name=name, slug=slug, purpose=purpose, charter=charter)
+    _translate(board, translations)
     board.neighbourhoods = _neighbourhoods(neighbourhood_ids)
     db.session.add(board)
     db.session.flush()
@@ -134,7 +143,7 @@ def create_board(actor, *, name: str, slug: str, purpose: str = "", charter: str
 
 
 def update_board(board: Board, actor, *, name: str, slug: str, purpose: str, charter: str,
-                 neighbourhood_ids=()) -> None:
+                 neighbourhood_ids=(), translations: dict | None = None) -> None:
     """Records which fields changed (and the slug, which is the board's public address)."""
     _check_slug(slug, board)
     hoods = _neighbourhoods(neighbourhood_ids)
@@ -142,6 +151,10 @@ def update_board(board: Board, actor, *, name: str, slug: str, purpose: str, cha
     changed = sorted(k for k, v in new.items() if getattr(board, k) != v)
     if {n.id for n in hoods} != {n.id for n in board.neighbourhoods}:
         changed.append("neighbourhoods")
+    before = board.translations or {}
+    _translate(board, translations)
+    if board.translations != before:
+        changed.append("translations")
     old_slug = board.slug
     for key, value in new.items():
         setattr(board, key, value)

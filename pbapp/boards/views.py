@@ -78,7 +78,8 @@ def _board_fields(form: BoardForm) -> dict:
     # a field left out of the post is None, not "": optional texts default to empty
     return {"name": form.name.data.strip(), "slug": form.slug.data.strip(),
             "purpose": (form.purpose.data or "").strip(), "charter": form.charter.data or "",
-            "neighbourhood_ids": form.neighbourhoods.data or []}
+            "neighbourhood_ids": form.neighbourhoods.data or [],
+            "translations": form.translations()}
 
 
 def _term_fields(form: MembershipForm) -> dict:
@@ -125,7 +126,7 @@ def show(slug: str):
 @admin_required
 def edit(slug: str):
     board = _board_or_404(slug)
-    form = _with_neighbourhoods(BoardForm(obj=board))
+    form = _with_neighbourhoods(BoardForm(obj=board, data=BoardForm.translation_data(board)))
     if not form.is_submitted():
         form.neighbourhoods.data = [n.id for n in board.neighbourhoods]
     if form.validate_on_submit():

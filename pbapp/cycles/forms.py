@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import timezone
 
+from flask_babel import lazy_gettext as _
 from flask_babel import to_user_timezone, to_utc
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -13,7 +14,7 @@ from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange
                                 Regexp)
 
 from .. import tally
-from ..form_fields import CheckboxListField
+from ..form_fields import CheckboxListField, TranslationFields
 from ..number_inputs import WholeNumberField, coerce_id
 from ..numbers import DB_INT_MAX
 
@@ -51,13 +52,17 @@ class LocalDateTimeField(DateTimeLocalField):
         return to_user_timezone(self.data).strftime(self.format[0])
 
 
-class CycleForm(FlaskForm):
+class CycleForm(TranslationFields, FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=160)])
     slug = StringField("Web address (slug)", validators=[
         DataRequired(), Length(max=80),
         Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
                message="Use lower-case letters, digits and single hyphens.")])
     description = TextAreaField("Description", validators=[Length(max=5000)])
+    # Optional Spanish texts; residents reading in Spanish see them, else the originals above.
+    name_es = StringField(_("Name in Spanish"), validators=[Optional(), Length(max=160)])
+    description_es = TextAreaField(_("Description in Spanish"),
+                                   validators=[Optional(), Length(max=5000)])
     #: stored in cents, in the database's integer
     budget = WholeNumberField("Total budget", validators=[
         InputRequired(), NumberRange(min=1), NumberRange(max=DB_INT_MAX // 100)])
@@ -94,6 +99,8 @@ class CycleForm(FlaskForm):
     #: the phase the form was shown in; a different phase on submit means the page is stale
     shown_phase = HiddenField()
 
+    TRANSLATED = {"es": ("name", "description")}
+
     def __init__(self, *args, neighbourhood_choices=(), locked=(), voting=False, **kw):
         super().__init__(*args, **kw)
         if not voting:
@@ -122,6 +129,7 @@ class CycleForm(FlaskForm):
         if "neighbourhoods" in self._fields:
             chosen = self.neighbourhoods.data or []
             out["neighbourhoods"] = [neighbourhoods_by_id[i] for i in chosen]
+        out["translations"] = self.translations()
         return out
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..models_base import UTCDateTime, utcnow
+from ..models_base import Translated, UTCDateTime, utcnow
 
 PHASES = ("draft", "proposals", "review", "voting", "counting", "implementation", "closed")
 
@@ -30,7 +30,7 @@ class Neighbourhood(db.Model):
         return f"<Neighbourhood {self.slug}>"
 
 
-class Cycle(db.Model):
+class Cycle(Translated, db.Model):
     __tablename__ = "cycle"
     __table_args__ = (
         CheckConstraint("budget_cents >= 0", name="budget_not_negative"),
@@ -38,6 +38,7 @@ class Cycle(db.Model):
         CheckConstraint("seats >= 1", name="seats_positive"),
         CheckConstraint("min_age >= 0", name="min_age_not_negative"),
     )
+    TRANSLATED_FIELDS = {"name": 160, "description": 5000}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from .. import tally
 from ..audit.services import record
 from ..extensions import db
-from ..models_base import utcnow
+from ..models_base import TranslationRefused, utcnow
 from ..projects.services import create_projects_for
 from ..proposals.models import Proposal, StatusChange
 from ..tally.money import from_minor
@@ -133,7 +133,15 @@ def _audit_value(value):
     return value
 
 
-def create_cycle(actor, *, neighbourhoods: list[Neighbourhood] = (), **values) -> Cycle:
+def _translate(cycle: Cycle, translations: dict | None) -> None:
+    try:
+        cycle.translate(translations)
+    except TranslationRefused as error:
+        raise CycleInvalid("name_es", str(error)) from None
+
+
+def create_cycle(actor, *, neighbourhoods: list[Neighbourhood] = (),
+                 translations: dict | None = None, **values) -> Cycle:
     """A new cycle starts as a draft, visible to staff only."""
     values["neighbourhoods"] = list(neighbourhoods)
     _check(values)
@@ -141,6 +149,7 @@ def create_cycle(actor, *, neighbourhoods: list[Neighbourhood] = (), **values) -
     if unknown:
         raise TypeError(f"not cycle settings: {', '.join(sorted(unknown))}")
     cycle = Cycle(phase="draft", **values)
+    _translate(cycle, translations)
     db.session.add(cycle)
     db.session.flush()
     record(actor, "cycle.create", f"cycle:{cycle.id}", slug=cycle.slug, name=cycle.name,
@@ -148,10 +157,12 @@ def create_cycle(actor, *, neighbourhoods: list[Neighbourhood] = (), **values) -
     return cycle
 
 
-def update_cycle(cycle: Cycle, actor, *, close_reason: str | None = None, **values) -> dict:
+def update_cycle(cycle: Cycle, actor, *, close_reason: str | None = None,
+                 translations: dict | None = None, **values) -> dict:
     """Apply the changed settings and return them as {field: [old, new]}; a change to a field
     that the phase has locked is refused whatever the form showed. During voting the close
-    moves only later and with ``close_reason``, which is published (``_move_close``)."""
+    moves only later and with ``close_reason``, which is published (``_move_close``). The
+    wording (name, description and their translations) may change in every phase."""
     unknown = set(values) - set(EDITABLE)
     if unknown:
         raise TypeError(f"not cycle settings: {', '.join(sorted(unknown))}")
@@ -176,6 +187,11 @@ def update_cycle(cycle: Cycle, actor, *, close_reason: str | None = None, **valu
         merged["voting_closes"] = moved_close
     _check(merged, cycle.id)
     diff = {}
+    if translations is not None:
+        before = cycle.translations or {}
+        _translate(cycle, translations)
+        if cycle.translations != before:
+            diff["translations"] = [before, cycle.translations]
     for key, value in changed.items():
         diff[key] = [_audit_value(getattr(cycle, key)), _audit_value(value)]
         setattr(cycle, key, value)

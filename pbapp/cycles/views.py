@@ -11,6 +11,7 @@ from sqlalchemy import select
 from .. import tally
 from ..auth.permissions import staff_required
 from ..extensions import db
+from ..proposals.models import Proposal
 from ..voting.services import ballot_choices
 from . import bp
 from .charts import cached_charts, number, progression
@@ -68,20 +69,32 @@ def describe_rounds(data: dict) -> list[dict]:
     return rounds
 
 
+def in_reader_language(data: dict) -> dict:
+    """The stored count with its proposals named in the reader's language where they are
+    translated; the count itself keeps the original titles it was made with."""
+    names = data.get("names") or {}
+    ids = [int(i) for i in names if str(i).isdigit()]
+    locale = get_locale()
+    found = db.session.scalars(select(Proposal).where(Proposal.id.in_(ids))) if ids else []
+    translated = {str(p.id): text for p in found
+                  if (text := p.text("title", locale)) != p.title}
+    return {**data, "names": {**names, **translated}} if translated else data
+
+
 def _result_context(result: Result) -> dict:
     """What ``_result.html`` shows: the rounds in words and numbers, charts and turnout."""
-    names = result.data.get("names", {})
-    rounds = describe_rounds(result.data)
-    for rnd, changes, said in zip(rounds, round_changes(result.data),
-                                  round_sentences(result.data)):
+    data = in_reader_language(result.data)
+    names = data.get("names", {})
+    rounds = describe_rounds(data)
+    for rnd, changes, said in zip(rounds, round_changes(data), round_sentences(data)):
         rnd.update(changes, sentences=said)
         rnd["rows"] = [(*row, change) for row, change in zip(rnd["tallies"], changes["changes"])]
     key = (result.id, result.cvr_sha256, str(result.counted_at))
-    return {"result": result, "data": result.data, "names": names, "rounds": rounds,
-            "winners": [names.get(w, w) for w in result.data.get("winners", [])],
+    return {"result": result, "data": data, "names": names, "rounds": rounds,
+            "winners": [names.get(w, w) for w in data.get("winners", [])],
             "pb": result.method in tally.PB_METHODS,
-            "charts": cached_charts(key, result.data),
-            "progression": progression(result.data),
+            "charts": cached_charts(key, data),
+            "progression": progression(data),
             "turnout": turnout_by_channel(result.cycle_id), "number": number}
 
 
@@ -197,7 +210,7 @@ def manage_edit(slug: str):
     hoods = _neighbourhoods()
     locked = locked_fields(cycle)
     form = CycleForm(obj=cycle, neighbourhood_choices=hoods, locked=locked,
-                     voting=cycle.phase == "voting")
+                     voting=cycle.phase == "voting", data=CycleForm.translation_data(cycle))
     if not form.is_submitted():
         form.shown_phase.data = cycle.phase
         if "neighbourhoods" in form:

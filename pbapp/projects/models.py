@@ -16,7 +16,7 @@ from ..boards.models import Board
 from ..cycles.models import Cycle
 from ..extensions import db
 from ..images.models import Image
-from ..models_base import StatusHistory, UTCDateTime, utcnow
+from ..models_base import StatusHistory, Translated, UTCDateTime, utcnow
 from ..proposals.models import Proposal
 
 STATUSES = ("planned", "in_progress", "completed", "paused", "cancelled")
@@ -34,9 +34,10 @@ NEXT_STATUSES = {
 }
 
 
-class Project(db.Model):
+class Project(Translated, db.Model):
     __tablename__ = "project"
     __table_args__ = (CheckConstraint("budget_cents >= 0", name="budget_not_negative"),)
+    TRANSLATED_FIELDS = {"title": 160, "summary": 400}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id"), unique=True)

@@ -81,6 +81,7 @@ def create_projects_for(result: Result, actor) -> list[Project]:
                           board_id=proposal.board_id, title=proposal.title,
                           summary=proposal.summary, budget_cents=proposal.cost_cents,
                           status="planned")
+        project.copy_translations(proposal)
         project.history.append(ProjectStatusChange(
             actor_id=_actor_id(actor), from_status=None, to_status="planned",
             reason=f"Funded by the published result of “{result.cycle.name}”."))

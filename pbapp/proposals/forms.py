@@ -8,7 +8,7 @@ from wtforms import (RadioField, SelectChoice, SelectField, StringField,
 from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional,
                                 ValidationError)
 
-from ..form_fields import CheckboxListField
+from ..form_fields import CheckboxListField, TranslationFields
 from ..images.forms import PictureFields
 from ..number_inputs import WholeNumberField, coerce_id
 
@@ -25,7 +25,7 @@ class IdeaForm(FlaskForm):
     neighbourhood = SelectField(_("Neighbourhood"), coerce=coerce_id, default=0)
 
 
-class ProposalForm(PictureFields, FlaskForm):
+class ProposalForm(PictureFields, TranslationFields, FlaskForm):
     title = StringField(_("Title"), validators=[DataRequired(), Length(max=160)])
     summary = TextAreaField(_("Summary"), validators=[DataRequired(), Length(max=400)])
     description = TextAreaField(_("Description"), validators=[Optional(), Length(max=20_000)])
@@ -48,19 +48,6 @@ class ProposalForm(PictureFields, FlaskForm):
                                    validators=[Optional(), Length(max=20_000)])
 
     TRANSLATED = {"es": ("title", "summary", "description")}
-
-    def translations(self) -> dict[str, dict[str, str]]:
-        """The translated texts typed in, by locale (empty ones included; the service drops
-        them so the original shows instead)."""
-        return {locale: {name: (self[f"{name}_{locale}"].data or "") for name in names}
-                for locale, names in self.TRANSLATED.items()}
-
-    @classmethod
-    def translation_data(cls, proposal) -> dict[str, str]:
-        """Form data for the translated fields from a stored proposal, for the edit form."""
-        stored = proposal.translations or {}
-        return {f"{name}_{locale}": (stored.get(locale) or {}).get(name, "")
-                for locale, names in cls.TRANSLATED.items() for name in names}
 
 
 class NewProposalForm(ProposalForm):

@@ -12,13 +12,13 @@ from ..boards.models import Board, Membership
 from ..cycles.models import Cycle, Neighbourhood
 from ..extensions import db
 from ..images.models import Image
-from ..models_base import StatusHistory, UTCDateTime, utcnow
+from ..models_base import (TRANSLATION_LOCALES, StatusHistory, Translated,  # noqa: F401
+                           UTCDateTime, utcnow)
 
 STATUSES = ("draft", "submitted", "accepted", "rejected", "withdrawn", "funded", "not_funded")
 PUBLIC_STATUSES = ("accepted", "rejected", "funded", "not_funded")
-#: the proposal texts that may be given in other languages (see ``Proposal.text``)
-TRANSLATED_FIELDS = ("title", "summary", "description")
-TRANSLATION_LOCALES = ("es",)
+#: the proposal texts that may be given in other languages, with their longest lengths
+TRANSLATED_FIELDS = {"title": 160, "summary": 400, "description": 20_000}
 
 proposal_neighbourhood = Table(
     "proposal_neighbourhood", db.metadata,
@@ -33,9 +33,10 @@ def current_board_ids(user_id: int) -> Select:
                                              Membership.current_on())
 
 
-class Proposal(db.Model):
+class Proposal(Translated, db.Model):
     __tablename__ = "proposal"
     __table_args__ = (CheckConstraint("cost_cents > 0", name="cost_positive"),)
+    TRANSLATED_FIELDS = TRANSLATED_FIELDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id"), index=True)
@@ -51,8 +52,6 @@ class Proposal(db.Model):
     status: Mapped[str] = mapped_column(String(20), default="draft")
     feasibility_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     cost_note: Mapped[str] = mapped_column(Text, default="", server_default="")
-    #: the texts in other languages: ``{"es": {"title": ..., "summary": ..., "description": ...}}``
-    translations: Mapped[dict] = mapped_column(db.JSON, default=dict, server_default="{}")
     #: the card's picture (optional); deleted with the picture when replaced or removed
     image_id: Mapped[int | None] = mapped_column(ForeignKey("image.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -68,20 +67,6 @@ class Proposal(db.Model):
 
     def __repr__(self) -> str:
         return f"<Proposal {self.id} {self.status}>"
-
-    def text(self, field: str, locale=None) -> str:
-        """``field`` (title, summary or description) in ``locale`` when translated, else the
-        original. ``locale`` may be a Babel ``Locale`` or a code such as "es" or "es_MX"."""
-        original = getattr(self, field)
-        if field not in TRANSLATED_FIELDS or not locale:
-            return original
-        code = str(locale).replace("-", "_")
-        texts = self.translations or {}
-        for key in (code, code.split("_")[0]):
-            value = (texts.get(key) or {}).get(field)
-            if isinstance(value, str) and value.strip():
-                return value
-        return original
 
     @property
     def cost(self) -> int:

@@ -15,8 +15,8 @@ from ..boards.models import Board
 from ..cycles.models import Cycle, Neighbourhood
 from ..extensions import db
 from ..images.services import PictureChange, apply_picture
-from .models import (TRANSLATED_FIELDS, TRANSLATION_LOCALES, Idea, Proposal, StatusChange,
-                     current_board_ids)
+from ..models_base import TranslationRefused
+from .models import Idea, Proposal, StatusChange, current_board_ids
 
 IDEA_PHASES = ("proposals",)
 DRAFTING_PHASES = ("draft", "proposals")
@@ -116,33 +116,6 @@ def _neighbourhoods(cycle: Cycle, ids: list[int]) -> list[Neighbourhood]:
     return found
 
 
-TRANSLATION_LIMITS = {"title": 160, "summary": 400, "description": 20_000}
-
-
-def _translations(current: dict | None, given: dict[str, dict[str, str]] | None) -> dict:
-    """The stored translations with ``given`` applied: each given locale is replaced by its
-    non-empty texts (and dropped when all are empty). Refuses unknown locales or fields."""
-    result = {k: dict(v) for k, v in (current or {}).items()}
-    for locale, texts in (given or {}).items():
-        if locale not in TRANSLATION_LOCALES:
-            raise Refused(f"Translations into “{locale}” are not offered.")
-        kept = {}
-        for name, text in (texts or {}).items():
-            if name not in TRANSLATED_FIELDS:
-                raise Refused(f"“{name}” cannot be translated.")
-            text = (text or "") if name == "description" else (text or "").strip()
-            if len(text) > TRANSLATION_LIMITS[name]:
-                raise Refused(f"The translated {name} is at most "
-                              f"{TRANSLATION_LIMITS[name]:,} characters.")
-            if text.strip():
-                kept[name] = text
-        if kept:
-            result[locale] = kept
-        else:
-            result.pop(locale, None)
-    return result
-
-
 def _fill(proposal: Proposal, fields: ProposalFields) -> str | None:
     """Validate everything first, so a refused edit leaves the proposal untouched. Returns
     what happened to the picture, if anything (for the audit log)."""
@@ -150,8 +123,10 @@ def _fill(proposal: Proposal, fields: ProposalFields) -> str | None:
         raise Refused("The cost must be a whole amount greater than zero.")
     hoods = _neighbourhoods(proposal.cycle, fields.neighbourhood_ids)
     if fields.translations is not None:
-        # a new dict, so the JSON column is seen as changed
-        proposal.translations = _translations(proposal.translations, fields.translations)
+        try:
+            proposal.translate(fields.translations)
+        except TranslationRefused as error:
+            raise Refused(str(error)) from None
     proposal.title = fields.title.strip()
     proposal.summary = fields.summary.strip()
     proposal.description = fields.description

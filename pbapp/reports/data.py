@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from flask import url_for
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -72,7 +72,8 @@ def cycle_report(cycle: Cycle, result: Result, projects: list[Project] | None = 
     spent = spent_cents(p.id for p in projects)
     return {
         "report": "cycle",
-        "title": gettext("Transparency report: %(cycle)s", cycle=cycle.name),
+        "title": gettext("Transparency report: %(cycle)s",
+                         cycle=cycle.text("name", get_locale())),
         "subject": {"slug": cycle.slug, "name": cycle.name, "budget": cycle.budget,
                     "method": result.method, "phase": cycle.phase,
                     "url": url_for("cycles.show", slug=cycle.slug)},
@@ -102,7 +103,8 @@ def board_report(board: Board, projects: list[Project] | None = None,
         Meeting.board_id == board.id, Meeting.starts_at <= utcnow())
         .order_by(Meeting.starts_at.desc())).all()
     about = table("board", gettext("The board"), [column("value", gettext("Value"))], [
-        row("purpose", gettext("Purpose"), {"value": cell(board.purpose)}),
+        row("purpose", gettext("Purpose"),
+            {"value": cell(board.text("purpose", get_locale()))}),
         row("serves", gettext("Serves"), {"value": cell(", ".join(
             sorted(n.name for n in board.neighbourhoods)))}),
         row("members", gettext("Members"), {"value": cell(len(board.memberships))})],
@@ -110,8 +112,8 @@ def board_report(board: Board, projects: list[Project] | None = None,
     proposal_rows = table("proposals", gettext("Proposals"), [
         column("cycle", gettext("Cycle")), column("cost", gettext("Cost"), numeric=True),
         column("outcome", gettext("Outcome")), column("project", gettext("Project status"))],
-        [row(p.id, p.title, {
-            "cycle": cell(p.cycle.name), "cost": money(p.cost_cents),
+        [row(p.id, p.text("title", get_locale()), {
+            "cycle": cell(p.cycle.text("name", get_locale())), "cost": money(p.cost_cents),
             "outcome": cell(p.status, FILTERS["status_label"](p.status)),
             "project": (cell(project_of[p.id].status, status_label(project_of[p.id].status))
                         if p.id in project_of else cell(None))},
@@ -127,7 +129,8 @@ def board_report(board: Board, projects: list[Project] | None = None,
          for m in meetings], header=gettext("Meeting"))
     return {
         "report": "board",
-        "title": gettext("Transparency report: %(board)s", board=board.name),
+        "title": gettext("Transparency report: %(board)s",
+                         board=board.text("name", get_locale())),
         "subject": {"slug": board.slug, "name": board.name,
                     "url": url_for("boards.show", slug=board.slug)},
         "sections": [
@@ -160,9 +163,10 @@ def project_report(project: Project, progress: list[Progress] | None = None) -> 
     progress = progress_for(project.id) if progress is None else progress
     spent = spent_cents([project.id])[project.id]
     summary = table("project", gettext("The project"), [column("value", gettext("Value"))], [
-        row("summary", gettext("Summary"), {"value": cell(project.summary)}),
-        row("board", gettext("Delivered by"), {"value": cell(project.board.name)}),
-        row("cycle", gettext("Funded in"), {"value": cell(project.cycle.name)}),
+        row("summary", gettext("Summary"),
+            {"value": cell(project.text("summary", get_locale()))}),
+        row("board", gettext("Delivered by"), {"value": cell(project.board.text("name", get_locale()))}),
+        row("cycle", gettext("Funded in"), {"value": cell(project.cycle.text("name", get_locale()))}),
         row("funded_on", gettext("Funded on"), {"value": day(project.created_at)}),
         row("status", gettext("Status"),
             {"value": cell(project.status, status_label(project.status))}),
@@ -193,7 +197,8 @@ def project_report(project: Project, progress: list[Progress] | None = None) -> 
         header=gettext("Title"))
     return {
         "report": "project",
-        "title": gettext("Transparency report: %(project)s", project=project.title),
+        "title": gettext("Transparency report: %(project)s",
+                         project=project.text("title", get_locale())),
         "subject": {"id": project.id, "title": project.title, "board": project.board.slug,
                     "cycle": project.cycle.slug,
                     "url": url_for("projects.show", project_id=project.id)},

@@ -7,12 +7,12 @@ tables, never from raw rows.
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 
 from .. import tally
 from ..cycles.charts import outcome_words
 from ..cycles.models import Cycle, Result
-from ..cycles.views import describe_rounds
+from ..cycles.views import describe_rounds, in_reader_language
 from ..labels import FILTERS, N_
 from ..metrics.progress import Progress
 from ..metrics.tables import BREAKDOWN_LABELS, format_value, series, tables_for
@@ -29,7 +29,7 @@ def status_label(status: str) -> str:
 
 def result_tables(result: Result) -> list[dict]:
     """The published count: what was counted, who won, and each round's tallies."""
-    data = result.data
+    data = in_reader_language(result.data)
     names = data.get("names", {})
     pb = result.method in tally.PB_METHODS
     value = column("value", gettext("Value"))
@@ -74,8 +74,9 @@ def result_tables(result: Result) -> list[dict]:
 def projects_table(projects: list[Project], spent: dict[int, int], by: str) -> dict:
     """Funded projects with budget against spending; ``by`` is "board" or "cycle"."""
     first = column(by, gettext("Board") if by == "board" else gettext("Cycle"))
-    rows = [row(p.id, p.title, {
-        by: cell(p.board.name if by == "board" else p.cycle.name),
+    locale = get_locale()
+    rows = [row(p.id, p.text("title", locale), {
+        by: cell((p.board if by == "board" else p.cycle).text("name", locale)),
         "budget": money(p.budget_cents), "spent": money(spent.get(p.id, 0)),
         "status": cell(p.status, status_label(p.status))},
         url=url_for("reports.project", project_id=p.id)) for p in projects]
@@ -111,7 +112,8 @@ def progress_table(project: Project, progress: list[Progress]) -> dict:
             "target": cell(t.target_value, format_value(m, t.target_value)),
             "target_on": day(t.target_on),
             "status": cell(p.status, gettext(PROGRESS_WORDS[p.status]))}))
-    return table(f"progress-{project.id}", gettext("Progress: %(title)s", title=project.title), [
+    title = gettext("Progress: %(title)s", title=project.text("title", get_locale()))
+    return table(f"progress-{project.id}", title, [
         column("baseline", gettext("Baseline"), numeric=True),
         column("baseline_period", gettext("Baseline period")),
         column("latest", gettext("Latest"), numeric=True),
@@ -200,7 +202,9 @@ def timeline_table(cycle: Cycle, result: Result | None, projects: list[Project])
         for u in p.updates:
             events.append((u.published_at, gettext("Update: %(title)s", title=u.title), p))
     events.sort(key=lambda e: (local_day(e[0]), e[2].id if e[2] else 0))
-    rows = [row(i, what, {"date": day(when), "project": cell(p.title if p else "")})
+    locale = get_locale()
+    rows = [row(i, what, {"date": day(when),
+                          "project": cell(p.text("title", locale) if p else "")})
             for i, (when, what, p) in enumerate(events, 1)]
     return table("timeline", gettext("Timeline"), [
         column("date", gettext("Date")), column("project", gettext("Project"))], rows,

@@ -97,7 +97,8 @@ def _ballot_page(cycle: Cycle, error: str | None = None, formdata=None, key: str
     shared = (formdata is None and error is None and not (closed or voted)
               and page_memory.shareable())
     if shared:
-        page_key = (cycle.id, cycle.name, cycle.max_ranks, cycle.budget_cents, cycle.method,
+        page_key = (cycle.id, cycle.text("name", get_locale()), cycle.max_ranks,
+                    cycle.budget_cents, cycle.method,
                     str(get_locale()), steps, request.full_path)
         if (page := page_memory.recall("ballots", page_key, BALLOT_MAX_AGE)) is not None:
             return _private(page_memory.serve(page))
@@ -106,7 +107,8 @@ def _ballot_page(cycle: Cycle, error: str | None = None, formdata=None, key: str
         try:
             if formdata.get("op"):
                 formdata, announce = apply_op(formdata, cycle.max_ranks,
-                                              {str(p.id): p.title for p in proposals})
+                                              {str(p.id): p.text("title", get_locale())
+                                               for p in proposals})
             chosen = list(dict.fromkeys(pid for pid in chosen_ids(formdata) if pid in known))
         except BallotRejected as refusal:  # rank fields no ballot of ours has
             error = str(refusal)

@@ -1,0 +1,83 @@
+"""The demo city reads in Spanish for a Spanish reader: cycles, boards, proposals and projects
+(the projects inherit their proposal's texts), from the home page to the ballot and the results.
+English readers see the English originals."""
+import pytest
+from sqlalchemy import select
+
+from pbapp.auth.models import User
+from pbapp.extensions import db
+from pbapp.projects.models import Project
+from pbapp.proposals.models import Proposal
+
+ES = {"Accept-Language": "es-MX,es;q=0.9"}
+AUTUMN_EN, AUTUMN_ES = ("Autumn 2026 youth and wellbeing budget",
+                        "Presupuesto de juventud y bienestar, otoño de 2026")
+SPRING_EN, SPRING_ES = ("Spring 2026 community safety budget",
+                        "Presupuesto de seguridad comunitaria, primavera de 2026")
+JOBS_EN, JOBS_ES = "Summer youth jobs", "Empleos de verano para jóvenes"
+
+
+@pytest.fixture()
+def demo(runner):
+    out = runner.invoke(args=["demo", "--ballots", "100"])
+    assert out.exit_code == 0, out.output
+
+
+def page(client, url: str, spanish: bool) -> str:
+    resp = client.get(url, headers=ES if spanish else {})
+    assert resp.status_code == 200, url
+    return resp.get_data(as_text=True)
+
+
+def check(text: str, shows: list[str], hides: list[str]) -> None:
+    for shown in shows:
+        assert shown in text, f"missing {shown!r}"
+    for hidden in hides:
+        assert hidden not in text, f"other language left: {hidden!r}"
+
+
+def test_public_pages_in_both_languages(client, demo):
+    check(page(client, "/", True), [f"Ahora: {AUTUMN_ES}", SPRING_ES], [AUTUMN_EN, SPRING_EN])
+    check(page(client, "/", False), [f"Now: {AUTUMN_EN}", SPRING_EN], [AUTUMN_ES, SPRING_ES])
+    check(page(client, "/cycles/2026-autumn", True),
+          [f"<h1>{AUTUMN_ES}</h1>", "Una papeleta por vecino", JOBS_ES,
+           "Prácticas de verano pagadas"], [AUTUMN_EN, JOBS_EN, "One ballot per resident"])
+    check(page(client, "/cycles/2026-autumn", False), [f"<h1>{AUTUMN_EN}</h1>", JOBS_EN],
+          [AUTUMN_ES, JOBS_ES])
+
+    funded = db.session.scalars(select(Project).order_by(Project.id)).first()
+    spanish_title = funded.proposal.translations["es"]["title"]
+    assert funded.translations["es"]["title"] == spanish_title  # inherited when created
+    results = page(client, "/cycles/2026-spring/results", True)
+    check(results, [f"Resultados: {SPRING_ES}", spanish_title], [SPRING_EN, funded.title])
+    check(page(client, "/cycles/2026-spring/results", False), [SPRING_EN, funded.title],
+          [SPRING_ES, spanish_title])
+    # (the status history keeps the reason as staff wrote it, naming the cycle in English)
+    check(page(client, f"/projects/{funded.id}", True), [f"<h1>{spanish_title}", f">{SPRING_ES}<"],
+          [f"<h1>{funded.title}", f">{SPRING_EN}<"])
+    check(page(client, "/projects/?cycle=2026-spring", True), [spanish_title], [funded.title])
+    check(page(client, "/reports/cycles/2026-spring", True),
+          [f"Informe de transparencia: {SPRING_ES}", f">{spanish_title}<"],
+          [f">{SPRING_EN}<", f">{funded.title}<"])
+
+    check(page(client, "/boards/", True),
+          ["Consejo de Seguridad Comunitaria del Este", "como un problema de salud pública"],
+          ["Eastside Community Safety Board", "public-health problem"])
+    check(page(client, "/boards/east-safety", False), ["Eastside Community Safety Board"],
+          ["Consejo de Seguridad Comunitaria del Este"])
+
+
+def test_ballot_and_review_in_spanish(client, demo, login, csrf):
+    login(db.session.scalar(select(User).where(User.email == "resident@example.org")))
+    check(page(client, "/vote/2026-autumn", True),
+          [f"Papeleta: {AUTUMN_ES}", JOBS_ES, f"Añadir {JOBS_ES}", "Caminos seguros a la escuela"],
+          [AUTUMN_EN, JOBS_EN, "Safe routes to school"])
+    jobs = db.session.scalar(select(Proposal).where(Proposal.title == JOBS_EN,
+                                                    Proposal.cycle.has(slug="2026-autumn")))
+    review = client.post("/vote/2026-autumn/review", headers=ES,
+                         data={"csrf_token": csrf("/vote/2026-autumn"), "rank_1": str(jobs.id)})
+    assert review.status_code == 200
+    check(review.get_data(as_text=True), [f"<strong>{JOBS_ES}</strong>", AUTUMN_ES],
+          [JOBS_EN, AUTUMN_EN])
+    check(page(client, "/vote/2026-autumn", False), [f"Ballot: {AUTUMN_EN}", JOBS_EN],
+          [AUTUMN_ES, JOBS_ES])
