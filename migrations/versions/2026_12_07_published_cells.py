@@ -46,7 +46,7 @@ def upgrade():
         sa.Column('cells', sa.Integer(), nullable=False),
         sa.Column('small', sa.Integer(), nullable=False),
         sa.Column('hidden', sa.Integer(), nullable=False),
-        sa.Column('relations', sa.Text(), nullable=False),
+        sa.Column('relations', sa.JSON(), nullable=False),
         sa.Column('problems', sa.Text(), nullable=False),
         sa.Column('seconds', sa.Float(), nullable=False),
         sa.ForeignKeyConstraint(['metric_id'], ['metric.id'], ondelete='CASCADE'),

@@ -186,8 +186,8 @@ class MetricAudit(db.Model):
     cells: Mapped[int] = mapped_column(default=0)
     small: Mapped[int] = mapped_column(default=0)
     hidden: Mapped[int] = mapped_column(default=0)
-    #: JSON: {"counts": {why: n}, "examples": [relation in words, ...]}
-    relations: Mapped[str] = mapped_column(Text, default="{}")
+    #: {"counts": {why: n}, "listed": [relation in words, ...]}
+    relations: Mapped[dict] = mapped_column(db.JSON, default=dict)
     #: why the audit failed, in words (empty when it passed)
     problems: Mapped[str] = mapped_column(Text, default="")
     seconds: Mapped[float] = mapped_column(Float, default=0.0)

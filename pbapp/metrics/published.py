@@ -20,7 +20,6 @@ and is published rounded.
 """
 from __future__ import annotations
 
-import json
 import logging
 import math
 import time
@@ -151,9 +150,8 @@ def publish(metric: Metric) -> MetricAudit:
     audit.cells = len(rows)
     audit.small = sum(1 for r in hidden.values() if r == protection.SMALL)
     audit.hidden = len({k[1:] for k in hidden})
-    audit.relations = json.dumps({
-        "counts": dict(Counter(r.why for r in relations)),
-        "listed": [r.describe(_words) for r in relations[:LISTED_RELATIONS]]})
+    audit.relations = {"counts": dict(Counter(r.why for r in relations)),
+                       "listed": [r.describe(_words) for r in relations[:LISTED_RELATIONS]]}
     audit.problems = "\n".join(problems)
     audit.seconds = round(time.perf_counter() - began, 4)
     db.session.flush()

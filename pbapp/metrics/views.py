@@ -6,7 +6,6 @@ protection allows and nothing else; the raw values are on a staff-only page.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 import pygal
@@ -175,7 +174,7 @@ def show(key: str):
     audit = audit_of(metric)
     return render_template("metrics/show.html", metric=metric, scopes=scopes,
                            key_rows=key_rows, breakdown_labels=BREAKDOWN_LABELS,
-                           audit=audit, relations=json.loads(audit.relations) if audit else {},
+                           audit=audit, relations=(audit.relations or {}) if audit else {},
                            relation_kinds=RELATION_KINDS)
 
 
@@ -256,7 +255,7 @@ def measurements(key: str):
     audit = audit_of(metric)
     return render_template("metrics/measurements.html", metric=metric, rows=rows, page=page,
                            total=total, pages=max(-(-total // PAGE_SIZE), 1), audit=audit,
-                           relations=json.loads(audit.relations) if audit else {})
+                           relations=(audit.relations or {}) if audit else {})
 
 
 @bp.route("/import", methods=["GET", "POST"])
