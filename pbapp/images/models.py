@@ -32,7 +32,7 @@ class Image(db.Model):
     byte_size: Mapped[int]
     #: what the picture shows, for people who cannot see it; required
     alt: Mapped[str] = mapped_column(String(300))
-    data: Mapped[bytes] = deferred(mapped_column(LargeBinary))  # read only when served
+    data: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))  # read when served
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def __repr__(self) -> str:
