@@ -15,11 +15,13 @@ from .forms import choice_label, submitted_ranks
 
 
 def _position(text: str, length: int) -> int | None:
-    """The 1-based place an op names, or None for anything else ("²", "0", "99")."""
+    """The 1-based place an op names as the form writes it, or None for anything else ("²",
+    "0", "99", "02": the buttons never send those, so they change nothing)."""
     try:
-        return whole(text, 1, length) if length else None
+        place = whole(text, 1, length) if length else None
     except NumberRefused:
         return None
+    return place if str(place) == text else None
 
 
 def chosen_ids(formdata) -> list[str]:
