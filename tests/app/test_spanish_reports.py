@@ -77,7 +77,7 @@ def test_metric_pages(client, demo):
 
 
 def test_project_list_and_page(client, project):
-    check(spanish(client, "/projects/"), ["Presupuesto", "Gastado"], [">Spent<"])
+    check(spanish(client, "/projects/"), ["Gastado: ", "hitos"], ["Spent ", "milestones done"])
     page = spanish(client, f"/projects/{project.id}")
     statuses = {p.status for p in progress_for(project.id)}
     check(page,
@@ -152,7 +152,7 @@ def test_english_stays_the_default(client, project):
         "/metrics/": ["Shared metrics", "Lower is better", "Quarterly"],
         "/metrics/violent-incidents": ["Data-sharing agreement", "What is shared",
                                        "The whole city", "Age band", "Reading the tables"],
-        "/projects/": [">Spent<"],
+        "/projects/": ["Spent ", "milestones done"],
         f"/projects/{project.id}": ["Spent so far", "Spending by category", "Each payment",
                                     "Results on shared metrics", ">Baseline<"],
         "/reports/cycles/2026-spring": ["Transparency report: ", "Turnout by neighbourhood",

@@ -124,15 +124,15 @@ def test_list_shows_budget_and_spent_per_project_in_one_query(client, board, mak
     assert resp.status_code == 200
     assert sum("spending" in s.lower() for s in statements) == 1
 
-    rows = {t: _text(tr.encode()) for tr in re.findall(r"<tr>.*?</tr>", resp.data.decode(),
-                                                       re.S)
-            for t in ("Street lighting", "Youth jobs", "Crisis line") if t in tr}
-    assert "2,000 700.25" in rows["Street lighting"]
-    assert "500 600 Over budget" in rows["Youth jobs"]
-    assert "3,000 0" in rows["Crisis line"] and "Over budget" not in rows["Crisis line"]
-    assert "Over budget" not in rows["Street lighting"]
+    cards = {t: _text(card.encode()) for card in re.findall(r"<article.*?</article>",
+                                                            resp.data.decode(), re.S)
+             for t in ("Street lighting", "Youth jobs", "Crisis line") if t in card}
+    assert "Spent 700.25 of 2,000 (35%)" in cards["Street lighting"]
+    assert "Over budget" in cards["Youth jobs"] and "Spent 600 of 500" in cards["Youth jobs"]
+    assert "Spent 0 of 3,000" in cards["Crisis line"] and "Over budget" not in cards["Crisis line"]
+    assert "Over budget" not in cards["Street lighting"]
     fragment = client.get("/projects/", headers={"HX-Request": "true"}).data
-    assert b"700.25" in fragment and b"<th class=\"num\">Spent</th>" in fragment
+    assert b"Spent 700.25 of 2,000" in fragment and b"<!doctype" not in fragment
 
 
 @pytest.mark.parametrize("field, value, message", [

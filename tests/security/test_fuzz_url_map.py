@@ -58,7 +58,7 @@ VALUE_OF = {"proposal_id": "proposal", "project_id": "project", "milestone_id": 
             "idea_id": "idea", "user_id": "resident_id", "spending_id": "spending",
             "target_id": "target", "batch_id": "batch", "entry_round": "round",
             "serial": "serial", "token": "verify_link", "fmt": "fmt", "rest": "rest",
-            "filename": "filename"}
+            "filename": "filename", "image_id": "image_id", "name": "image_name"}
 #: the value an endpoint needs where the kind's usual one would only redirect
 VALUE_FOR = {("proposals.edit", "proposal_id"): "draft", ("proposals.submit", "proposal_id"):
              "draft", ("proposals.withdraw", "proposal_id"): "draft",
@@ -102,6 +102,7 @@ def city(migrated, tmp_path_factory):
 
 def _more_values() -> dict:
     from pbapp.cycles.models import Cycle
+    from pbapp.images.models import Image
     from pbapp.metrics.models import ProjectMetric
     from pbapp.models_base import utcnow
     from pbapp.paper.models import PaperBatch, PaperEntry
@@ -118,7 +119,8 @@ def _more_values() -> dict:
                               entered_by=staff.id, ranking=[], voter_ref=f"user:{resident.id}",
                               entered_at=utcnow()))
     first = lambda column: db.session.scalar(select(column).order_by(column).limit(1))  # noqa
-    return {"batch": batch.id, "round": 1, "serial": "A-1", "resident_id": resident.id,
+    image = db.session.scalar(select(Image).order_by(Image.id).limit(1))
+    return {"image_id": image.id, "image_name": image.filename, "batch": batch.id, "round": 1, "serial": "A-1", "resident_id": resident.id,
             "spending": first(Spending.id), "target": first(ProjectMetric.id), "fmt": "csv",
             "rest": "nothing-here", "filename": "css/site.css", "metric": "violent-incidents",
             "open_cycle": "2027-open", "published_cycle": "2026-spring",
