@@ -15,6 +15,7 @@ STAFF_NAME, RESIDENT_NAME = "Sam Staff", "Rosa Resident"
 CHAIR_NAME = "Dr. Priya Raman"
 SPRING, AUTUMN = "2026-spring", "2026-autumn"
 SPRING_NAME = "Spring 2026 community safety budget"
+SPRING_NAME_ES = "Presupuesto de seguridad comunitaria, primavera de 2026"
 AUTUMN_NAME = "Autumn 2026 youth and wellbeing budget"
 #: an iPhone-sized screen, touch only
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}

@@ -132,7 +132,7 @@ def test_forms_have_no_serious_accessibility_problems(site, new_page):
         page = new_page(**AXE_CONTEXT, viewport={"width": 1280, "height": 800})
         sign_in(page, *WHO[who])
         page.goto("/projects/")
-        project = page.locator("main table a[href^='/projects/']").first.get_attribute("href")
+        project = page.locator("main .cards a[href^='/projects/']").first.get_attribute("href")
         for role, path in FORM_PAGES:
             if role != who:
                 continue
