@@ -1,6 +1,8 @@
-"""Small-cell protection for published counts: pure functions, no Flask, no database.
+"""Small-cell protection of one family of turnout tables: pure functions, no Flask, no database.
 
-Rules (the issue's, and common practice for health and police statistics):
+Metrics are protected by ``protection`` (every sum among a metric's numbers, proved by linear
+programming); this module keeps the interval reasoning the turnout tables of a count use
+(voters by channel, and each channel by neighbourhood or age band), under the same rules:
 
 * a count of people from 1 to 10 is never shown; it reads "<11". Zero stays 0.
 * complementary suppression: a table publishes its cells and their total, so hiding a single
@@ -13,17 +15,14 @@ Rules (the issue's, and common practice for health and police statistics):
   also a cell of the city's by-neighbourhood table. ``protect_linked`` protects such a family in
   one go, so a total hidden by one table cannot be added up from another, and a number hidden in
   one table cannot be narrowed down to one value with the help of another.
-* a rate or percentage is shown only when its denominator is at least 11.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Hashable, Mapping, Sequence
 
-THRESHOLD = 11
-SMALL = "small"  # 1..10 people
-COMPLEMENTARY = "complementary"  # hidden so a small cell cannot be derived
-SMALL_DENOMINATOR = "small-denominator"  # a rate over fewer than 11 people
+from .protection import COMPLEMENTARY, SMALL, THRESHOLD  # noqa: F401 (one set of names)
+
 #: no upper bound: what a complementary cell is known to lie below when nothing bounds it
 UNBOUNDED = 10 ** 12
 
@@ -41,28 +40,6 @@ class Protected:
 
     def shown(self, index: int) -> bool:
         return index not in self.hidden
-
-
-def _bounds(reason: str, total: int) -> tuple[int, int]:
-    return (1, THRESHOLD - 1) if reason == SMALL else (THRESHOLD, max(total, THRESHOLD))
-
-
-def derivable(counts: Sequence[int], hidden: dict[int, str], total: int) -> list[int]:
-    """The hidden cells whose exact value follows from the total, the visible cells and the
-    ranges the hidden cells are known to lie in (interval reasoning, as an attacker would)."""
-    if not hidden:
-        return []
-    remaining = total - sum(c for i, c in enumerate(counts) if i not in hidden)
-    bounds = {i: _bounds(reason, total) for i, reason in hidden.items()}
-    low_sum = sum(lo for lo, _ in bounds.values())
-    high_sum = sum(hi for _, hi in bounds.values())
-    out = []
-    for i, (lo, hi) in bounds.items():
-        at_least = max(lo, remaining - (high_sum - hi))
-        at_most = min(hi, remaining - (low_sum - lo))
-        if at_least >= at_most:
-            out.append(i)
-    return out
 
 
 def protect_counts(counts: Sequence[int], total: int | None = None) -> Protected:
@@ -174,9 +151,3 @@ class _Unpublished:
 
     kind: str
     n: int
-
-
-def rate_shown(denominator: int | None) -> bool:
-    """A rate is published only over at least 11 people (or with no denominator at all, for
-    statistics supplied as a finished value)."""
-    return denominator is None or denominator >= THRESHOLD

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from pbapp.metrics.suppression import (COMPLEMENTARY, SMALL, THRESHOLD, Protected, is_small,
-                                       narrowed, protect_counts, protect_linked, rate_shown)
+                                       narrowed, protect_counts, protect_linked)
 
 
 def test_one_to_ten_is_small_zero_and_eleven_are_not():
@@ -96,12 +96,6 @@ def test_shown_is_the_complement_of_hidden():
     p = protect_counts([1, 1, 60], 62)
     assert [p.shown(i) for i in range(3)] == [False, False, False]
     assert protect_counts([20, 5, 30], 55).shown(2)
-
-
-@pytest.mark.parametrize("denominator, shown", [(None, True), (0, False), (10, False),
-                                                 (11, True), (500, True)])
-def test_rate_needs_a_denominator_of_at_least_11(denominator, shown):
-    assert rate_shown(denominator) is shown
 
 
 def test_linked_tables_hide_a_total_a_sibling_table_would_add_up_to():
