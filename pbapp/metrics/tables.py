@@ -180,8 +180,7 @@ def tables_by_scope(metric: Metric) -> dict[tuple[str, str], list[Table]]:
     """``tables_for`` of every scope that has published cells, city first."""
     names = _neighbourhood_names()
     rows = _published(metric)
-    order = {"city": 0, "neighbourhood": 1, "project": 2}
-    scopes = sorted({k[:2] for k in rows}, key=lambda p: (order.get(p[0], 9), p[1]))
+    scopes = sorted({k[:2] for k in rows}, key=_scope_order)
     return {(scope, ref): _tables(metric, rows, _specs(rows, scope, ref), scope, ref, names)
             for scope, ref in scopes}
 
@@ -212,7 +211,11 @@ def latest_total(metric: Metric, scope: str = "city", scope_ref: str = "") -> Ta
 
 def scopes_of(metric: Metric) -> list[tuple[str, str]]:
     """The (scope, scope_ref) pairs that have published cells, city first."""
-    return list(tables_by_scope(metric))
+    return sorted({k[:2] for k in _published(metric)}, key=_scope_order)
+
+
+def _scope_order(pair: tuple[str, str]) -> tuple:
+    return ({"city": 0, "neighbourhood": 1, "project": 2}.get(pair[0], 9), pair[1])
 
 
 def public_rows(metric: Metric) -> list[dict]:
