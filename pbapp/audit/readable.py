@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from flask import url_for
 from flask_babel import gettext
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from werkzeug.routing import BuildError
 
 from ..extensions import db
@@ -117,16 +118,16 @@ def _names(kind: str, refs: set[str]) -> dict[str, tuple[str, str | None]]:
             out[str(b.id)] = (gettext("paper batch “%(label)s”", label=b.label),
                               _link("paper.batch", batch_id=b.id))
     elif kind == "meeting":
-        for m in db.session.scalars(select(Meeting).where(Meeting.id.in_(ids))):
-            board = db.session.get(Board, m.board_id)
-            out[str(m.id)] = (m.title, _link("boards.meeting", slug=board.slug,
-                                             meeting_id=m.id) if board else None)
+        query = select(Meeting).where(Meeting.id.in_(ids)).options(selectinload(Meeting.board))
+        for m in db.session.scalars(query):
+            out[str(m.id)] = (m.title, _link("boards.meeting", slug=m.board.slug,
+                                             meeting_id=m.id))
     elif kind == "membership":
-        for m in db.session.scalars(select(Membership).where(Membership.id.in_(ids))):
-            board, user = db.session.get(Board, m.board_id), db.session.get(User, m.user_id)
-            name = gettext("%(person)s on %(board)s", person=user.name if user else "?",
-                           board=board.name if board else "?")
-            out[str(m.id)] = (name, _link("boards.members", slug=board.slug) if board else None)
+        query = select(Membership).where(Membership.id.in_(ids)).options(
+            selectinload(Membership.board), selectinload(Membership.user))
+        for m in db.session.scalars(query):
+            name = gettext("%(person)s on %(board)s", person=m.user.name, board=m.board.name)
+            out[str(m.id)] = (name, _link("boards.members", slug=m.board.slug))
     elif kind == "user":
         for u in db.session.scalars(select(User).where(User.id.in_(ids))):
             out[str(u.id)] = (u.name, None)

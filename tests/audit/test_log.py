@@ -102,3 +102,23 @@ def test_each_event_reads_as_a_sentence_with_its_item_named_and_linked(client, s
     assert "<details><summary>Event #" in html and "<code>proposal.accept</code>" in html
     es = client.get("/staff/audit/", headers={"Accept-Language": "es"}).get_data(as_text=True)
     assert "aceptó la propuesta para la papeleta" in es
+
+
+def test_meetings_and_memberships_are_named_and_linked(client, staff, make_user):
+    from datetime import date, datetime, timezone
+
+    from pbapp.boards.models import Board, Meeting, Membership
+
+    board = Board(slug="east", name="East board")
+    meeting = Meeting(board=board, title="December meeting",
+                      starts_at=datetime(2026, 12, 1, 18, tzinfo=timezone.utc))
+    member = Membership(board=board, user=make_user(name="Keisha Grant"), seat="public_health",
+                        term_start=date(2026, 1, 1))
+    db.session.add_all([board, meeting, member])
+    db.session.flush()
+    record(staff, "meeting.create", f"meeting:{meeting.id}")
+    record(staff, "membership.add", f"membership:{member.id}")
+    db.session.commit()
+    html = client.get("/staff/audit/").get_data(as_text=True)
+    assert f'<a href="/boards/east/meetings/{meeting.id}">December meeting</a>' in html
+    assert '<a href="/boards/east/members">Keisha Grant on East board</a>' in html
