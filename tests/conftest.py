@@ -149,6 +149,16 @@ def app(migrated):
 
 
 @pytest.fixture()
+def fresh_limits(app):
+    """Rate-limit counters start empty and are emptied again (they live in the process)."""
+    from pbapp.extensions import limiter
+
+    limiter.reset()
+    yield
+    limiter.reset()
+
+
+@pytest.fixture()
 def client(app):
     return app.test_client()
 

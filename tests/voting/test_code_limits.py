@@ -13,18 +13,10 @@ from flask import Flask
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pbapp.extensions import limiter
 from pbapp.limits import address_key
 from tests.voting.test_codes import generate, read_codes
 
 URL = "/vote/autumn/code"
-
-
-@pytest.fixture()
-def fresh_limits(app):
-    limiter.reset()
-    yield
-    limiter.reset()
 
 
 @pytest.fixture()
