@@ -2,7 +2,7 @@
 
     pbapp-tally FILE [--method M] [--seats N] [--budget B] [--rules CONFIG.json]
                 [--format auto|blt|pb|csv|cdf] [--json] [--tie-break CHOICE[,CHOICE...]]
-                [--strict]
+                [--strict] [--part-fund SHARE]
 
 Defaults come from the file (BLT seats, ``.pb`` META keys, RCTab config). Prints a round-by-round
 table, or the result JSON with ``--json``. Exit status 2 means the file or an option was refused:
@@ -11,6 +11,11 @@ and what is wrong, never a traceback, so a script or a person can act on it. Wha
 that was read with a warning (a project named twice in one vote, a vote breaking the META ballot
 rules) is counted as documented and named on stderr, one line per kind ("pbapp-tally: warning:
 FILE:line N: ..."); ``--strict`` refuses it instead.
+
+``--part-fund SHARE`` (budget methods): once the rule has finished, the first proposal in its
+order that does not fit the money left gets that money if it is at least SHARE of its cost.
+SHARE is a fraction (``0.5``) or a percent with its sign (``50%``), more than 0 and at most 1;
+see ``pbapp.tally.part_funding``.
 """
 from __future__ import annotations
 
@@ -20,9 +25,10 @@ import os
 import sys
 from pathlib import Path
 
-from . import METHODS, BallotError, FileFormatError, TallyError, money
+from . import METHODS, PB_METHODS, BallotError, FileFormatError, TallyError, money
 from .formats import WRITABLE, decode, detect_format, read_election, write_election
 from .numbers import ascii_int
+from .part_funding import share as part_share
 from .report import render_text
 
 #: files larger than this show a progress bar while being read (on a terminal only)
@@ -51,6 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
                    "methods: previous-round (default), draw, candidate-order, rctab-random, ...")
     p.add_argument("--strict", action="store_true", help="refuse what is otherwise read with "
                    "a warning (a project named twice in one vote, a vote breaking META rules)")
+    p.add_argument("--part-fund", metavar="SHARE",
+                   help="budget methods: give the money left to the first proposal that does "
+                   "not fit, if it is at least SHARE of its cost; SHARE is a fraction (0.5) or "
+                   "a percent (50%%)")
     p.add_argument("--option", "-o", action="append", default=[], metavar="KEY=VALUE",
                    help="any other method option, e.g. -o overvote=skip -o variant=meek")
     p.add_argument("--output", metavar="RESULT.json", help="also write the result JSON here")
@@ -148,6 +158,11 @@ def _run(args: argparse.Namespace) -> int:
         options["seed"] = args.seed
     if args.tie_break is not None:
         options["tiebreak"] = args.tie_break
+    if args.part_fund is not None:
+        options["part_fund"] = part_share(args.part_fund)
+        if not election.is_pb and (method or "") not in PB_METHODS:
+            raise BallotError("--part-fund applies to budget methods (greedy, equal-shares); "
+                              "this file has no budget")
     result = election.count(method, **options)
     data = result.to_dict()
     for warning in data.get("warnings") or []:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from .equal_shares_engine import Engine, Run, spent, add1
 from .errors import BallotError
+from .part_funding import part_fund
 from .pb import PBCount, _fmt, greedy_order, run_greedy
 from .result import Result, Round
 
@@ -68,6 +69,11 @@ def equal_shares(pb: PBCount, completion=None) -> Result:
         order += more
         funded.update({c: "completion" for c in more})
         reasons.update(why)
+    if pb.share is not None:
+        pool = [c for c in range(len(pb.ids)) if c not in funded and c not in pb.excluded]
+        part = part_fund(pb, greedy_order(pb, pool), order, reasons, rounds)
+        if part is not None:
+            funded[part] = "part-funded"
     extra = {"voter_budget": round(final_t / pb.unit, 6), "runs": runs}
     return pb.result(order, funded, reasons, rounds, {"equal_shares": extra})
 

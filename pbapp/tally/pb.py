@@ -40,12 +40,13 @@ import numpy as np
 from . import money
 from .errors import BallotError
 from .options import method_options
+from .part_funding import part_fund as give_part, share as part_share
 from .pb_scoring import PBBallots, pb_ballots
 from .profile import _natural_key
 from .result import ProjectOutcome, Result, Round
 from .ties import DEFAULT_SEED, TieBreak, draw_key
 
-PB_OPTIONS = ("budget", "costs", "projects", "vote_type", "scoring", "max_length")
+PB_OPTIONS = ("budget", "costs", "projects", "vote_type", "scoring", "max_length", "part_fund")
 #: tie-break choices and the rule name each records; then the aliases of earlier versions
 TIEBREAKS = {"cheaper": "lower-cost", "dearer": "higher-cost", "more-votes": "more-votes",
              "lottery": "draw", "file-order": "file-order", "id": "id"}
@@ -82,6 +83,10 @@ class PBCount:
     options: dict[str, Any] = field(default_factory=dict)
     #: minor units per currency unit (100 when some amount has cents)
     unit: int = 1
+    #: part-funding's share (see ``part_funding``), None when off
+    share: Decimal | None = None
+    #: the part-funded project, if any: index -> the amount it gets, in minor units
+    part: dict[int, int] = field(default_factory=dict)
 
     def amount(self, minor) -> money.Amount:
         """Minor units back to the amount as published."""
@@ -149,13 +154,15 @@ class PBCount:
                 reason = funded[c]
             else:
                 reason = self.excluded.get(c) or reasons.get(c, "not reached")
+            part = self.amount(self.part[c]) if c in self.part else None
             out.append(ProjectOutcome(pid, self.amount(self.costs[c]), float(self.scores[c]),
-                                      c in funded, reason, self.names[c]))
+                                      c in funded, "part-funded" if part is not None else reason,
+                                      self.names[c], part))
         return out
 
     def result(self, order: list[int], funded: dict[int, str], reasons: dict[int, str],
                rounds: list[Round], extra: dict | None = None) -> Result:
-        spent = sum(int(self.costs[c]) for c in order)
+        spent = sum(self.part.get(c, int(self.costs[c])) for c in order)
         return Result(self.method, dict(self.options), list(self.ids),
                       [self.ids[c] for c in order], rounds, self.ballots.total, str(self.seed),
                       projects=self.outcomes(funded, reasons), budget=self.amount(self.budget),
@@ -189,7 +196,7 @@ def _project_table(costs, projects, candidates) -> tuple[list[str], list[str], l
 
 def prepare(method: str, ballots, *, candidates=None, budget=None, costs=None, projects=None,
             vote_type=None, scoring=None, max_length=None, seed=DEFAULT_SEED, withdrawn=None,
-            tiebreak=None, seats=None) -> PBCount:
+            tiebreak=None, seats=None, part_fund=None) -> PBCount:
     """Check the options every PB rule shares and turn the ballots into points."""
     if seats not in (None, 1):
         raise BallotError(f"{method} chooses projects within a budget; seats does not apply")
@@ -221,8 +228,12 @@ def prepare(method: str, ballots, *, candidates=None, budget=None, costs=None, p
     if withdrawn:
         options["withdrawn"] = [str(p) for p in withdrawn]
     options["tiebreak"] = tiebreak
+    share = None
+    if part_fund is not None:
+        share = part_share(part_fund)
+        options["part_fund"] = money.to_json(money.whole_or_decimal(share))
     return PBCount(method, ids, names, cost_array, money.to_minor(budget, unit), points,
-                   points.scores(), excluded, seed, chain, options, unit)
+                   points.scores(), excluded, seed, chain, options, unit, share)
 
 
 def greedy_order(pb: PBCount, pool: list[int], context: str = "greedy") -> list[int]:
@@ -288,7 +299,10 @@ def _greedy(method: str, ballots, *, skip: bool, threshold=None, **options) -> R
     order = greedy_order(pb, pool)
     funded, more, rounds = run_greedy(pb, order, remaining=pb.budget, skip=skip)
     reasons.update(more)
-    return pb.result(funded, {c: "funded" for c in funded}, reasons, rounds)
+    whole = {c: "funded" for c in funded}
+    if (part := give_part(pb, order, funded, reasons, rounds)) is not None:
+        whole[part] = "part-funded"
+    return pb.result(funded, whole, reasons, rounds)
 
 
 def _threshold(value) -> float | int:

@@ -56,8 +56,9 @@ def _decisions(rounds: list[Round]) -> list[str]:
 
 
 def _projects_table(result: Result) -> str:
-    rows = [[p.id, p.name[:40], _fmt(p.cost), _fmt(p.score), "yes" if p.funded else "no",
-             p.reason] for p in result.projects or []]
+    rows = [[p.id, p.name[:40], _fmt(p.cost), _fmt(p.score),
+             (f"part-funded: {_fmt(p.part)} of {_fmt(p.cost)}" if p.part is not None
+              else "yes" if p.funded else "no"), p.reason] for p in result.projects or []]
     return _table(["Project", "Name", "Cost", "Score", "Funded", "Why"], rows)
 
 

@@ -57,13 +57,18 @@ class ProjectOutcome:
     cost: money.Amount  # as published: int when whole, else Decimal
     score: float
     funded: bool
-    reason: str  # "funded", "did not fit", "below threshold", "not reached"
+    reason: str  # "funded", "part-funded", "did not fit", "below threshold", "not reached"
     name: str = ""
+    #: what a part-funded project gets (less than its cost; see ``part_funding``)
+    part: money.Amount | None = None
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "name": self.name, "cost": money.to_json(self.cost),
-                "score": _num(self.score),
-                "funded": self.funded, "reason": self.reason}
+        out = {"id": self.id, "name": self.name, "cost": money.to_json(self.cost),
+               "score": _num(self.score),
+               "funded": self.funded, "reason": self.reason}
+        if self.part is not None:
+            out["part_funded"] = money.to_json(self.part)
+        return out
 
 
 @dataclass
