@@ -41,7 +41,7 @@ def _email_field() -> EmailField:
 
 
 def _new_password_field(label: str) -> PasswordField:
-    return PasswordField(label, validators=[
+    return PasswordField(label, render_kw={"autocomplete": "new-password"}, validators=[
         DataRequired(_("Choose a password.")),
         Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH,
                message=_("Use between %(min)d and %(max)d characters.")),
@@ -53,16 +53,39 @@ def _name_field() -> StringField:
                        validators=[DataRequired(_("Enter a name.")), Length(max=120)])
 
 
+def _confirm_field() -> PasswordField:
+    return PasswordField(_("Repeat the password"), render_kw={"autocomplete": "new-password"},
+                         validators=[
+        DataRequired(_("Repeat the password.")),
+        EqualTo("password", _("The passwords do not match."))])
+
+
+class DetailsForm(FlaskForm):
+    """Name, neighbourhood and birth year: the last two decide where the account may vote."""
+    name = _name_field()
+    neighbourhood = SelectField(_("Neighbourhood"), coerce=coerce_id, default=NO_NEIGHBOURHOOD)
+    birth_year = WholeNumberField(_("Birth year"), validators=[Optional(), _birth_year])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        rows = db.session.execute(select(Neighbourhood.id, Neighbourhood.name)
+                                  .order_by(Neighbourhood.name)).all()
+        self.neighbourhood.choices = [(NO_NEIGHBOURHOOD, _("Not given"))] + \
+            [(row.id, row.name) for row in rows]
+
+    @property
+    def neighbourhood_id(self) -> int | None:
+        return self.neighbourhood.data or None
+
+
 class RegisterForm(FlaskForm):
     name = _name_field()
     email = _email_field()
     password = _new_password_field(_("Password"))
-    confirm = PasswordField(_("Repeat the password"), validators=[
-        DataRequired(_("Repeat the password.")),
-        EqualTo("password", _("The passwords do not match."))])
-    neighbourhood = SelectField(_("Neighbourhood (optional)"), coerce=coerce_id,
+    confirm = _confirm_field()
+    neighbourhood = SelectField(_("Neighbourhood"), coerce=coerce_id,
                                 default=NO_NEIGHBOURHOOD)
-    birth_year = WholeNumberField(_("Birth year (optional)"), validators=[Optional(), _birth_year])
+    birth_year = WholeNumberField(_("Birth year"), validators=[Optional(), _birth_year])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,6 +106,21 @@ class LoginForm(FlaskForm):
 
 class SignInLinkForm(FlaskForm):
     email = _email_field()
+
+
+class NewPasswordForm(FlaskForm):
+    password = _new_password_field(_("New password"))
+    confirm = _confirm_field()
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current = PasswordField(_("Current password"), render_kw={"autocomplete": "current-password"},
+                            validators=[DataRequired(_("Enter your current password."))])
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(_("Your password"),
+                             validators=[DataRequired(_("Enter your password."))])
 
 
 class ButtonForm(FlaskForm):

@@ -46,8 +46,10 @@ def check_password_rules(password: str) -> None:
 
 
 def find_by_email(email: str) -> User | None:
-    """Compares lower-cased on both sides so rows written before normalisation still match."""
-    return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+    """Compares lower-cased on both sides so rows written before normalisation still match.
+    A deleted account is nobody's (see ``pbapp.auth.deletion``)."""
+    return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email),
+                                                User.deleted_at.is_(None)))
 
 
 def _add_user(*, email: str, password: str, name: str, role: str = "resident",
@@ -56,8 +58,11 @@ def _add_user(*, email: str, password: str, name: str, role: str = "resident",
     check_password_rules(password)
     if find_by_email(email) is not None:
         raise EmailTaken()
+    from .deletion import earlier_account
+
+    earlier = earlier_account(email)
     user = User(email=email, name=name.strip(), role=role, neighbourhood_id=neighbourhood_id,
-                birth_year=birth_year)
+                birth_year=birth_year, votes_as_id=earlier.voter_id if earlier else None)
     user.set_password(password)
     db.session.add(user)
     try:

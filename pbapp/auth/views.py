@@ -6,9 +6,8 @@ import hashlib
 from flask import (abort, current_app, flash, g, make_response, redirect, render_template,
                    request, url_for)
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, logout_user
 
-from ..cycles.models import Neighbourhood
 from ..extensions import db, limiter
 from ..number_inputs import page_arg
 from . import bp, services
@@ -17,7 +16,6 @@ from .models import User
 from .permissions import admin_required
 from .safe_next import safe_next
 from .verification import send_link
-from .verify_views import ConfirmForm
 
 # Only failed sign-ins count, so a community centre sharing one address is not locked out
 # by its own residents; the per-email limit also slows guessing spread over many addresses.
@@ -123,15 +121,6 @@ def logout():
     logout_user()
     flash(_("You are signed out."), "success")
     return redirect(url_for("main.home"), 303)
-
-
-@bp.get("/account")
-@login_required
-def account():
-    neighbourhood = (db.session.get(Neighbourhood, current_user.neighbourhood_id)
-                     if current_user.neighbourhood_id else None)
-    return render_template("auth/account.html", user=current_user, neighbourhood=neighbourhood,
-                           resend_form=ConfirmForm())
 
 
 @bp.get("/admin/users")

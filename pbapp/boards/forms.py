@@ -20,7 +20,7 @@ except ImportError:  # WTForms before 3.3 takes plain pairs
 
 EMAIL_RE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 EXISTING_ACCOUNT = ("existing", "They already have an account")
-NEW_ACCOUNT = ("new", "Create an account for them (you will see a temporary password once)")
+NEW_ACCOUNT = ("new", "Create an account for them (we email them a link to choose a password)")
 
 
 def _strip(value):

@@ -46,10 +46,11 @@ OWN_SEAT_MESSAGE = ("Nobody can change their own seat, chair role or term, whate
 
 @dataclass(frozen=True)
 class Invitation:
-    """What inviting produced. The temporary password exists only here, to be shown once."""
+    """What inviting produced: ``emailed`` says whether a new account's link to choose its
+    password went out (None: the account already existed)."""
 
     membership: Membership
-    temporary_password: str | None = None
+    emailed: bool | None = None
 
 
 def can_manage(user, board: Board) -> bool:
@@ -167,12 +168,12 @@ def update_board(board: Board, actor, *, name: str, slug: str, purpose: str, cha
 def invite_member(board: Board, actor, *, email: str, seat: str, term_start: date,
                   term_end: date | None = None, organisation: str = "", is_chair: bool = False,
                   create_account: bool = False, name: str = "") -> Invitation:
-    """Seat an existing account, or (admins only) create one with a random temporary
-    password; the password is returned once and never stored or logged in clear."""
+    """Seat an existing account, or (admins only) create one and email its owner a link to
+    choose a password: nobody but them ever knows it, and the link confirms the address."""
     _check_term(seat, term_start, term_end)
     email = email.strip()
     user = user_by_email(email)
-    password = None
+    created = False
     if create_account:
         if not getattr(actor, "is_admin", False):
             raise BoardError("Only an administrator can create accounts.", "account")
@@ -181,9 +182,9 @@ def invite_member(board: Board, actor, *, email: str, seat: str, term_start: dat
                              "email")
         if not name.strip():
             raise BoardError("Give the new member's name.", "name")
-        password = secrets.token_urlsafe(12)
+        created = True
         user = User(email=email.lower(), name=name.strip(), role="resident")
-        user.set_password(password)
+        user.set_password(secrets.token_urlsafe(32))  # known to nobody, until the link sets one
         db.session.add(user)
         db.session.flush()
         record(actor, "user.create", f"user:{user.id}", role="resident", via="board invite",
@@ -198,8 +199,12 @@ def invite_member(board: Board, actor, *, email: str, seat: str, term_start: dat
     board.memberships.append(membership)
     db.session.flush()
     record(actor, "membership.add", f"membership:{membership.id}", board=board.slug,
-           user_id=user.id, new_account=password is not None, **_terms(membership))
-    return Invitation(membership, password)
+           user_id=user.id, new_account=created, **_terms(membership))
+    if not created:
+        return Invitation(membership)
+    from ..auth.password_links import send_invitation
+
+    return Invitation(membership, send_invitation(user, actor.name, board.name))
 
 
 def update_membership(membership: Membership, actor, *, seat: str, term_start: date,

@@ -8,8 +8,8 @@ from __future__ import annotations
 import functools
 from datetime import timezone
 
-from flask import abort, flash, make_response, redirect, render_template, url_for
-from flask_babel import get_timezone, to_user_timezone
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import get_timezone, gettext, to_user_timezone
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -163,14 +163,18 @@ def invite(board: Board):
         else:
             db.session.commit()
             member = invitation.membership.user
-            if invitation.temporary_password is None:
+            if invitation.emailed is None:
                 flash(f"{member.name} added to the board.", "success")
-                return redirect(url_for("boards.members", slug=board.slug), 303)
-            page = make_response(render_template("boards/invited.html", board=board,
-                                                 member=member,
-                                                 password=invitation.temporary_password))
-            page.headers["Cache-Control"] = "no-store"
-            return page
+            elif invitation.emailed:
+                flash(gettext("An account was created for %(name)s and added to the board. We "
+                              "have emailed %(email)s a link to choose a password; it works for "
+                              "7 days.", name=member.name, email=member.email), "success")
+            else:
+                flash(gettext("An account was created for %(name)s and added to the board, but "
+                              "the email with the link to choose a password could not be sent "
+                              "just now. They can ask for a new link with \"Forgot your "
+                              "password?\" on the sign-in page.", name=member.name), "error")
+            return redirect(url_for("boards.members", slug=board.slug), 303)
     return render_template("boards/invite.html", board=board, form=form)
 
 

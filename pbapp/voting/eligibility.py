@@ -49,7 +49,8 @@ def check_account_voter(cycle: Cycle, user) -> None:
         if age is None:
             raise BallotRejected(gettext(
                 "Residents aged %(age)d or over can vote in this cycle, and your account does "
-                "not give your year of birth. Ask staff to add it.", age=cycle.min_age))
+                "not give your year of birth. You can add it on your account page.",
+                age=cycle.min_age))
         if age < cycle.min_age:
             raise BallotRejected(gettext(
                 "Residents aged %(age)d or over can vote in this cycle. By the year of birth in "
@@ -59,7 +60,8 @@ def check_account_voter(cycle: Cycle, user) -> None:
         places = _place_list(sorted(covered.values()))
         if user.neighbourhood_id is None:
             message = gettext("This cycle is for residents of %(places)s, and your account does "
-                              "not say where you live. Ask staff if this is wrong.", places=places)
+                              "not say where you live. You can add it on your account page.",
+                              places=places)
         else:
             message = gettext("This cycle is for residents of %(places)s, and your account is "
                               "in another neighbourhood. Ask staff if this is wrong.",

@@ -55,7 +55,7 @@ def account_voter(cycle: Cycle, user) -> Voter | None:
     if cycle.use_roll:
         entry = account_roll_entry(cycle, user)
         return roll_voter(cycle, entry) if entry is not None else None
-    return Voter(voter_key("user", user.id), False, user.neighbourhood_id,
+    return Voter(voter_key("user", user.voter_id), False, user.neighbourhood_id,
                  band_of(age_in(cycle, user.birth_year)))
 
 

@@ -1,6 +1,5 @@
 """Inviting, changing and removing members: admins and the board's chairs only."""
 import json
-import re
 from datetime import date
 
 import pytest
@@ -49,25 +48,27 @@ def test_admin_invites_existing_account(client, admin, make_user, csrf):
     assert "Ana Torres" in public and "Faith community" in public
 
 
-def test_admin_creates_account_with_one_time_password(client, admin, csrf):
+def test_admin_creates_account_and_the_member_chooses_a_password_by_email(client, admin,
+                                                                        mailbox, csrf):
+    """No password is ever shown or known to the admin: the new member gets a link (issue 23)."""
     resp = client.post(INVITE, data=invite_form(
         account="new", email="Keisha@Example.org", name="Keisha Grant", seat="nonprofit",
         is_chair="y", term_end="", csrf_token=csrf(INVITE)))
-    assert resp.status_code == 200
-    assert resp.headers["Cache-Control"] == "no-store"
-    text = resp.get_data(as_text=True)
-    password = re.search(r'<code class="secret">([^<]+)</code>', text).group(1)
-    assert len(password) >= 12 and "only time it is shown" in text
+    assert resp.status_code == 303
+    members = client.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "emailed keisha@example.org a link to choose a password" in members
+    assert "Temporary password" not in members and "change it when" not in members
     user = db.session.query(User).filter_by(email="keisha@example.org").one()
     assert user.name == "Keisha Grant" and user.role == "resident"
-    assert user.check_password(password) and password not in user.password_hash
     membership = db.session.query(Membership).filter_by(user_id=user.id).one()
     assert membership.is_chair and membership.seat == "nonprofit" and membership.term_end is None
     assert audit_actions() == ["user.create", "membership.add"]
     assert last_event("membership.add").detail["new_account"] is True
-    for event_action in ("user.create", "membership.add"):
-        assert password not in json.dumps(last_event(event_action).detail)
-    assert password.encode() not in client.get("/boards/east-safety/members").data
+    [body] = mailbox.bodies_to("keisha@example.org")
+    assert "Alex Admin has added you to East" in body
+    link = mailbox.last_link("keisha@example.org", "/auth/invitation/")
+    assert link.split("/auth/invitation/")[1] not in json.dumps(
+        [last_event(a).detail for a in ("user.create", "membership.add")])
     assert verify_chain() == (True, None)
 
 
