@@ -15,6 +15,7 @@ from .cycles.services import count_cycle, publish_result
 from .demo_metrics import project_life, seed_metrics, split
 from .extensions import db
 from .models_base import site_today
+from .paper.models import PaperBatch
 from .projects.models import (Milestone, Project, ProjectStatusChange, ProjectUpdate,
                               Spending)
 from .proposals.models import Proposal, StatusChange
@@ -115,7 +116,36 @@ def _channel(i: int) -> str:
     return "paper" if i % 9 == 0 else "code" if i % 3 == 0 else "online"
 
 
-def _ballots(cycle, proposals, n, rng, voters) -> None:
+#: where the finished cycle's paper ballots were cast (issue 19): every third paper ballot at
+#: the second place, so both have well over 10 and the results show them
+POLLING_PLACES = [("Riverside Library", "12 Canal Walk"),
+                  ("Eastfield Community Centre", "3 Market Street")]
+
+
+def _polling_places(cycle, staff) -> list[int]:
+    """The two places, and one committed paper batch each as staff would have left it."""
+    from .paper.models import PollingPlace
+
+    places = [PollingPlace(cycle_id=cycle.id, name=name, address=address)
+              for name, address in POLLING_PLACES]
+    db.session.add_all(places)
+    db.session.flush()
+    for n, place in enumerate(places, 1):
+        db.session.add(PaperBatch(cycle_id=cycle.id, label=f"{place.name} box {n}",
+                                  status="committed", created_by=staff.id, ballots=0,
+                                  polling_place_id=place.id,
+                                  committed_at=cycle.voting_closes + timedelta(days=1)))
+    db.session.flush()
+    return [p.id for p in places]
+
+
+def _place_of(i: int, places: list[int] | None) -> int | None:
+    if not places or _channel(i) != "paper":
+        return None
+    return places[1] if (i // 9) % 3 == 2 else places[0]
+
+
+def _ballots(cycle, proposals, n, rng, voters, places=None) -> None:
     weights = [rng.uniform(0.3, 3.0) ** 2 for _ in proposals]
     ids = [p.id for p in proposals]
     parts, ballots = [], []
@@ -133,7 +163,8 @@ def _ballots(cycle, proposals, n, rng, voters) -> None:
                       "age_band": voters[i][1], "roll_checked": cycle.use_roll})
         ballots.append({"id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
                         "cycle_id": cycle.id, "channel": channel, "ranking": ranking,
-                        "receipt_hash": receipt_hash(new_receipt()), "cast_on": when.date()})
+                        "receipt_hash": receipt_hash(new_receipt()), "cast_on": when.date(),
+                        "polling_place_id": _place_of(i, places)})
     rng.shuffle(ballots)
     db.session.execute(insert(Participation), parts)
     db.session.execute(insert(Ballot), ballots)
@@ -222,7 +253,11 @@ def seed_demo(ballots: int = 3000, seed: int = 2026):
     db.session.flush()
     _step(bar, step)
     voters = _voters(ballots, hoods, seed)
-    _ballots(done, done_props, ballots, rng, voters)
+    places = _polling_places(done, staff)
+    _ballots(done, done_props, ballots, rng, voters, places)
+    for batch in db.session.scalars(select(PaperBatch).where(PaperBatch.cycle_id == done.id)):
+        batch.ballots = sum(_place_of(i, places) == batch.polling_place_id
+                            for i in range(ballots))
     db.session.flush()
     _step(bar, step)
     result = count_cycle(done, staff)

@@ -8,6 +8,7 @@ the titles. The ``.pb`` file also carries costs, the budget and the counting rul
 """
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import random
@@ -65,14 +66,43 @@ def export_election(cycle: Cycle, result: Result) -> Election:
                     vote_type="ordinal", meta=meta)
 
 
+def ballots_csv(cycle: Cycle, result: Result) -> str:
+    """One ballot a line with its channel and polling place (never its voter), shuffled from the
+    CVR hash like the other files. ``pbapp-tally`` reads the rank columns and ignores the rest.
+
+    A channel or place is written only where the ballots sharing it number 0 or at least 11
+    (``paper.turnout.ballot_groups``), else "withheld": knowing where a person voted then never
+    narrows their ballot to fewer than 11."""
+    from ..paper.turnout import ballot_groups
+    from .stats import turnout_by_channel
+
+    groups = ballot_groups(cycle.id, turnout_by_channel(cycle.id))
+    rows = sorted(([str(i) for i in ranking], *groups.get((channel, place),
+                                                          ("withheld", "withheld")))
+                  for ranking, channel, place in db.session.execute(
+                      select(Ballot.ranking, Ballot.channel, Ballot.polling_place_id)
+                      .where(Ballot.cycle_id == cycle.id)))
+    random.Random(result.cvr_sha256).shuffle(rows)
+    width = max((len(r[0]) for r in rows), default=1)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["Ballot", "Channel", "Polling place"]
+                    + [f"Rank {i}" for i in range(1, width + 1)])
+    for number, (ranking, channel, place) in enumerate(rows, 1):
+        writer.writerow([number, channel, place] + ranking + [""] * (width - len(ranking)))
+    return out.getvalue()
+
+
 def cvr_file(cycle: Cycle, result: Result, fmt: str) -> bytes:
     """The download in ``fmt`` (csv, blt or pb); built once per result and format."""
     key = (result.id, result.cvr_sha256, fmt)
     if key not in _cache:
-        election = export_election(cycle, result)
-        out = io.StringIO()
-        write_election(election, out, fmt, **({"one_per_ballot": True} if fmt == "csv" else {}))
-        _cache[key] = out.getvalue().encode("utf-8")
+        if fmt == "csv":
+            _cache[key] = ballots_csv(cycle, result).encode("utf-8")
+        else:
+            out = io.StringIO()
+            write_election(export_election(cycle, result), out, fmt)
+            _cache[key] = out.getvalue().encode("utf-8")
     return _cache[key]
 
 

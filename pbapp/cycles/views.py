@@ -26,6 +26,7 @@ from .services import (CycleInvalid, PhaseError, advance_phase, count_cycle, cre
 from .rounds import round_sentences
 from .stats import round_changes, turnout_by_channel
 from .window import why_closed
+from ..paper.turnout import place_turnout
 
 
 def _cycle_or_404(slug: str) -> Cycle:
@@ -90,12 +91,14 @@ def _result_context(result: Result) -> dict:
         rnd.update(changes, sentences=said)
         rnd["rows"] = [(*row, change) for row, change in zip(rnd["tallies"], changes["changes"])]
     key = (result.id, result.cvr_sha256, str(result.counted_at))
+    turnout = turnout_by_channel(result.cycle_id)
     return {"result": result, "data": data, "names": names, "rounds": rounds,
             "winners": [names.get(w, w) for w in data.get("winners", [])],
             "pb": result.method in tally.PB_METHODS,
             "charts": cached_charts(key, data),
             "progression": progression(data),
-            "turnout": turnout_by_channel(result.cycle_id), "number": number}
+            "turnout": turnout, "places": place_turnout(result.cycle_id, turnout),
+            "number": number}
 
 
 @bp.get("/")

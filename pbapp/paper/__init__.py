@@ -4,3 +4,4 @@ from flask import Blueprint
 bp = Blueprint("paper", __name__, url_prefix="/staff/paper")
 
 from . import views  # noqa: E402,F401
+from . import place_views  # noqa: E402,F401

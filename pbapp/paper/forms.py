@@ -2,6 +2,7 @@
 the same rules read them."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -17,6 +18,15 @@ class BatchForm(FlaskForm):
     label = StringField("Batch label", validators=[DataRequired(message="Give the batch label."),
                                                    Length(max=80)],
                         filters=[lambda s: s.strip() if s else s])
+    #: filled with the cycle's polling places by the view; "" only while the cycle lists none
+    polling_place = SelectField(_l("Polling place"), choices=[], validate_choice=False,
+                                default="")
+
+
+class PlaceForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[
+        DataRequired(message=_l("Give the polling place's name.")), Length(max=120)])
+    address = StringField(_l("Address (optional)"), validators=[Optional(), Length(max=200)])
 
 
 class VoidForm(FlaskForm):

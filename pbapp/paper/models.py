@@ -14,6 +14,26 @@ STATUSES = ("open", "entered", "reconciled", "committed")
 ROUNDS = (1, 2)
 
 
+class PollingPlace(db.Model):
+    """Where paper ballots were cast, as staff list them per cycle. A batch names its place, and
+    so does each ballot it casts; the results show ballots per place under small-cell rules."""
+    __tablename__ = "polling_place"
+    __table_args__ = (UniqueConstraint("cycle_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    address: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<PollingPlace {self.name!r} cycle={self.cycle_id}>"
+
+    @classmethod
+    def for_cycle(cls, cycle_id: int):
+        return select(cls).where(cls.cycle_id == cycle_id).order_by(cls.name, cls.id)
+
+
 class PaperBatch(db.Model):
     __tablename__ = "paper_batch"
     __table_args__ = (UniqueConstraint("cycle_id", "label"),)
@@ -29,8 +49,11 @@ class PaperBatch(db.Model):
     #: how many ballots the commit cast; the entries themselves are gone by then
     ballots: Mapped[int | None]
     committed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: where its ballots were cast; None for batches from before places were kept
+    polling_place_id: Mapped[int | None] = mapped_column(ForeignKey("polling_place.id"))
 
     cycle = relationship("Cycle")
+    polling_place: Mapped[PollingPlace | None] = relationship()
     entries: Mapped[list[PaperEntry]] = relationship(
         back_populates="batch", cascade="all, delete-orphan", passive_deletes=True,
         order_by="PaperEntry.id")

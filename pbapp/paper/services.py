@@ -27,7 +27,8 @@ from ..voting.codes import CODE_LENGTH, code_hash, is_code_of, normalise
 from ..voting.identity import Voter, account_voter, code_row, code_voter, roll_voter
 from ..voting.models import VoterRollEntry
 from ..voting.services import BallotRejected, cast_ballot, has_voted, validate_ranking
-from .models import ROUNDS, PaperBatch, PaperEntry
+from .models import ROUNDS, PaperBatch, PaperEntry, PollingPlace
+from .places import PlaceRefused, place_of_cycle
 
 
 class PaperRefused(Exception):
@@ -58,19 +59,30 @@ def check_open(batch: PaperBatch) -> None:
                            f"open; this cycle is in the {batch.cycle.phase} phase.")
 
 
-def create_batch(cycle: Cycle, label: str, actor) -> PaperBatch:
+def create_batch(cycle: Cycle, label: str, actor, polling_place_id=None) -> PaperBatch:
+    """A batch names one of its cycle's polling places once the cycle lists any (another
+    cycle's place is refused); before then its place is "not recorded"."""
     if cycle.phase != "voting":
         raise PaperRefused("Paper batches can be started only while voting is open.")
+    place = None
+    has_places = db.session.scalar(select(PollingPlace.id).where(
+        PollingPlace.cycle_id == cycle.id).limit(1)) is not None
+    if has_places or polling_place_id not in (None, ""):
+        try:
+            place = place_of_cycle(cycle, polling_place_id)
+        except PlaceRefused as refusal:
+            raise PaperRefused(str(refusal)) from None
     label = label.strip()
     taken = db.session.scalar(select(PaperBatch.id).where(PaperBatch.cycle_id == cycle.id,
                                                           PaperBatch.label == label))
     if taken is not None:
         raise PaperRefused(f"This cycle already has a batch labelled “{label}”.")
-    batch = PaperBatch(cycle_id=cycle.id, label=label, status="open", created_by=actor.id)
+    batch = PaperBatch(cycle_id=cycle.id, label=label, status="open", created_by=actor.id,
+                       polling_place_id=place.id if place else None)
     db.session.add(batch)
     db.session.flush()
     record(actor, "paper.batch_create", f"paper_batch:{batch.id}", cycle_id=cycle.id,
-           label=label)
+           label=label, polling_place_id=batch.polling_place_id)
     return batch
 
 
@@ -291,7 +303,8 @@ def commit_batch(batch: PaperBatch, actor) -> int:
             voter = voter_for(batch.cycle, entry.voter_ref)
             cast_ballot(batch.cycle, voter.key, "paper", list(entry.ranking),
                         neighbourhood_id=voter.neighbourhood_id, age_band=voter.age_band,
-                        roll_checked=voter.roll_checked, check_dates=False)
+                        roll_checked=voter.roll_checked, check_dates=False,
+                        polling_place_id=batch.polling_place_id)
         except (BallotRejected, PaperRefused) as refusal:
             problems.append((entry.serial, str(refusal)))
     if problems:

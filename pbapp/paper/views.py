@@ -13,7 +13,8 @@ from ..voting.forms import rank_fields, submitted_ranks
 from ..voting.services import BallotRejected, ballot_choices, ranking_from_ranks
 from . import bp
 from .forms import ActionForm, BatchForm, VoidForm, entry_form
-from .models import ROUNDS, PaperBatch, PaperEntry
+from .models import ROUNDS, PaperBatch, PaperEntry, PollingPlace
+from .places import place_choices
 from .services import (CommitRefused, PaperRefused, close_entry, commit_batch, correct_entry,
                        create_batch, describe_voter, enter_ballot, mismatches, roll_email,
                        void_serial, voter_ref_for)
@@ -57,9 +58,12 @@ def cycle(slug: str):
     """The cycle's batches; POST starts a new one."""
     cycle = _cycle_or_404(slug)
     form = BatchForm()
+    places = db.session.scalars(PollingPlace.for_cycle(cycle.id)).all()
+    form.polling_place.choices = place_choices(places)
     if form.validate_on_submit():
         try:
-            batch = create_batch(cycle, form.label.data, current_user)
+            batch = create_batch(cycle, form.label.data, current_user,
+                                 polling_place_id=form.polling_place.data or None)
         except PaperRefused as refusal:
             db.session.rollback()
             form.label.errors.append(str(refusal))
@@ -68,7 +72,8 @@ def cycle(slug: str):
             flash(f"Batch {batch.label} started.", "success")
             return _to_batch(batch)
     batches = db.session.scalars(PaperBatch.for_cycle(cycle.id)).all()
-    return render_template("paper/cycle.html", cycle=cycle, batches=batches, form=form)
+    return render_template("paper/cycle.html", cycle=cycle, batches=batches, form=form,
+                           places=places)
 
 
 def _batch_page(batch: PaperBatch, problems: list[str] | None = None, void_form=None):

@@ -14,7 +14,8 @@ from ..cycles.stats import turnout_by_channel
 from ..extensions import db
 from ..voting.models import Participation
 from ..voting.roll import AGE_BANDS
-from .cells import protected_counts
+from ..paper.turnout import place_turnout
+from .cells import cell, column, hidden, protected_counts, row, table
 
 NOT_RECORDED = "not-recorded"
 
@@ -57,4 +58,20 @@ def turnout_tables(cycle: Cycle) -> list[dict]:
         "turnout-age", gettext("Turnout by age band"), gettext("Age band"), voters,
         [(b, age_band_label(b)) for b in bands] + [(NOT_RECORDED, gettext("Not recorded"))],
         [by_age.get(b, 0) for b in bands] + [by_age.get(None, 0)], total, total_label))
+    places = place_turnout(cycle.id, turnout)
+    if places is not None:
+        tables.append(_places_table(places))
     return tables
+
+
+def _places_table(places) -> dict:
+    """Paper ballots per polling place, protected with the channel table (``paper.turnout``)."""
+    col = column("count", gettext("Ballots"), numeric=True)
+    rows = [row(r.key, r.label, {"count": hidden(r.hidden) if r.hidden else cell(r.ballots)})
+            for r in places.rows]
+    value, why = places.paper
+    total = row("total", gettext("All paper ballots"),
+                {"count": hidden(why) if why else cell(value)})
+    return table("turnout-polling-place", gettext("Paper ballots by polling place"), [col],
+                 rows, total, gettext("Where paper ballots were cast, from the paper batches."),
+                 gettext("Polling place"))

@@ -44,6 +44,8 @@ class Ballot(db.Model):
     ranking: Mapped[list] = mapped_column(db.JSON)
     receipt_hash: Mapped[str] = mapped_column(String(64), unique=True)
     cast_on: Mapped[date]
+    #: a paper ballot's polling place (never the voter's); published only in groups of 11 or more
+    polling_place_id: Mapped[int | None] = mapped_column(ForeignKey("polling_place.id"))
 
     def __repr__(self) -> str:
         return f"<Ballot {self.id[:8]} cycle={self.cycle_id}>"

@@ -96,7 +96,7 @@ def validate_ranking(cycle: Cycle, ranking: list[int], choices: list[Proposal] |
 def cast_ballot(cycle: Cycle, key: str, channel: str, ranking: list[int], *,
                 neighbourhood_id: int | None = None, age_band: str | None = None,
                 roll_checked: bool = False, choices: list[Proposal] | None = None,
-                check_dates: bool = True) -> str:
+                check_dates: bool = True, polling_place_id: int | None = None) -> str:
     """Record one ballot and return its receipt code (shown once, stored only as a hash).
 
     ``key`` names the person (``pbapp.voting.identity``): in a cycle with a voter roll it is
@@ -119,7 +119,8 @@ def cast_ballot(cycle: Cycle, key: str, channel: str, ranking: list[int], *,
                                          voted_at=now, neighbourhood_id=neighbourhood_id,
                                          age_band=age_band, roll_checked=roll_checked))
             db.session.add(Ballot(cycle_id=cycle.id, channel=channel, ranking=ranking,
-                                  receipt_hash=receipt_hash(receipt), cast_on=now.date()))
+                                  receipt_hash=receipt_hash(receipt), cast_on=now.date(),
+                                  polling_place_id=polling_place_id))
     except IntegrityError:
         raise BallotRejected(gettext(ALREADY_VOTED)) from None
     return receipt

@@ -122,6 +122,7 @@ EXPECTED = {
     "audit.index": ("/staff/audit/", STAFF),
     "paper.index": ("/staff/paper/", STAFF),
     "paper.cycle": ("/staff/paper/2026-autumn", STAFF),
+    "paper.places": ("/staff/paper/2026-spring/places", STAFF),
     "voting.tracker": ("/vote/tracker", PUBLIC),
     # the demo resident lives in Riverside and may vote; the others get a page saying why not
     "voting.ballot": ("/vote/2026-autumn", LOGIN),
