@@ -68,7 +68,8 @@ def _methods() -> dict[str, str]:
 
 def _funding_reasons() -> dict[str, str]:
     """Why a project was or was not funded, as ``pbapp.tally`` records it."""
-    return {"funded": pgettext("funding reason", "funded"),
+    return {"part-funded": pgettext("funding reason", "part-funded with the money left"),
+            "funded": pgettext("funding reason", "funded"),
             "did not fit": pgettext("funding reason", "did not fit"),
             "below threshold": pgettext("funding reason", "below threshold"),
             "not reached": pgettext("funding reason", "not reached"),

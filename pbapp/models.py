@@ -4,6 +4,7 @@ from .auth.models import User  # noqa: F401
 from .boards.models import Board, Meeting, Membership  # noqa: F401
 from .images.models import Image  # noqa: F401
 from .cycles.models import CloseChange, Cycle, Neighbourhood, Result  # noqa: F401
+from .cycles.overrides import ResultOverride  # noqa: F401
 from .metrics.models import (Measurement, Metric, MetricAudit, ProjectMetric,  # noqa: F401
                              PublishedCell)
 from .projects.models import (Milestone, Project, ProjectStatusChange, ProjectUpdate,  # noqa: F401

@@ -106,8 +106,16 @@ SCHEMAS = {
         "tie_break": null(ref("TieBreak")), "note": STR,
     }),
     "ResultProject": obj({"id": STR, "title": STR, "cost": INT, "score": NUM, "funded": BOOL,
-                          "reason": STR},
+                          "reason": STR,
+                          "part_funded": {**null(NUM), "description": "What a part-funded "
+                                          "proposal gets (the money left, less than its "
+                                          "cost); null when not part-funded."}},
                          "A proposal in a budget count; cost in whole units, as counted."),
+    "Override": obj({
+        "proposal": STR, "title": STR, "action": {"enum": ["fund", "unfund"]},
+        "reason": {**STR, "description": "Staff's public reason."},
+        "by": null(STR), "role": null(STR), "at": TIME,
+    }, "A staff change to the count's winners, made after the count and before publishing."),
     "Result": obj({
         "cycle": STR, "method": STR, "ballots": INT,
         "cvr_sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$",
@@ -115,7 +123,13 @@ SCHEMAS = {
         "counted_at": TIME, "published_at": TIME, "seed": STR,
         "options": {"type": "object", "description": "The method's options, as counted."},
         "candidates": array(obj({"id": STR, "title": STR})),
-        "winners": array(STR), "rounds": array(ref("Round")),
+        "winners": {**array(STR), "description": "The winners as counted (the computed list)."},
+        "computed_winners": {**array(STR), "description": "The same: what the count decided, "
+                             "which the ballot files recount to."},
+        "final_winners": {**array(STR), "description": "What was funded: the computed list "
+                          "with every override applied in turn."},
+        "overrides": array(ref("Override")),
+        "rounds": array(ref("Round")),
         "projects": null(array(ref("ResultProject"))),
         "budget": null(INT), "spent": null(INT), "money_left": null(INT),
         "pairwise": null(array(array(NUM))),
@@ -142,6 +156,8 @@ SCHEMAS = {
         "status": {"enum": ["planned", "in_progress", "completed", "paused", "cancelled"]},
         "cycle": STR, "proposal_id": INT, "board": ref("BoardRef"),
         "budget_cents": INT, "spent_cents": INT, "created_at": TIME,
+        "part_of_cents": {**null(INT), "description": "The proposal's full cost when the "
+                          "project was part-funded (its budget is the part); else null."},
         "links": obj({"self": URL, "html": URL, "feed": URL}),
     }, "A funded project."),
     "Milestone": obj({"id": INT, "title": STR, "due_on": DATE, "done_on": null(DATE),

@@ -113,7 +113,9 @@ def result(c: Cycle, r: Result) -> dict:
         "projects": None if projects is None else [
             {"id": str(p["id"]), "title": names.get(str(p["id"]), p.get("name") or str(p["id"])),
              "cost": p.get("cost"), "score": p.get("score"), "funded": bool(p.get("funded")),
-             "reason": p.get("reason") or ""} for p in projects],
+             "reason": p.get("reason") or "", "part_funded": p.get("part_funded")}
+            for p in projects],
+        **final_winners(r, names),
         "budget": data.get("budget"), "spent": data.get("spent"),
         "money_left": data.get("money_left"), "pairwise": data.get("pairwise"),
         "ballot_files": {fmt: url_for("cycles.ballots_file", slug=c.slug, fmt=fmt)
@@ -122,6 +124,18 @@ def result(c: Cycle, r: Result) -> dict:
         "links": {"self": url_for("api.cycle_results", slug=c.slug),
                   "html": url_for("cycles.results", slug=c.slug)},
     }
+
+
+def final_winners(r: Result, names: dict) -> dict:
+    """The count's winners beside the final list after staff's overrides (issue 19), and each
+    change with its reason, who made it (name and role) and when."""
+    from ..cycles.overrides import describe
+
+    found = describe(r, names)
+    return {"computed_winners": found["computed"], "final_winners": found["final"],
+            "overrides": [{"proposal": c["proposal"], "title": c["title"],
+                           "action": c["action"], "reason": c["reason"], "by": c["by"],
+                           "role": c["role"], "at": when(c["at"])} for c in found["changes"]]}
 
 
 def turnout(c: Cycle) -> list[dict]:
@@ -142,6 +156,7 @@ def project(p: Project, spent: int) -> dict:
         "cycle": p.cycle.slug, "proposal_id": p.proposal_id,
         "board": {"slug": p.board.slug, "name": p.board.name},
         "budget_cents": p.budget_cents, "spent_cents": spent, "created_at": when(p.created_at),
+        "part_of_cents": p.part_of_cents,
         "links": {"self": url_for("api.project", project_id=p.id),
                   "html": url_for("projects.show", project_id=p.id),
                   "feed": url_for("feeds.project_updates_of", project_id=p.id)},

@@ -4,6 +4,7 @@ from flask import Blueprint
 bp = Blueprint("cycles", __name__, url_prefix="/cycles")
 
 from . import views  # noqa: E402,F401
+from . import override_views  # noqa: E402,F401
 
 
 @bp.app_context_processor

@@ -96,6 +96,12 @@ class CycleForm(TranslationFields, FlaskForm):
     #: only while voting: moving the close then needs a reason, published on the cycle page
     close_reason = TextAreaField("Reason for moving the close (public)",
                                  validators=[Optional(), Length(max=1000)])
+    #: part-funding (issue 19): stored as the percent, None when off
+    part_fund = BooleanField(_("Part-fund the first proposal that does not fit (budget "
+                               "methods)"), default=False)
+    part_fund_share = WholeNumberField(_("Part-funding: the money left must cover at least "
+                                         "this percent of its cost"), default=50,
+                                       validators=[Optional(), NumberRange(min=1, max=100)])
     #: the phase the form was shown in; a different phase on submit means the page is stale
     shown_phase = HiddenField()
 
@@ -110,6 +116,12 @@ class CycleForm(TranslationFields, FlaskForm):
             field = "budget" if name == "budget_cents" else name
             if field in self._fields:
                 delattr(self, field)
+        if "part_fund_share" in locked:
+            delattr(self, "part_fund")
+        elif not self.is_submitted() and kw.get("obj") is not None:
+            share = kw["obj"].part_fund_share
+            self.part_fund.data = share is not None
+            self.part_fund_share.data = share or 50
 
     def settings(self, neighbourhoods_by_id: dict) -> dict:
         """The submitted settings, as ``create_cycle``/``update_cycle`` take them."""
@@ -122,6 +134,9 @@ class CycleForm(TranslationFields, FlaskForm):
                 out[name] = value.strip() if isinstance(value, str) else value
         if "seats" in self._fields:
             out["seats"] = self.seats.data or 1
+        if "part_fund" in self._fields:
+            out["part_fund_share"] = ((self.part_fund_share.data or 50) if self.part_fund.data
+                                      else None)
         if "completion" in self._fields:
             out["completion"] = self.completion.data or None
         if "budget" in self._fields:

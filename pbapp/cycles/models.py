@@ -37,6 +37,7 @@ class Cycle(Translated, db.Model):
         CheckConstraint("max_ranks >= 1", name="max_ranks_positive"),
         CheckConstraint("seats >= 1", name="seats_positive"),
         CheckConstraint("min_age >= 0", name="min_age_not_negative"),
+        CheckConstraint("part_fund_share BETWEEN 1 AND 100", name="part_fund_share_percent"),
     )
     TRANSLATED_FIELDS = {"name": 160, "description": 5000}
 
@@ -53,6 +54,9 @@ class Cycle(Translated, db.Model):
     scoring: Mapped[str] = mapped_column(String(20), default="k-points", server_default="k-points")
     completion: Mapped[str | None] = mapped_column(String(30))
     threshold: Mapped[int | None]
+    #: part-funding (``pbapp.tally.part_funding``): the share, in percent, of its cost that the
+    #: money left must cover for the first proposal that does not fit; None when off
+    part_fund_share: Mapped[int | None]
     phase: Mapped[str] = mapped_column(String(20), default="draft")
     #: who may vote and how (see ``pbapp.voting.eligibility``); the neighbourhoods below also
     #: limit account voters when any are listed

@@ -26,7 +26,7 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 #: changing these after ballots exist would change what voters were asked, how they count, or
 #: who could vote
 BALLOT_FIELDS = ("budget_cents", "method", "max_ranks", "neighbourhoods", "seats", "scoring",
-                 "completion", "threshold", "min_age", "vote_by_account", "vote_by_code",
+                 "completion", "threshold", "part_fund_share", "min_age", "vote_by_account", "vote_by_code",
                  "use_roll")
 SCORINGS = ("k-points", "borda", "dowdall")
 COMPLETIONS = (None, "add1", "add1-then-greedy")
@@ -85,6 +85,9 @@ def _check(values: dict, cycle_id: int | None = None) -> None:
         raise CycleInvalid("scoring", "Choose one of the listed ways to give points.")
     if values.get("completion") not in COMPLETIONS:
         raise CycleInvalid("completion", "Choose one of the listed completions.")
+    share = values.get("part_fund_share")
+    if share is not None and not 1 <= share <= 100:
+        raise CycleInvalid("part_fund_share", "The share is a percent from 1 to 100.")
     if values.get("threshold") is not None and values["threshold"] < 0:
         raise CycleInvalid("threshold", "The minimum score cannot be negative.")
     if values.get("method") == "greedy-threshold" and values.get("threshold") is None:
@@ -315,6 +318,8 @@ def count_options(cycle: Cycle, proposals: list[Proposal]) -> dict:
         options["completion"] = cycle.completion
     if cycle.method == "greedy-threshold":
         options["threshold"] = cycle.threshold or 0
+    if cycle.part_fund_share:
+        options["part_fund"] = f"{cycle.part_fund_share}%"
     return options
 
 
@@ -341,14 +346,18 @@ def count_cycle(cycle: Cycle, actor) -> Result:
 
 
 def publish_result(result: Result, actor) -> None:
-    """Make the count public, mark funded proposals and make each one a project; the cycle
-    moves to implementation."""
+    """Make the count public, mark the final list's proposals funded (the computed winners
+    with staff's overrides, see ``overrides``) and make each one a project; the cycle moves
+    to implementation."""
+    from .overrides import final_list
+
     if result.cycle.phase != "counting":
         raise PhaseError("Only a cycle in the counting phase can publish a result.")
     if result.published_at is not None:
         raise PhaseError("This result is already published.")
     result.published_at = utcnow()
-    funded = set(result.data["winners"])
+    final = final_list(result)
+    funded = set(final.final)
     for p in ballot_choices(result.cycle):
         new = "funded" if str(p.id) in funded else "not_funded"
         if p.status != new:
@@ -356,11 +365,11 @@ def publish_result(result: Result, actor) -> None:
                                           from_status=p.status, to_status=new,
                                           reason="Result of the count."))
             p.status = new
-    projects = create_projects_for(result, actor)
+    projects = create_projects_for(result, actor, winners=final.final)
     old = result.cycle.phase
     result.cycle.phase = "implementation"
     record(actor, "cycle.publish", f"cycle:{result.cycle_id}", result_id=result.id,
-           funded=sorted(funded, key=str), old=old, new="implementation",
+           funded=sorted(funded, key=str), computed=final.computed, old=old, new="implementation",
            projects={str(p.proposal_id): p.id for p in projects})
 
 

@@ -72,6 +72,13 @@ class Project(Translated, db.Model):
         return f"<Project {self.id} {self.status}>"
 
     @property
+    def part_of_cents(self) -> int | None:
+        """The proposal's full cost when this project was part-funded (its budget is the
+        part: ``pbapp.tally.part_funding``), else None."""
+        cost = self.proposal.cost_cents
+        return cost if self.budget_cents < cost else None
+
+    @property
     def budget(self) -> int:
         """Whole currency units, as the proposal's cost was shown to voters."""
         return self.budget_cents // 100

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
@@ -59,15 +60,19 @@ def _actor_id(actor) -> int | None:
 
 # Creation at publication ------------------------------------------------------------------------
 
-def create_projects_for(result: Result, actor) -> list[Project]:
-    """One planned project per funded proposal of ``result``, its budget the proposal's cost.
+def create_projects_for(result: Result, actor, winners: list[str] | None = None
+                        ) -> list[Project]:
+    """One planned project per funded proposal of ``result`` (``winners``, the final list,
+    else the count's), its budget the proposal's cost, or its part when part-funded.
 
     Runs inside ``publish_result``, which refuses a second publication; the unique
     ``proposal_id`` is the backstop, and proposals that already have a project are skipped.
     The publication's own audit event lists the projects made here, as it lists the proposals
     it funded, so the chain has one event for the one decision.
     """
-    winners = [str(w) for w in result.data.get("winners", [])]
+    winners = [str(w) for w in (result.data.get("winners", []) if winners is None else winners)]
+    parts = {str(p["id"]): int(Decimal(str(p["part_funded"])) * 100)
+             for p in result.data.get("projects") or [] if p.get("part_funded") is not None}
     proposals = {str(p.id): p for p in db.session.scalars(select(Proposal).where(
         Proposal.cycle_id == result.cycle_id, Proposal.status == "funded"))}
     existing = set(db.session.scalars(select(Project.proposal_id).where(
@@ -79,7 +84,8 @@ def create_projects_for(result: Result, actor) -> list[Project]:
             continue
         project = Project(proposal=proposal, cycle_id=proposal.cycle_id,
                           board_id=proposal.board_id, title=proposal.title,
-                          summary=proposal.summary, budget_cents=proposal.cost_cents,
+                          summary=proposal.summary,
+                          budget_cents=parts.get(winner, proposal.cost_cents),
                           status="planned")
         project.copy_translations(proposal)
         project.history.append(ProjectStatusChange(

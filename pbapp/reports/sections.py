@@ -7,7 +7,7 @@ tables, never from raw rows.
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import get_locale, gettext
+from flask_babel import format_datetime, get_locale, gettext
 
 from .. import tally
 from ..cycles.charts import outcome_words
@@ -47,16 +47,22 @@ def result_tables(result: Result) -> list[dict]:
                      [row(w, names.get(w, w), {"position": cell(i)})
                       for i, w in enumerate(data.get("winners") or [], 1)],
                      header=gettext("Proposal")))
+    out += override_tables(result, names)
     if data.get("projects"):
         out.append(table("proposals", gettext("Every proposal"), [
             column("cost", gettext("Cost"), numeric=True),
             column("score", gettext("Score"), numeric=True),
-            column("funded", gettext("Funded")), column("reason", gettext("Why"))],
+            column("funded", gettext("Funded")), column("reason", gettext("Why")),
+            column("part_funded", gettext("Part-funded"), numeric=True)],
             [row(p["id"], names.get(p["id"], p.get("name") or p["id"]), {
                 "cost": cell(p.get("cost")), "score": cell(p.get("score")),
                 "funded": cell(bool(p.get("funded")), gettext("yes") if p.get("funded")
                                else gettext("no")),
-                "reason": cell(p.get("reason"), FILTERS["reason_label"](p.get("reason")))})
+                "reason": cell(p.get("reason"), FILTERS["reason_label"](p.get("reason"))),
+                "part_funded": cell(p.get("part_funded"), "" if p.get("part_funded") is None else
+                                    gettext("part-funded: %(amount)s of %(cost)s",
+                                            amount=_units(p["part_funded"]),
+                                            cost=_units(p.get("cost"))))})
              for p in data["projects"]], header=gettext("Proposal")))
     words = outcome_words()
     for raw, rnd in zip(data.get("rounds") or [], describe_rounds(data)):
@@ -68,6 +74,39 @@ def result_tables(result: Result) -> list[dict]:
             [row(c, name, {"tally": cell(v),
                            "outcome": cell(outcome, words.get(outcome, "") if outcome else "")})
              for c, (name, v, outcome) in zip(ids, rnd["tallies"])], header=gettext("Proposal")))
+    return out
+
+
+def _units(amount) -> str:
+    """Whole units as the site shows money (``money`` filter), from an amount as counted."""
+    from decimal import Decimal
+
+    from ..projects.views import money as money_text
+
+    return money_text(int(Decimal(str(amount or 0)) * 100))
+
+
+def override_tables(result: Result, names: dict) -> list[dict]:
+    """The computed winners beside the final ones, and each staff change (issue 19)."""
+    from ..cycles.overrides import describe
+
+    found = describe(result, names)
+    words = {True: gettext("funded"), False: gettext("not funded")}
+    out = [table("computed-final", gettext("Computed and final"), [
+        column("computed", gettext("Computed by the count")), column("final", gettext("Final"))],
+        [row(r["proposal"], r["title"], {"computed": cell(r["computed"], words[r["computed"]]),
+                                          "final": cell(r["final"], words[r["final"]])})
+         for r in found["rows"]], header=gettext("Proposal"))]
+    out.append(table("overrides", gettext("Changes made by staff"), [
+        column("action", gettext("Change")), column("reason", gettext("Reason")),
+        column("by", gettext("By")), column("role", gettext("Role")), column("at", gettext("When"))],
+        [row(f"{i}-{c['proposal']}", c["title"], {
+            "action": cell(c["action"], gettext("funded") if c["action"] == "fund"
+                           else gettext("not funded")),
+            "reason": cell(c["reason"]), "by": cell(c["by"]),
+            "role": cell(c["role"], c["role_label"] or ""),
+            "at": cell(c["at"].isoformat(), format_datetime(c["at"], "medium"))})
+         for i, c in enumerate(found["changes"], 1)], header=gettext("Proposal")))
     return out
 
 
