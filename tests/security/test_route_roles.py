@@ -48,6 +48,12 @@ EXPECTED = {
     "auth.verify": ("/auth/verify/{verify_link}", PUBLIC),
     # the emailed link's page: a button to press (POST), whoever opens it
     "auth.login_link": ("/auth/login-link/{sign_in_link}", PUBLIC),
+    "auth.change_password": ("/auth/password", LOGIN),
+    "auth.delete_own_account": ("/auth/account/delete", LOGIN),
+    "auth.forgot_password": ("/auth/password/forgot", PUBLIC),
+    # the emailed links' pages: a form to fill in (POST), whoever opens them
+    "auth.reset_password": ("/auth/password/reset/{reset_link}", PUBLIC),
+    "auth.accept_invitation": ("/auth/invitation/{invitation_link}", PUBLIC),
     "boards.index": ("/boards/", PUBLIC),
     "boards.new": ("/boards/new", ADMIN),
     "boards.show": ("/boards/{board}", PUBLIC),
@@ -155,6 +161,8 @@ def city(runner):
 def city_extras() -> dict:
     """On the demo city: a cycle taking proposals with a draft and an idea, one in review with a
     submitted proposal; returns the ids and slugs the matrix's URLs need (browser tests too)."""
+    from pbapp.auth.password_links import INVITE_SALT
+    from pbapp.auth.password_links import make_token as reset_token
     from pbapp.auth.sign_in_link import make_token
     from pbapp.auth.verification import make_token as verify_token
     from pbapp.boards.models import Board, Meeting, Membership
@@ -183,7 +191,8 @@ def city_extras() -> dict:
                 suggestion="Lighting")
     project.image = Image(digest="d" * 64, content_type="image/png", width=1, height=1,
                           byte_size=1, alt="The project", data=b"png")
-    db.session.add_all([draft, submitted, idea])
+    outsider = User(email="outsider@example.org", name="Outsider", password_hash="!")
+    db.session.add_all([draft, submitted, idea, outsider])
     db.session.commit()
     first = lambda model, *where: db.session.scalar(  # noqa: E731
         select(model.id).where(*where).order_by(model.id).limit(1))
@@ -206,6 +215,9 @@ def city_extras() -> dict:
             select(User).join(Membership, Membership.user_id == User.id)
             .where(Membership.board_id == board.id, Membership.is_chair.is_(False))
             .order_by(User.id).limit(1))),
+        # for accounts nobody signs in as in these tests, so the links stay unspent
+        "reset_link": reset_token(outsider),
+        "invitation_link": reset_token(outsider, INVITE_SALT),
     }
 
 
