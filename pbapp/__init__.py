@@ -71,6 +71,9 @@ def create_app(config: type | dict | None = None) -> Flask:
     from . import cli
 
     cli.register(app)
+    from .addresses import cli as addresses_cli
+
+    addresses_cli.register(app)
     from . import backup
 
     backup.register(app)
@@ -116,6 +119,7 @@ def blueprints() -> list:
     from .i18n import bp as i18n_bp
     from .images import bp as images_bp
     from .main import bp as main_bp
+    from .maps import bp as maps_bp
     from .metrics import bp as metrics_bp
     from .paper import bp as paper_bp
     from .projects import bp as projects_bp
@@ -124,7 +128,7 @@ def blueprints() -> list:
     from .voting import bp as voting_bp
 
     return [main_bp, i18n_bp, auth_bp, boards_bp, cycles_bp, proposals_bp, voting_bp, projects_bp,
-            audit_bp, paper_bp, metrics_bp, api_bp, feeds_bp, reports_bp, images_bp]
+            audit_bp, paper_bp, metrics_bp, api_bp, feeds_bp, reports_bp, images_bp, maps_bp]
 
 
 def register_error_pages(app: Flask) -> None:

@@ -198,6 +198,9 @@ def seed_demo(ballots: int = 3000, seed: int = 2026):
     db.session.flush()
     by_slug = {h.slug: h for h in hoods}
     resident.neighbourhood_id = by_slug["riverside"].id  # so the demo resident may vote
+    from .maps.demo_outlines import add_demo_outlines
+
+    add_demo_outlines(by_slug)  # invented outlines, for the maps
     boards = []
     for slug, name, areas, purpose in BOARDS:
         board = Board(slug=slug, name=name, purpose=purpose,

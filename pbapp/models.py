@@ -12,3 +12,5 @@ from .projects.models import (Milestone, Project, ProjectStatusChange, ProjectUp
 from .paper.models import PaperBatch, PaperEntry  # noqa: F401
 from .proposals.models import Idea, Proposal, StatusChange  # noqa: F401
 from .voting.models import Ballot, Participation, VoterRollEntry, VotingCode  # noqa: F401
+from .addresses.models import RegisterAddress  # noqa: F401,E402
+from .maps.models import Boundary  # noqa: F401,E402

@@ -64,6 +64,8 @@ class Cycle(Translated, db.Model):
     vote_by_account: Mapped[bool] = mapped_column(default=True, server_default=true())
     vote_by_code: Mapped[bool] = mapped_column(default=True, server_default=true())
     use_roll: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: account voters give an address found in the cycle's register (``pbapp.addresses``)
+    require_address: Mapped[bool] = mapped_column(default=False, server_default=false())
     proposals_open: Mapped[datetime | None] = mapped_column(UTCDateTime)
     voting_opens: Mapped[datetime | None] = mapped_column(UTCDateTime)
     voting_closes: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -27,7 +27,7 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 #: who could vote
 BALLOT_FIELDS = ("budget_cents", "method", "max_ranks", "neighbourhoods", "seats", "scoring",
                  "completion", "threshold", "part_fund_share", "min_age", "vote_by_account", "vote_by_code",
-                 "use_roll")
+                 "use_roll", "require_address")
 SCORINGS = ("k-points", "borda", "dowdall")
 COMPLETIONS = (None, "add1", "add1-then-greedy")
 EDITABLE = ("name", "slug", "description", "proposals_open", "voting_opens", "voting_closes",

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("voting", __name__, url_prefix="/vote")
 
-from . import views  # noqa: E402,F401
+from . import address_step, views  # noqa: E402,F401

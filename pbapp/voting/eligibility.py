@@ -56,7 +56,8 @@ def check_account_voter(cycle: Cycle, user) -> None:
                 "Residents aged %(age)d or over can vote in this cycle. By the year of birth in "
                 "your account, you are not old enough yet.", age=cycle.min_age))
     covered = {n.id: n.name for n in cycle.neighbourhoods}
-    if covered and user.neighbourhood_id not in covered:
+    # where the cycle asks for an address, the address's neighbourhood is checked instead
+    if covered and not cycle.require_address and user.neighbourhood_id not in covered:
         places = _place_list(sorted(covered.values()))
         if user.neighbourhood_id is None:
             message = gettext("This cycle is for residents of %(places)s, and your account does "

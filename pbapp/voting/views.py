@@ -3,6 +3,8 @@
 The ranking travels only in POST bodies and the signed session (never in a URL, so it stays out
 of logs and history), and pages that show it or the receipt are marked ``no-store``.
 """
+from dataclasses import replace
+
 from flask import (abort, current_app, flash, g, make_response, redirect, render_template,
                    request, session, url_for)
 from flask_babel import get_locale, gettext
@@ -17,6 +19,7 @@ from ..extensions import db, limiter
 from ..proposals.models import Proposal
 from ..tally import PB_METHODS
 from . import bp
+from .address_step import address_needed, address_neighbourhood
 from .codes import code_hash, code_refused, usable_code
 from .eligibility import check_account_voter, check_code_voting
 from .draft import forget_draft, keep_draft, recall_draft
@@ -51,6 +54,8 @@ def _me(cycle: Cycle) -> Voter:
     voter = account_voter(cycle, current_user)
     if voter is None:
         raise BallotRejected(gettext("You are not on this cycle's voter roll."))
+    if address_needed(cycle) and not voter.roll_checked:  # where they said they live
+        voter = replace(voter, neighbourhood_id=address_neighbourhood(cycle, current_user))
     return voter
 
 

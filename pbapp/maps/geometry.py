@@ -1,0 +1,184 @@
+"""GeoJSON outlines in, SVG paths out. Pure: no Flask, no database.
+
+``read_outlines`` accepts a FeatureCollection whose features are Polygons or MultiPolygons with
+a ``name`` (or ``slug``) property, and refuses anything else in words, naming the feature.
+``project`` fits every outline into one SVG box with an equirectangular projection scaled by
+the cosine of the middle latitude (neighbourhoods are small: no visible distortion).
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_POINTS = 200_000
+#: the SVG box's width in user units; text sizes are in the same units
+WIDTH = 320.0
+PADDING = 8.0
+
+
+class OutlinesInvalid(ValueError):
+    """The file was refused as a whole; ``problems`` lists what is wrong, feature by feature."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__(f"{len(problems)} problem(s); no outline was imported.")
+        self.problems = problems
+
+
+def _number(value) -> bool:
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and math.isfinite(value))
+
+
+def _ring_problem(ring) -> str | None:
+    if not isinstance(ring, list) or len(ring) < 4:
+        return "a ring needs at least four positions (the first repeated at the end)"
+    for point in ring:
+        if not (isinstance(point, list) and len(point) in (2, 3) and all(map(_number, point))):
+            return "a position is not [longitude, latitude] in numbers"
+        if not (-180 <= point[0] <= 180 and -90 <= point[1] <= 90):
+            return (f"the position {point[:2]} is not a longitude (-180 to 180) and latitude "
+                    "(-90 to 90); give WGS 84 degrees, longitude first")
+    if ring[0][:2] != ring[-1][:2]:
+        return "a ring does not end where it starts"
+    return None
+
+
+def _polygons(geometry) -> tuple[list | None, str | None]:
+    """The geometry as MultiPolygon coordinates rounded to 6 decimals, or why not."""
+    if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon",
+                                                                      "MultiPolygon"):
+        kind = geometry.get("type") if isinstance(geometry, dict) else None
+        return None, (f"its geometry is {str(kind)[:30]!r}, not a Polygon or MultiPolygon"
+                      if kind else "it has no geometry")
+    coords = geometry.get("coordinates")
+    polygons = [coords] if geometry["type"] == "Polygon" else coords
+    if not isinstance(polygons, list) or not polygons:
+        return None, "its coordinates are empty"
+    out = []
+    for polygon in polygons:
+        if not isinstance(polygon, list) or not polygon:
+            return None, "a polygon has no rings"
+        for ring in polygon:
+            if (problem := _ring_problem(ring)) is not None:
+                return None, problem
+        out.append([[[round(p[0], 6), round(p[1], 6)] for p in ring] for ring in polygon])
+    return out, None
+
+
+def read_outlines(data: bytes | str, names: dict[str, str]) -> dict[str, list]:
+    """``names`` maps each neighbourhood's name and slug (case-folded) to its key; returns
+    {key: polygons}, or OutlinesInvalid listing every problem."""
+    if isinstance(data, bytes):
+        if len(data) > MAX_BYTES:
+            raise OutlinesInvalid([f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB."])
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise OutlinesInvalid(["The file is not UTF-8 text."]) from None
+    if "\x00" in data:
+        raise OutlinesInvalid(["The file holds a NUL byte, so it is not a GeoJSON text file."])
+    try:
+        doc = json.loads(data, parse_constant=lambda c: float("nan"))
+    except (ValueError, RecursionError) as error:
+        raise OutlinesInvalid([f"The file is not JSON: {str(error)[:120]}."]) from None
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" \
+            or not isinstance(doc.get("features"), list):
+        raise OutlinesInvalid(["The file is not a GeoJSON FeatureCollection "
+                               "({\"type\": \"FeatureCollection\", \"features\": [...]})."])
+    problems, found, points = [], {}, 0
+    for n, feature in enumerate(doc["features"], start=1):
+        props = feature.get("properties") if isinstance(feature, dict) else None
+        props = props if isinstance(props, dict) else {}
+        label = props.get("name", props.get("slug"))
+        where = f"Feature {n}" + (f" ({str(label)[:60]!r})" if label is not None else "")
+        if not isinstance(label, str) or not label.strip():
+            problems.append(f"{where}: it has no \"name\" property naming its neighbourhood.")
+            continue
+        key = names.get(label.strip().casefold())
+        if key is None:
+            problems.append(f"{where}: no neighbourhood has this name or slug.")
+            continue
+        if key in found:
+            problems.append(f"{where}: its neighbourhood already has an outline in this file.")
+            continue
+        polygons, problem = _polygons(feature.get("geometry"))
+        if problem:
+            problems.append(f"{where}: {problem}.")
+            continue
+        points += sum(len(ring) for polygon in polygons for ring in polygon)
+        if points > MAX_POINTS:
+            raise OutlinesInvalid([f"The outlines have more than {MAX_POINTS:,} positions; "
+                                   "simplify them first."])
+        found[key] = polygons
+    if problems:
+        raise OutlinesInvalid(problems)
+    if not found:
+        raise OutlinesInvalid(["The file has no features."])
+    return found
+
+
+@dataclass(frozen=True)
+class Area:
+    key: str
+    path: str  # the SVG path's ``d``
+    label_x: float
+    label_y: float
+
+
+@dataclass(frozen=True)
+class Projected:
+    width: float
+    height: float
+    areas: list[Area]
+
+
+def _ring_centre(ring: list) -> tuple[float, float, float]:
+    """The centroid and absolute area of a ring (shoelace), in its own coordinates."""
+    a = cx = cy = 0.0
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:]):
+        cross = x0 * y1 - x1 * y0
+        a += cross
+        cx += (x0 + x1) * cross
+        cy += (y0 + y1) * cross
+    if abs(a) < 1e-12:
+        xs, ys = [p[0] for p in ring], [p[1] for p in ring]
+        return (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2, 0.0
+    return cx / (3 * a), cy / (3 * a), abs(a) / 2
+
+
+def project(outlines: dict[str, list], width: float = WIDTH,
+            padding: float = PADDING) -> Projected:
+    """Every outline in one box ``width`` wide, north up, keeping shapes; the height follows.
+    Each area's label sits at the centroid of its largest ring."""
+    points = [p[:2] for polys in outlines.values() for poly in polys for ring in poly
+              for p in ring]
+    if not points:
+        return Projected(width, 0.0, [])
+    lats = [p[1] for p in points]
+    squash = math.cos(math.radians((min(lats) + max(lats)) / 2))
+    xs = [p[0] * squash for p in points]
+    x0, x1, y0, y1 = min(xs), max(xs), min(lats), max(lats)
+    span = max(x1 - x0, y1 - y0, 1e-9)
+    scale = (width - 2 * padding) / span
+    height = round((y1 - y0) * scale + 2 * padding, 1)
+    left = padding + ((width - 2 * padding) - (x1 - x0) * scale) / 2
+
+    def xy(p) -> tuple[float, float]:
+        return (round(left + (p[0] * squash - x0) * scale, 1),
+                round(padding + (y1 - p[1]) * scale, 1))
+
+    areas = []
+    for key, polys in outlines.items():
+        parts, best = [], (0.0, 0.0, -1.0)
+        for poly in polys:
+            for i, ring in enumerate(poly):
+                pts = [xy(p) for p in ring]
+                parts.append("M" + "L".join(f"{x:g},{y:g}" for x, y in pts[:-1]) + "Z")
+                if i == 0:
+                    centre = _ring_centre(pts)
+                    if centre[2] > best[2]:
+                        best = centre
+        areas.append(Area(key, "".join(parts), round(best[0], 1), round(best[1], 1)))
+    return Projected(width, height, areas)
