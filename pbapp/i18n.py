@@ -17,11 +17,16 @@ from flask import Blueprint, current_app, has_request_context, redirect, request
 from flask_wtf.csrf import CSRFError, ValidationError, validate_csrf
 from werkzeug.datastructures import LanguageAccept
 
+from . import dates
 from .auth.safe_next import safe_next
 from .extensions import csrf
 
 COOKIE = "lang"
 bp = Blueprint("i18n", __name__)
+for _name, _filter in dates.FILTERS.items():
+    bp.add_app_template_filter(_filter, _name)
+for _name, _global in dates.GLOBALS.items():
+    bp.add_app_template_global(_global, _name)
 
 
 def select_locale() -> str:

@@ -134,4 +134,4 @@ class StaffForm(FlaskForm):
 
 
 class RoleForm(FlaskForm):
-    role = SelectField("Role", choices=list(ROLES))
+    role = SelectField(_("Role"), choices=list(ROLES))

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from ..extensions import db, limiter
+from ..labels import FILTERS
 from ..number_inputs import page_arg
 from . import bp, services
 from .forms import LoginForm, RegisterForm, RoleForm, SignInLinkForm, StaffForm
@@ -150,7 +151,8 @@ def admin_new_staff():
             form.password.errors.append(str(error))
         else:
             db.session.commit()
-            flash(f"Staff account created for {user.name} ({user.email}).", "success")
+            flash(_("Staff account created for %(name)s (%(email)s).", name=user.name,
+                    email=user.email), "success")
             return redirect(url_for("auth.admin_users"), 303)
     return render_template("auth/admin_new_staff.html", form=form)
 
@@ -161,7 +163,7 @@ def admin_set_role(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     form = RoleForm(prefix=f"u{user.id}")
     if not form.validate():
-        flash("Choose one of the listed roles.", "error")
+        flash(_("Choose one of the listed roles."), "error")
         return redirect(url_for("auth.admin_users"), 303)
     try:
         services.set_role(current_user, user, form.role.data)
@@ -170,5 +172,6 @@ def admin_set_role(user_id: int):
         flash(str(error), "error")
     else:
         db.session.commit()
-        flash(f"{user.name} is now {user.role}.", "success")
+        flash(_("%(name)s is now %(role)s.", name=user.name, role=FILTERS["role_label"](user.role)),
+              "success")
     return redirect(url_for("auth.admin_users"), 303)

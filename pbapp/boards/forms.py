@@ -28,13 +28,13 @@ def _strip(value):
 
 
 class BoardForm(TranslationFields, FlaskForm):
-    name = StringField("Name", filters=[_strip], validators=[DataRequired(), Length(max=160)])
-    slug = StringField("Web address", filters=[_strip], validators=[
+    name = StringField(_("Name"), filters=[_strip], validators=[DataRequired(), Length(max=160)])
+    slug = StringField(_("Web address"), filters=[_strip], validators=[
         DataRequired(), Length(max=80),
-        Regexp(SLUG_RE, message="Use lower-case letters, digits and single hyphens.")])
-    purpose = TextAreaField("Purpose", validators=[Length(max=2000)])
-    neighbourhoods = CheckboxListField("Neighbourhoods it serves", coerce=coerce_id)
-    charter = TextAreaField("Charter or memorandum of understanding",
+        Regexp(SLUG_RE, message=_("Use lower-case letters, digits and single hyphens."))])
+    purpose = TextAreaField(_("Purpose"), validators=[Length(max=2000)])
+    neighbourhoods = CheckboxListField(_("Neighbourhoods it serves"), coerce=coerce_id)
+    charter = TextAreaField(_("Charter or memorandum of understanding"),
                             validators=[Length(max=50_000)], render_kw={"rows": 12})
     # Optional Spanish texts; residents reading in Spanish see them, else the originals above.
     name_es = StringField(_("Name in Spanish"), filters=[_strip],
@@ -45,11 +45,11 @@ class BoardForm(TranslationFields, FlaskForm):
 
 
 class MembershipForm(FlaskForm):
-    seat = SelectField("Seat", choices=[choice(k, v) for k, v in SEAT_LABELS.items()])
-    organisation = StringField("Organisation", validators=[Length(max=160)])
-    is_chair = BooleanField("Chair of this board")
-    term_start = DateField("Term starts", validators=[InputRequired(message="Give a start date.")])
-    term_end = DateField("Term ends", validators=[Optional()])
+    seat = SelectField(_("Seat"), choices=[choice(k, v) for k, v in SEAT_LABELS.items()])
+    organisation = StringField(_("Organisation"), validators=[Length(max=160)])
+    is_chair = BooleanField(_("Chair of this board"))
+    term_start = DateField(_("Term starts"), validators=[InputRequired(message=_("Give a start date."))])
+    term_end = DateField(_("Term ends"), validators=[Optional()])
 
     def validate_term_end(self, field):
         if field.data and self.term_start.data and field.data < self.term_start.data:
@@ -57,11 +57,11 @@ class MembershipForm(FlaskForm):
 
 
 class InviteForm(MembershipForm):
-    account = RadioField("Account", default="existing",
+    account = RadioField(_("Account"), default="existing",
                          choices=[choice(*EXISTING_ACCOUNT), choice(*NEW_ACCOUNT)])
-    email = StringField("Email", filters=[_strip], validators=[
-        DataRequired(), Length(max=254), Regexp(EMAIL_RE, message="Enter an email address.")])
-    name = StringField("Name (for a new account)", filters=[_strip], validators=[Length(max=120)])
+    email = StringField(_("Email"), filters=[_strip], validators=[
+        DataRequired(), Length(max=254), Regexp(EMAIL_RE, message=_("Enter an email address."))])
+    name = StringField(_("Name (for a new account)"), filters=[_strip], validators=[Length(max=120)])
 
     def existing_accounts_only(self) -> None:
         """For chairs: they may seat people who have accounts, not create accounts."""

@@ -105,7 +105,7 @@ def new():
             _refused(form, error)
         else:
             db.session.commit()
-            flash(f"Board “{board.name}” created.", "success")
+            flash(gettext("Board “%(name)s” created.", name=board.name), "success")
             return redirect(url_for("boards.show", slug=board.slug), 303)
     return render_template("boards/board_form.html", form=form, board=None)
 
@@ -136,7 +136,7 @@ def edit(slug: str):
             _refused(form, error)
         else:
             db.session.commit()
-            flash("Board saved.", "success")
+            flash(gettext("Board saved."), "success")
             return redirect(url_for("boards.show", slug=board.slug), 303)
     return render_template("boards/board_form.html", form=form, board=board)
 
@@ -164,7 +164,7 @@ def invite(board: Board):
             db.session.commit()
             member = invitation.membership.user
             if invitation.emailed is None:
-                flash(f"{member.name} added to the board.", "success")
+                flash(gettext("%(name)s added to the board.", name=member.name), "success")
             elif invitation.emailed:
                 flash(gettext("An account was created for %(name)s and added to the board. We "
                               "have emailed %(email)s a link to choose a password; it works for "
@@ -195,7 +195,7 @@ def edit_member(board: Board, membership_id: int):
             _refused(form, error)
         else:
             db.session.commit()
-            flash(f"{membership.user.name}'s seat saved.", "success")
+            flash(gettext("Seat of %(name)s saved.", name=membership.user.name), "success")
             return redirect(url_for("boards.members", slug=board.slug), 303)
     return render_template("boards/edit_member.html", board=board, membership=membership,
                            form=form)
@@ -208,7 +208,7 @@ def remove_member(board: Board, membership_id: int):
     name = membership.user.name
     remove_membership(membership, current_user)
     db.session.commit()
-    flash(f"{name} removed from the board.", "success")
+    flash(gettext("%(name)s removed from the board.", name=name), "success")
     return redirect(url_for("boards.members", slug=board.slug), 303)
 
 
@@ -235,7 +235,7 @@ def _meeting_page(board: Board, item: Meeting | None):
             _refused(form, error)
         else:
             db.session.commit()
-            flash("Meeting saved.", "success")
+            flash(gettext("Meeting saved."), "success")
             return redirect(url_for("boards.meeting", slug=board.slug, meeting_id=item.id), 303)
     return render_template("boards/meeting_form.html", board=board, meeting=item, form=form)
 

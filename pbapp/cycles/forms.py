@@ -53,50 +53,48 @@ class LocalDateTimeField(DateTimeLocalField):
 
 
 class CycleForm(TranslationFields, FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=160)])
-    slug = StringField("Web address (slug)", validators=[
+    name = StringField(_("Name"), validators=[DataRequired(), Length(max=160)])
+    slug = StringField(_("Web address (slug)"), validators=[
         DataRequired(), Length(max=80),
         Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
-               message="Use lower-case letters, digits and single hyphens.")])
-    description = TextAreaField("Description", validators=[Length(max=5000)])
+               message=_("Use lower-case letters, digits and single hyphens."))])
+    description = TextAreaField(_("Description"), validators=[Length(max=5000)])
     # Optional Spanish texts; residents reading in Spanish see them, else the originals above.
     name_es = StringField(_("Name in Spanish"), validators=[Optional(), Length(max=160)])
     description_es = TextAreaField(_("Description in Spanish"),
                                    validators=[Optional(), Length(max=5000)])
     #: stored in cents, in the database's integer
-    budget = WholeNumberField("Total budget", validators=[
+    budget = WholeNumberField(_("Total budget"), validators=[
         InputRequired(), NumberRange(min=1), NumberRange(max=DB_INT_MAX // 100)])
-    neighbourhoods = CheckboxListField("Neighbourhoods", coerce=coerce_id)
-    method = SelectField("Counting method",
+    neighbourhoods = CheckboxListField(_("Neighbourhoods"), coerce=coerce_id)
+    method = SelectField(_("Counting method"),
                          choices=[SelectChoice(m, METHOD_LABELS.get(m, m)) for m in tally.METHODS])
-    seats = WholeNumberField("Winners (ranked methods)", default=1,
+    seats = WholeNumberField(_("Winners (ranked methods)"), default=1,
                          validators=[Optional(), NumberRange(min=1, max=50)])
-    scoring = SelectField("Points per rank (budget methods)", choices=[
+    scoring = SelectField(_("Points per rank (budget methods)"), choices=[
         SelectChoice("k-points", "k for a first choice, k-1 for a second … (k = maximum ranks)"),
         SelectChoice("borda", "Borda: one point per proposal ranked below"),
         SelectChoice("dowdall", "Dowdall: 1, 1/2, 1/3 …")], default="k-points")
-    completion = SelectField("When equal shares leaves money unspent", choices=[
+    completion = SelectField(_("When equal shares leaves money unspent"), choices=[
         SelectChoice("", "Leave it unspent"),
         SelectChoice("add1", "Raise each voter's share step by step (add1)"),
         SelectChoice("add1-then-greedy", "add1, then fund what still fits by points")],
         default="add1", coerce=lambda value: value or "")
-    threshold = WholeNumberField("Minimum points (greedy with a minimum support)",
+    threshold = WholeNumberField(_("Minimum points (greedy with a minimum support)"),
                              validators=[Optional(), NumberRange(min=0)])
-    max_ranks = WholeNumberField("Maximum ranks on a ballot", default=5,
+    max_ranks = WholeNumberField(_("Maximum ranks on a ballot"), default=5,
                              validators=[InputRequired(), NumberRange(min=1, max=20)])
-    min_age = WholeNumberField("Minimum age to vote",
+    min_age = WholeNumberField(_("Minimum age to vote"),
                            validators=[Optional(), NumberRange(min=0, max=120)])
-    vote_by_account = BooleanField("Residents can vote with an account", default=True)
-    vote_by_code = BooleanField("Residents can vote with a one-time voting code", default=True)
-    use_roll = BooleanField("Voters must be on the voter roll (every channel: accounts by "
-                            "verified email, personal codes, paper by roll id)", default=False)
-    require_address = BooleanField(_("Account voters must give an address in the cycle's address "
-                                     "register (flask addresses import)"), default=False)
-    proposals_open = LocalDateTimeField("Proposals open", validators=[Optional()])
-    voting_opens = LocalDateTimeField("Voting opens", validators=[Optional()])
-    voting_closes = LocalDateTimeField("Voting closes", validators=[Optional()])
+    vote_by_account = BooleanField(_("Residents can vote with an account"), default=True)
+    vote_by_code = BooleanField(_("Residents can vote with a one-time voting code"), default=True)
+    use_roll = BooleanField(_("Voters must be on the voter roll (every channel: accounts by "
+                            "verified email, personal codes, paper by roll id)"), default=False)
+    proposals_open = LocalDateTimeField(_("Proposals open"), validators=[Optional()])
+    voting_opens = LocalDateTimeField(_("Voting opens"), validators=[Optional()])
+    voting_closes = LocalDateTimeField(_("Voting closes"), validators=[Optional()])
     #: only while voting: moving the close then needs a reason, published on the cycle page
-    close_reason = TextAreaField("Reason for moving the close (public)",
+    close_reason = TextAreaField(_("Reason for moving the close (public)"),
                                  validators=[Optional(), Length(max=1000)])
     #: part-funding (issue 19): stored as the percent, None when off
     part_fund = BooleanField(_("Part-fund the first proposal that does not fit (budget "
@@ -130,7 +128,7 @@ class CycleForm(TranslationFields, FlaskForm):
         out = {}
         for name in ("name", "slug", "description", "method", "max_ranks", "scoring",
                      "threshold", "proposals_open", "voting_opens", "voting_closes", "min_age",
-                     "vote_by_account", "vote_by_code", "use_roll", "require_address"):
+                     "vote_by_account", "vote_by_code", "use_roll"):
             if name in self._fields:
                 value = self[name].data
                 out[name] = value.strip() if isinstance(value, str) else value
@@ -159,6 +157,6 @@ class ActionForm(FlaskForm):
 
 
 class RollImportForm(FlaskForm):
-    file = FileField("Voter roll (CSV)", validators=[
-        FileRequired(message="Choose the CSV file to import."),
-        FileAllowed(["csv", "txt"], message="Upload a .csv file.")])
+    file = FileField(_("Voter roll (CSV)"), validators=[
+        FileRequired(message=_("Choose the CSV file to import.")),
+        FileAllowed(["csv", "txt"], message=_("Upload a .csv file."))])

@@ -2,15 +2,16 @@
 
 The phase alone is not enough: a cycle left in voting past its close would keep taking ballots.
 One rule here serves the ballot services, the ballot pages and the cycle page. Needs no database;
-the refusal's wording needs an app context (translation, the site's time zone).
+the refusal's wording needs an app context (translation, the site's time zone), and
+``pbapp.dates`` writes its times.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
-from babel.dates import get_timezone_name
-from flask_babel import (format_date, format_datetime, format_time, get_locale, get_timezone,
-                         gettext, to_user_timezone)
+from flask_babel import gettext
+
+from ..dates import last_minute_words, moment, zone_words  # noqa: F401 (the cycle pages' words)
 
 
 def _utc(when: datetime) -> datetime:
@@ -42,29 +43,8 @@ def why_closed(cycle, now: datetime | None = None, *, check_dates: bool = True) 
     now = _utc(now or datetime.now(timezone.utc))
     if cycle.voting_opens is not None and now < _utc(cycle.voting_opens):
         return gettext("Voting has not opened yet; it opens at %(when)s.",
-                       when=format_datetime(cycle.voting_opens, gettext("d MMMM yyyy, HH:mm")))
+                       when=moment(cycle.voting_opens))
     if cycle.voting_closes is not None and now >= _utc(cycle.voting_closes):
         return gettext("Voting closed at %(when)s.",
-                       when=format_datetime(cycle.voting_closes, gettext("d MMMM yyyy, HH:mm")))
+                       when=moment(cycle.voting_closes))
     return None
-
-
-def zone_words() -> str:
-    """The site's time zone as people say it ("Central Time", "hora central"), or "UTC";
-    never Babel's "Coordinated Universal Time" or "Unknown Region (UTC) Time"."""
-    zone = get_timezone()
-    key = getattr(zone, "key", None) or getattr(zone, "zone", None) or str(zone)
-    if key in ("UTC", "Etc/UTC", "Etc/GMT", "GMT", "Etc/UCT", "UCT", "Zulu", "Universal"):
-        return "UTC"
-    return get_timezone_name(zone, "long", "generic", locale=get_locale())
-
-
-def last_minute_words(closes: datetime) -> str:
-    """When a window closing at ``closes`` (excluded) last takes a ballot, in the site's time
-    zone: a close at midnight is "23:59 on 14 December 2026", not the next day's date, which
-    would promise a day that is already shut; any other close is its own time."""
-    local = to_user_timezone(_utc(closes))
-    if (local.hour, local.minute, local.second) == (0, 0, 0):
-        local -= timedelta(minutes=1)
-    return gettext("%(time)s on %(date)s", time=format_time(local, "HH:mm", rebase=False),
-                   date=format_date(local.date(), gettext("d MMMM yyyy")))

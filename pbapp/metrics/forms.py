@@ -5,6 +5,7 @@ import applies too, so both refuse the same values with the same words.
 """
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _  # lazy: read in each request's language
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
@@ -14,16 +15,20 @@ from ..number_inputs import WholeNumberField
 from .models import BREAKDOWNS, DIRECTIONS, FREQUENCIES, KINDS, SCOPES, SOURCES
 from .tables import BREAKDOWN_LABELS
 
-KIND_LABELS = {"count": "Count (people or events)", "percent": "Percentage (numerator over "
-               "denominator)", "rate": "Rate per a number of residents", "median": "Median"}
-DIRECTION_LABELS = {"lower": "Lower is better", "higher": "Higher is better"}
+KIND_LABELS = {"count": _("Count (people or events)"), "percent": _("Percentage (numerator over "
+               "denominator)"), "rate": _("Rate per a number of residents"), "median": _("Median")}
+DIRECTION_LABELS = {"lower": _("Lower is better"), "higher": _("Higher is better")}
+SOURCE_LABELS = {"police": _("Police"), "hospital": _("Hospital"), "ambulance": _("Ambulance"),
+                 "survey": _("Survey"), "council": _("Council"), "partner": _("Partner")}
+FREQUENCY_LABELS = {"monthly": _("Monthly"), "quarterly": _("Quarterly"), "yearly": _("Yearly")}
+SCOPE_LABELS = {"city": _("City"), "neighbourhood": _("Neighbourhood"), "project": _("Project")}
 
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-def _text(label: str, limit: int, required: str | None = None, area: bool = False):
+def _text(label, limit: int, required=None, area: bool = False):
     checks = [DataRequired(message=required)] if required else [Optional()]
     kind = TextAreaField if area else StringField
     return kind(label, filters=[_strip], validators=[*checks, Length(max=limit)],
@@ -31,41 +36,41 @@ def _text(label: str, limit: int, required: str | None = None, area: bool = Fals
 
 
 class MetricForm(FlaskForm):
-    key = _text("Key", 60, "Give the metric a key.")
-    name = _text("Name", 160, "Give the metric a name.")
-    definition = _text("Definition", 5000, area=True)
-    unit = _text("Unit", 40)
-    kind = SelectField("Kind", choices=[SelectChoice(k, KIND_LABELS[k]) for k in KINDS])
-    rate_per = WholeNumberField("Rate per", validators=[Optional(), NumberRange(min=1)])
-    better = SelectField("Which way is better", choices=[SelectChoice(d, DIRECTION_LABELS[d])
+    key = _text(_("Key"), 60, _("Give the metric a key."))
+    name = _text(_("Name"), 160, _("Give the metric a name."))
+    definition = _text(_("Definition"), 5000, area=True)
+    unit = _text(_("Unit"), 40)
+    kind = SelectField(_("Kind"), choices=[SelectChoice(k, KIND_LABELS[k]) for k in KINDS])
+    rate_per = WholeNumberField(_("Rate per"), validators=[Optional(), NumberRange(min=1)])
+    better = SelectField(_("Which way is better"), choices=[SelectChoice(d, DIRECTION_LABELS[d])
                                                           for d in DIRECTIONS])
-    source = SelectField("Source", choices=[SelectChoice(s, s.capitalize()) for s in SOURCES])
-    supplier = _text("Supplier", 160)
-    frequency = SelectField("Update frequency", choices=[SelectChoice(f, f.capitalize())
+    source = SelectField(_("Source"), choices=[SelectChoice(s, SOURCE_LABELS[s]) for s in SOURCES])
+    supplier = _text(_("Supplier"), 160)
+    frequency = SelectField(_("Update frequency"), choices=[SelectChoice(f, FREQUENCY_LABELS[f])
                                                          for f in FREQUENCIES])
-    sharing_what = _text("What is shared", 5000, area=True)
-    sharing_consent = _text("Consent", 5000, area=True)
-    sharing_retention = _text("Retention", 5000, area=True)
+    sharing_what = _text(_("What is shared"), 5000, area=True)
+    sharing_consent = _text(_("Consent"), 5000, area=True)
+    sharing_retention = _text(_("Retention"), 5000, area=True)
 
 
 class MeasurementForm(FlaskForm):
     # the choices are checked by the service, with the words the CSV import uses
-    scope = SelectField("Scope", choices=[SelectChoice(s, s.capitalize()) for s in SCOPES],
+    scope = SelectField(_("Scope"), choices=[SelectChoice(s, SCOPE_LABELS[s]) for s in SCOPES],
                         validate_choice=False)
-    neighbourhood = SelectField("Neighbourhood", choices=[], validate_choice=False)
-    project = SelectField("Project", choices=[], validate_choice=False)
-    period_start = StringField("Period start", filters=[_strip], render_kw={"type": "date"})
-    period_end = StringField("Period end", filters=[_strip], render_kw={"type": "date"})
-    value = StringField("Value", filters=[_strip], render_kw={"inputmode": "decimal"})
-    numerator = StringField("Numerator", filters=[_strip], render_kw={"inputmode": "numeric"})
-    denominator = StringField("Denominator", filters=[_strip],
+    neighbourhood = SelectField(_("Neighbourhood"), choices=[], validate_choice=False)
+    project = SelectField(_("Project"), choices=[], validate_choice=False)
+    period_start = StringField(_("Period start"), filters=[_strip], render_kw={"type": "date"})
+    period_end = StringField(_("Period end"), filters=[_strip], render_kw={"type": "date"})
+    value = StringField(_("Value"), filters=[_strip], render_kw={"inputmode": "decimal"})
+    numerator = StringField(_("Numerator"), filters=[_strip], render_kw={"inputmode": "numeric"})
+    denominator = StringField(_("Denominator"), filters=[_strip],
                               render_kw={"inputmode": "numeric"})
-    breakdown = SelectField("Breakdown", choices=[
+    breakdown = SelectField(_("Breakdown"), choices=[
         SelectChoice(b, str(BREAKDOWN_LABELS[b])) for b in ("", *BREAKDOWNS)],
         validate_choice=False)
-    group = StringField("Group", filters=[_strip])
-    source = StringField("Source", filters=[_strip])
-    note = TextAreaField("Note", filters=[_strip], render_kw={"rows": 3})
+    group = StringField(_("Group"), filters=[_strip])
+    source = StringField(_("Source"), filters=[_strip])
+    note = TextAreaField(_("Note"), filters=[_strip], render_kw={"rows": 3})
 
     def set_choices(self, neighbourhoods, projects) -> "MeasurementForm":
         self.neighbourhood.choices = [SelectChoice("", "—")] + [
@@ -84,6 +89,6 @@ class MeasurementForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    file = FileField("Measurements (CSV)", validators=[
-        FileRequired(message="Choose the CSV file to import."),
-        FileAllowed(["csv", "txt"], message="Upload a .csv file.")])
+    file = FileField(_("Measurements (CSV)"), validators=[
+        FileRequired(message=_("Choose the CSV file to import.")),
+        FileAllowed(["csv", "txt"], message=_("Upload a .csv file."))])

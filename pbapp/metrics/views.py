@@ -211,7 +211,7 @@ def _metric_form(metric: Metric | None):
             _pin(form, error)
         else:
             db.session.commit()
-            flash(f"Metric “{saved.name}” saved.", "success")
+            flash(gettext("Metric “%(name)s” saved.", name=saved.name), "success")
             return redirect(url_for(".show", key=saved.key), 303)
     return render_template("metrics/form.html", form=form, metric=metric)
 
@@ -232,7 +232,7 @@ def new_measurement(key: str):
             _pin(form, error)
         else:
             db.session.commit()
-            flash("Measurement added.", "success")
+            flash(gettext("Measurement added."), "success")
             return redirect(url_for(".measurements", key=metric.key), 303)
     return render_template("metrics/measurement_form.html", form=form, metric=metric,
                            breakdown_labels=BREAKDOWN_LABELS)
@@ -271,7 +271,7 @@ def import_measurements():
             problems = error.problems
         else:
             db.session.commit()
-            flash(f"Imported {report}", "success")
+            flash(gettext("Imported %(report)s", report=report), "success")
             return redirect(url_for(".import_measurements"), 303)
     return render_template("metrics/import.html", form=form, problems=problems,
                            columns=",".join(importer.COLUMNS), required=importer.REQUIRED)

@@ -3,19 +3,20 @@ the same rules read them."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _  # lazy: read in each request's language
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from ..voting.forms import ordinal
+from ..voting.forms import nth
 
 SERIAL = Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
-                message="Use the serial printed on the ballot: letters, digits, . _ or -.")
+                message=_("Use the serial printed on the ballot: letters, digits, . _ or -."))
 
 
 class BatchForm(FlaskForm):
-    label = StringField("Batch label", validators=[DataRequired(message="Give the batch label."),
+    label = StringField(_("Batch label"), validators=[DataRequired(message=_("Give the batch label.")),
                                                    Length(max=80)],
                         filters=[lambda s: s.strip() if s else s])
     #: filled with the cycle's polling places by the view; "" only while the cycle lists none
@@ -31,7 +32,7 @@ class PlaceForm(FlaskForm):
 
 class VoidForm(FlaskForm):
     serial = HiddenField(validators=[DataRequired(), Length(max=40)])
-    reason = StringField("Reason", validators=[DataRequired(message="Say why."), Length(max=200)])
+    reason = StringField(_("Reason"), validators=[DataRequired(message=_("Say why.")), Length(max=200)])
 
 
 class ActionForm(FlaskForm):
@@ -42,20 +43,20 @@ def entry_form(cycle, proposals, fixed_serial: str | None = None, **kw):
     """Serial, voter (code or roll entry) and one select per rank. Ranks are not validated
     here: ``ranking_from_ranks`` gives the same reasons as on the online ballot. ``kw`` goes
     to the form (``formdata=None`` and field values to prefill a correction)."""
-    choices = [SelectChoice("", "No choice")] + [
+    choices = [SelectChoice("", _("No choice"))] + [
         SelectChoice(str(p.id), p.title) for p in proposals]
 
     class EntryForm(FlaskForm):
-        code = StringField("Voting code", validators=[Optional(), Length(max=40)],
+        code = StringField(_("Voting code"), validators=[Optional(), Length(max=40)],
                            description="As written on the ballot envelope; stored only as a hash.")
-        roll = StringField("Roll entry (reference on the voter roll, or the resident's email)",
+        roll = StringField(_("Roll entry (reference on the voter roll, or the resident's email)"),
                            validators=[Optional(), Length(max=254)])
 
     if fixed_serial is None:
-        EntryForm.serial = StringField("Ballot serial", validators=[
-            DataRequired(message="Give the ballot's serial."), Length(max=40), SERIAL],
+        EntryForm.serial = StringField(_("Ballot serial"), validators=[
+            DataRequired(message=_("Give the ballot's serial.")), Length(max=40), SERIAL],
             filters=[lambda s: s.strip() if s else s])
     for n in range(1, cycle.max_ranks + 1):
         setattr(EntryForm, f"rank_{n}", SelectField(
-            f"{ordinal(n)} choice", choices=choices, validate_choice=False, default=""))
+            _("%(nth)s choice", nth=nth(n)), choices=choices, validate_choice=False, default=""))
     return EntryForm(**kw)

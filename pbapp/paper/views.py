@@ -2,6 +2,7 @@
 its mismatches, corrections, voids and the commit. Every page works without JavaScript; pages
 that show rankings are marked ``no-store``."""
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext, ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -69,7 +70,7 @@ def cycle(slug: str):
             form.label.errors.append(str(refusal))
         else:
             db.session.commit()
-            flash(f"Batch {batch.label} started.", "success")
+            flash(gettext("Batch %(label)s started.", label=batch.label), "success")
             return _to_batch(batch)
     batches = db.session.scalars(PaperBatch.for_cycle(cycle.id)).all()
     return render_template("paper/cycle.html", cycle=cycle, batches=batches, form=form,
@@ -137,7 +138,8 @@ def enter(batch_id: int, entry_round: int):
             error = str(refusal)
         else:
             db.session.commit()
-            flash(f"Serial {entry.serial} saved in round {entry_round}.", "success")
+            flash(gettext("Serial %(serial)s saved in round %(round)s.", serial=entry.serial,
+                          round=entry_round), "success")
             return redirect(url_for("paper.enter", batch_id=batch.id, entry_round=entry_round),
                             code=303)
     elif form.errors:
@@ -171,7 +173,8 @@ def correct(batch_id: int, entry_round: int, serial: str):
             error = str(refusal)
         else:
             db.session.commit()
-            flash(f"Serial {serial}, round {entry_round} corrected.", "success")
+            flash(gettext("Serial %(serial)s, round %(round)s corrected.", serial=serial,
+                          round=entry_round), "success")
             return _to_batch(batch)
     elif form.errors:
         error = "Please correct the errors below."
@@ -191,8 +194,8 @@ def compare(batch_id: int):
         flash(str(refusal), "error")
     else:
         db.session.commit()
-        flash(f"{len(found)} mismatches to resolve." if found else
-              "Both rounds agree; the batch can be committed.",
+        flash(ngettext("%(num)d mismatch to resolve.", "%(num)d mismatches to resolve.", len(found))
+              if found else gettext("Both rounds agree; the batch can be committed."),
               "error" if found else "success")
     return _to_batch(batch)
 
@@ -211,7 +214,7 @@ def void(batch_id: int):
         flash(str(refusal), "error")
     else:
         db.session.commit()
-        flash(f"Serial {form.serial.data} voided.", "success")
+        flash(gettext("Serial %(serial)s voided.", serial=form.serial.data), "success")
     return _to_batch(batch)
 
 
@@ -232,5 +235,6 @@ def commit(batch_id: int):
         flash(str(refusal), "error")
         return _to_batch(batch)
     db.session.commit()
-    flash(f"Committed: {cast} paper ballots cast.", "success")
+    flash(ngettext("Committed: %(num)d paper ballot cast.", "Committed: %(num)d paper ballots cast.",
+                   cast), "success")
     return _to_batch(batch)

@@ -2,6 +2,7 @@
 repeat every rule."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _  # lazy: read in each request's language
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaField
@@ -25,11 +26,11 @@ def _strip(value):
 
 
 class UpdateForm(FlaskForm):
-    title = StringField("Title", filters=[_strip],
-                        validators=[DataRequired(message="Give the update a title."),
+    title = StringField(_("Title"), filters=[_strip],
+                        validators=[DataRequired(message=_("Give the update a title.")),
                                     Length(max=160)])
-    body = TextAreaField("What happened", filters=[_strip],
-                         validators=[DataRequired(message="Write what happened."),
+    body = TextAreaField(_("What happened"), filters=[_strip],
+                         validators=[DataRequired(message=_("Write what happened.")),
                                      Length(max=20_000)], render_kw={"rows": 10})
 
 
@@ -38,20 +39,20 @@ class PictureForm(PictureFields, FlaskForm):
 
 
 class MilestoneForm(FlaskForm):
-    title = StringField("Milestone", filters=[_strip],
-                        validators=[DataRequired(message="Give the milestone a title."),
+    title = StringField(_("Milestone"), filters=[_strip],
+                        validators=[DataRequired(message=_("Give the milestone a title.")),
                                     Length(max=160)])
-    due_on = DateField("Due on", validators=[InputRequired(message="Give the date it is due.")])
-    note = TextAreaField("Note", filters=[_strip], validators=[Optional(), Length(max=2000)])
+    due_on = DateField(_("Due on"), validators=[InputRequired(message=_("Give the date it is due."))])
+    note = TextAreaField(_("Note"), filters=[_strip], validators=[Optional(), Length(max=2000)])
 
 
 class CompleteMilestoneForm(FlaskForm):
-    done_on = DateField("Done on", validators=[Optional()])
+    done_on = DateField(_("Done on"), validators=[Optional()])
 
 
 class StatusForm(FlaskForm):
-    status = SelectField("New status", validators=[InputRequired(message="Choose a status.")])
-    reason = TextAreaField("Reason (public)", filters=[_strip],
+    status = SelectField(_("New status"), validators=[InputRequired(message=_("Choose a status."))])
+    reason = TextAreaField(_("Reason (public)"), filters=[_strip],
                            validators=[Length(max=2000)])
 
     def set_choices(self, statuses) -> "StatusForm":
@@ -66,37 +67,37 @@ class StatusForm(FlaskForm):
 
 
 class SpendingForm(FlaskForm):
-    spent_on = DateField("Date paid", validators=[InputRequired(message="Give the date of the "
-                                                                         "payment.")])
+    spent_on = DateField(_("Date paid"), validators=[InputRequired(message=_("Give the date of the "
+                                                                         "payment."))])
     # text, not a number field: "1250.50" is parsed exactly by the service, never as a float
-    amount = StringField("Amount", filters=[_strip],
-                         validators=[DataRequired(message="Give the amount.")],
+    amount = StringField(_("Amount"), filters=[_strip],
+                         validators=[DataRequired(message=_("Give the amount."))],
                          render_kw={"inputmode": "decimal", "autocomplete": "off"})
-    category = SelectField("Category", choices=[SelectChoice(c, SPENDING_LABELS[c])
+    category = SelectField(_("Category"), choices=[SelectChoice(c, SPENDING_LABELS[c])
                                                 for c in SPENDING_CATEGORIES],
                            validate_choice=False)
-    payee = StringField("Paid to", filters=[_strip],
-                        validators=[DataRequired(message="Say who was paid."), Length(max=160)])
-    note = TextAreaField("Note", filters=[_strip], validators=[Optional(), Length(max=2000)])
+    payee = StringField(_("Paid to"), filters=[_strip],
+                        validators=[DataRequired(message=_("Say who was paid.")), Length(max=160)])
+    note = TextAreaField(_("Note"), filters=[_strip], validators=[Optional(), Length(max=2000)])
 
 
 _NONE = 0
 
 
 class TargetForm(FlaskForm):
-    metric = SelectField("Metric", coerce=coerce_id, validate_choice=False)
-    neighbourhood = SelectField("Neighbourhood (optional)", coerce=coerce_id, default=_NONE,
+    metric = SelectField(_("Metric"), coerce=coerce_id, validate_choice=False)
+    neighbourhood = SelectField(_("Neighbourhood (optional)"), coerce=coerce_id, default=_NONE,
                                 validate_choice=False)
-    baseline_value = DecimalNumberField("Baseline value", validators=[InputRequired(
-        message="Give the baseline value as a number.")])
-    baseline_period = StringField("Baseline period", filters=[_strip], validators=[
-        DataRequired(message="Say which period the baseline describes."), Length(max=60)])
-    baseline_on = DateField("Baseline period ends", validators=[InputRequired(
-        message="Give the last day of the baseline period.")])
-    target_value = DecimalNumberField("Target value", validators=[InputRequired(
-        message="Give the target value as a number.")])
-    target_on = DateField("Target date", validators=[InputRequired(
-        message="Give the date the target should be reached by.")])
+    baseline_value = DecimalNumberField(_("Baseline value"), validators=[InputRequired(
+        message=_("Give the baseline value as a number."))])
+    baseline_period = StringField(_("Baseline period"), filters=[_strip], validators=[
+        DataRequired(message=_("Say which period the baseline describes.")), Length(max=60)])
+    baseline_on = DateField(_("Baseline period ends"), validators=[InputRequired(
+        message=_("Give the last day of the baseline period."))])
+    target_value = DecimalNumberField(_("Target value"), validators=[InputRequired(
+        message=_("Give the target value as a number."))])
+    target_on = DateField(_("Target date"), validators=[InputRequired(
+        message=_("Give the date the target should be reached by."))])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

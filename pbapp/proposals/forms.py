@@ -51,8 +51,8 @@ class ProposalForm(PictureFields, TranslationFields, FlaskForm):
 
 
 class NewProposalForm(ProposalForm):
-    board = SelectField("Proposing board", coerce=coerce_id)
-    cycle = SelectField("Budget cycle", coerce=coerce_id)
+    board = SelectField(_("Proposing board"), coerce=coerce_id)
+    cycle = SelectField(_("Budget cycle"), coerce=coerce_id)
 
 
 class ReviewForm(FlaskForm):
@@ -73,5 +73,5 @@ class ReviewForm(FlaskForm):
 
 
 class WithdrawForm(FlaskForm):
-    reason = TextAreaField("Why is the board withdrawing it? (public)",
+    reason = TextAreaField(_("Why is the board withdrawing it? (public)"),
                            validators=[Optional(), Length(max=2000)])

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask_babel import format_date, to_user_timezone
+from flask_babel import to_user_timezone
 
+from .. import dates
 from ..cycles.charts import number
 from ..metrics.suppression import protect_counts
 from ..metrics.tables import HIDDEN_TEXT, Table
@@ -44,7 +45,7 @@ def day(when: date | datetime | None) -> dict:
         return cell(None)
     if isinstance(when, datetime):
         when = to_user_timezone(when).date()
-    return cell(when.isoformat(), format_date(when, "medium"))
+    return cell(when.isoformat(), dates.day(when))
 
 
 def local_day(when: date | datetime) -> date:

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from babel.dates import format_date
 
+from pbapp import dates
 from pbapp.cycles import window
 
 ES = {"Accept-Language": "es-MX,es;q=0.9"}
@@ -44,7 +45,7 @@ def test_any_other_close_reads_as_its_own_time(client, make_cycle):
 def test_the_time_zone_in_words_people_use(app, monkeypatch, zone, headers, said):
     from babel.dates import get_timezone
 
-    monkeypatch.setattr(window, "get_timezone", lambda: get_timezone(zone))
+    monkeypatch.setattr(dates, "get_timezone", lambda: get_timezone(zone))
     with app.test_request_context(headers=headers):
         assert window.zone_words() == said
         assert "Coordinated" not in window.zone_words()
