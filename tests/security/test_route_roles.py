@@ -135,6 +135,11 @@ EXPECTED = {
     "voting.code": ("/vote/2026-autumn/code", PUBLIC),
     # linking a letter's personal code to an account: any signed-in account may ask
     "voting.claim": ("/vote/2026-autumn/claim", LOGIN),
+    # the address step exists only where a cycle requires an address (the demo's do not);
+    # tests/voting/test_address_eligibility.py walks it
+    "voting.address": ("/vote/2026-autumn/address", {"anonymous": 302,
+                                                     **{r: 404 for r in ROLES[1:]}}),
+    "maps.boundaries": ("/maps/boundaries", STAFF),
 }
 #: GET routes that only make sense in the middle of a journey (a held code, a fresh receipt,
 #: a paper batch); their access rules are tested with the journeys in tests/voting, tests/paper
