@@ -1,7 +1,9 @@
-"""What the public reads instead of stored codes: phases, statuses, seats, roles, methods.
+"""What people read instead of stored codes: phases, statuses, seats, roles, methods, reasons.
 
-The English label is what the pages showed before translation (often the code itself), so
-English stays word for word; each is looked up in the resident's language when the page renders.
+One set of labels for every page (public, staff, reports) in both languages: a code such as
+``equal-shares`` or ``not affordable`` is never shown as it is stored (``RAW_CODES`` lists the
+ones a test looks for on the pages). Each is looked up in the reader's language when the page
+renders.
 Registered as Jinja filters by ``LabelFilters`` (``app.jinja_env.add_extension``).
 """
 from __future__ import annotations
@@ -21,13 +23,13 @@ def _phases() -> dict[str, str]:
 
 
 def _proposal_statuses() -> dict[str, str]:
-    return {"draft": pgettext("proposal status", "draft"),
-            "submitted": pgettext("proposal status", "submitted"),
-            "accepted": pgettext("proposal status", "accepted"),
-            "rejected": pgettext("proposal status", "rejected"),
-            "withdrawn": pgettext("proposal status", "withdrawn"),
-            "funded": pgettext("proposal status", "funded"),
-            "not_funded": pgettext("proposal status", "not funded")}
+    return {"draft": pgettext("proposal status", "Draft"),
+            "submitted": pgettext("proposal status", "Submitted"),
+            "accepted": pgettext("proposal status", "Accepted"),
+            "rejected": pgettext("proposal status", "Rejected"),
+            "withdrawn": pgettext("proposal status", "Withdrawn"),
+            "funded": pgettext("proposal status", "Funded"),
+            "not_funded": pgettext("proposal status", "Not funded")}
 
 
 def _project_statuses() -> dict[str, str]:
@@ -55,30 +57,34 @@ def _roles() -> dict[str, str]:
 
 
 def _methods() -> dict[str, str]:
-    return {"irv": pgettext("counting method", "irv"),
-            "stv": pgettext("counting method", "stv"),
-            "schulze": pgettext("counting method", "schulze"),
-            "ranked_pairs": pgettext("counting method", "ranked_pairs"),
-            "borda": pgettext("counting method", "borda"),
-            "greedy": pgettext("counting method", "greedy"),
-            "greedy-no-skip": pgettext("counting method", "greedy-no-skip"),
-            "greedy-threshold": pgettext("counting method", "greedy-threshold"),
-            "equal-shares": pgettext("counting method", "equal-shares")}
+    return {"irv": pgettext("counting method", "instant runoff"),
+            "stv": pgettext("counting method", "single transferable vote"),
+            "schulze": pgettext("counting method", "Schulze method"),
+            "ranked_pairs": pgettext("counting method", "ranked pairs"),
+            "borda": pgettext("counting method", "Borda count"),
+            "greedy": pgettext("counting method", "most points first, within the budget"),
+            "greedy-no-skip": pgettext("counting method", "most points first, stopping at the "
+                                                          "first that does not fit"),
+            "greedy-threshold": pgettext("counting method", "most points first, with a "
+                                                            "minimum support"),
+            "equal-shares": pgettext("counting method", "Method of Equal Shares")}
 
 
 def _funding_reasons() -> dict[str, str]:
     """Why a project was or was not funded, as ``pbapp.tally`` records it."""
     return {"part-funded": pgettext("funding reason", "part-funded with the money left"),
-            "funded": pgettext("funding reason", "funded"),
-            "did not fit": pgettext("funding reason", "did not fit"),
-            "below threshold": pgettext("funding reason", "below threshold"),
-            "not reached": pgettext("funding reason", "not reached"),
-            "withdrawn": pgettext("funding reason", "withdrawn"),
-            "over budget": pgettext("funding reason", "over budget"),
-            "not affordable": pgettext("funding reason", "not affordable"),
-            "no support": pgettext("funding reason", "no support"),
-            "equal shares": pgettext("funding reason", "equal shares"),
-            "completion": pgettext("funding reason", "completion")}
+            "funded": pgettext("funding reason", "funded in order of points"),
+            "did not fit": pgettext("funding reason", "it did not fit in the money left"),
+            "below threshold": pgettext("funding reason", "below the minimum points"),
+            "not reached": pgettext("funding reason", "the count ended before reaching it"),
+            "withdrawn": pgettext("funding reason", "withdrawn from the ballot"),
+            "over budget": pgettext("funding reason", "it costs more than the whole budget"),
+            "not affordable": pgettext("funding reason",
+                                       "its supporters could not pay for it"),
+            "no support": pgettext("funding reason", "nobody supported it"),
+            "equal shares": pgettext("funding reason",
+                                     "paid from its supporters' equal shares"),
+            "completion": pgettext("funding reason", "funded with the money left at the end")}
 
 
 def _error_titles() -> dict[int, str]:
@@ -115,6 +121,16 @@ FILTERS = {
     "error_title": _labeller(_error_titles, lambda code: ""),
     "reason_label": _labeller(_funding_reasons, str),
 }
+
+#: stored codes that must never reach a page as text (see tests/app/test_no_raw_codes.py);
+#: phases are not here (their English labels are the plain words, "draft", "voting"), nor
+#: "funded", a word the pages use as words ("Summer youth jobs (funded)")
+RAW_CODES = ("irv", "stv", "schulze", "ranked_pairs", "borda", "greedy", "greedy-no-skip",
+             "greedy-threshold", "equal-shares", "submitted", "accepted", "rejected",
+             "withdrawn", "not_funded", "not funded", "planned", "in_progress",
+             "completed", "paused", "cancelled", "did not fit", "below threshold",
+             "not reached", "over budget", "not affordable", "no support", "equal shares",
+             "completion")
 
 
 class LabelFilters(Extension):

@@ -84,13 +84,17 @@ def _refuse_control_characters():
 CATCH_ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "TRACE", "QUERY", "CONNECT"]
 
 
-@bp.route("/", defaults={"rest": ""}, methods=CATCH_ALL_METHODS)
-@bp.route("/<path:rest>", methods=CATCH_ALL_METHODS)
-def not_found(rest: str):
-    """Any other URL or method under /api/v1 lands here, so its error is JSON like the rest."""
+def read_only() -> None:
+    """Any method but GET, HEAD and OPTIONS gets the API's JSON 405."""
     if request.method not in ALLOWED:
         abort(405, description="The API is read-only: only GET is allowed.",
               valid_methods=list(ALLOWED))
+
+
+@bp.route("/<path:rest>", methods=CATCH_ALL_METHODS)
+def not_found(rest: str):
+    """Any other URL or method under /api/v1 lands here, so its error is JSON like the rest."""
+    read_only()
     abort(404, description="Nothing here. The OpenAPI document at /api/v1/openapi.json "
                            "lists every path.")
 

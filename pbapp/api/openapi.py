@@ -62,6 +62,12 @@ def page_of(name: str) -> dict:
 
 
 SCHEMAS = {
+    "Index": obj({
+        "title": STR, "version": STR,
+        "resources": array(obj({"name": STR, "href": URL, "description": STR})),
+        "links": obj({"self": URL, "openapi": URL, "html": {
+            **URL, "description": "The page that explains the open data to people."}}),
+    }, "Where to start: each collection, this document, and the open data page."),
     "Error": obj({"error": obj({"status": {"type": "integer", "minimum": 400, "maximum": 599},
                                 "message": STR})}),
     "Place": obj({"slug": STR, "name": STR}, "A neighbourhood."),
@@ -279,6 +285,8 @@ def get(operation_id: str, summary: str, schema: str, params: tuple = (),
 
 
 PATHS = {
+    "/": get("getIndex", "The API's index: a link to each collection and to this document.",
+             "Index", not_found=False),
     "/cycles": get("listCycles", "Budget cycles past their draft, newest first.",
                    "CyclePage", not_found=False, paged=True),
     "/cycles/{slug}": get("getCycle", "One budget cycle.", "Cycle", ("slug",)),

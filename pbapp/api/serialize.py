@@ -215,3 +215,24 @@ MEASUREMENT_FIELDS = ("metric", "scope", "scope_ref", "period_start", "period_en
 
 def measurement(row: dict) -> dict:
     return {k: row[k] for k in MEASUREMENT_FIELDS}
+
+
+#: the collections a client can start from, in the order the index lists them
+COLLECTIONS = (
+    ("cycles", "api.cycles", "Budget cycles past their draft, newest first; each links to its "
+                             "proposals and, once published, its result round by round."),
+    ("projects", "api.projects", "Funded projects, with spending, milestones and updates."),
+    ("metrics", "api.metrics", "The shared metrics catalogue and its published measurements "
+                               "(small cells protected)."),
+)
+
+
+def index() -> dict:
+    """The API's front door: where each collection and the OpenAPI document are."""
+    return {
+        "title": "pbapp open data API", "version": "1.0.0",
+        "resources": [{"name": name, "href": url_for(endpoint), "description": text}
+                      for name, endpoint, text in COLLECTIONS],
+        "links": {"self": url_for("api.index"), "openapi": url_for("api.openapi"),
+                  "html": url_for("main.open_data")},
+    }

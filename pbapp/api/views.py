@@ -10,7 +10,7 @@ from ..projects.models import Project, spent_cents
 from . import bp
 from . import queries as q
 from . import serialize as doc
-from .http import KEY, SLUG, names_something, paginated, whole_id
+from .http import CATCH_ALL_METHODS, KEY, SLUG, names_something, paginated, read_only, whole_id
 from .openapi import document
 
 
@@ -26,6 +26,14 @@ def _metric_or_404(key: str):
     if found is None:
         abort(404, description=f"No metric “{key}”.")
     return found
+
+
+@bp.route("/", methods=CATCH_ALL_METHODS)
+def index():
+    """Where to start: a link to each collection, to the OpenAPI document and to the page
+    that explains the open data, so a client (or a curious resident) never meets a 404."""
+    read_only()
+    return jsonify(doc.index())
 
 
 @bp.get("/openapi.json")

@@ -82,10 +82,26 @@ def in_reader_language(data: dict) -> dict:
     return {**data, "names": {**names, **translated}} if translated else data
 
 
+def onward_links(names: dict) -> tuple[set[str], dict[str, int]]:
+    """Which candidates of a count have a proposal page, and the project each funded one
+    became, so the results page leads on to both."""
+    from ..projects.models import Project
+
+    ids = [int(c) for c in names if str(c).isdigit() and len(str(c)) < 10]
+    if not ids:
+        return set(), {}
+    pages = {str(p.id) for p in db.session.scalars(select(Proposal).where(Proposal.id.in_(ids)))
+             if p.is_public}
+    projects = {str(pid): project_id for pid, project_id in db.session.execute(
+        select(Project.proposal_id, Project.id).where(Project.proposal_id.in_(ids)))}
+    return pages, projects
+
+
 def _result_context(result: Result) -> dict:
     """What ``_result.html`` shows: the rounds in words and numbers, charts and turnout."""
     data = in_reader_language(result.data)
     names = data.get("names", {})
+    pages, projects = onward_links(names)
     rounds = describe_rounds(data)
     for rnd, changes, said in zip(rounds, round_changes(data), round_sentences(data)):
         rnd.update(changes, sentences=said)
@@ -98,7 +114,9 @@ def _result_context(result: Result) -> dict:
             "charts": cached_charts(key, data),
             "progression": progression(data),
             "turnout": turnout, "places": place_turnout(result.cycle_id, turnout),
-            "number": number}
+            "number": number,
+            "proposal_pages": pages, "project_of": projects,
+            "winner_ids": [str(w) for w in data.get("winners", [])]}
 
 
 @bp.get("/")

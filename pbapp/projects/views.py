@@ -19,6 +19,7 @@ from werkzeug.exceptions import Forbidden
 from .. import page_memory
 from ..boards.models import Board
 from ..cycles.models import Cycle
+from ..cycles.results_cache import published
 from ..extensions import db
 from ..images.models import Image
 from ..labels import N_
@@ -183,7 +184,8 @@ def show(project_id: int, complete_form: CompleteMilestoneForm | None = None,
                            budget=spending.budget_summary(project),
                            progress=progress_for(project.id),
                            complete_form=complete_form or CompleteMilestoneForm(),
-                           complete_for=complete_for)
+                           complete_for=complete_for,
+                           result_published=published(project.cycle.slug) is not None)
 
 
 @bp.route("/<int:project_id>/updates/new", methods=["GET", "POST"])

@@ -252,7 +252,7 @@ def review(proposal_id: int):
                               "submit it again.", board=proposal.board.name))
             else:
                 flash(_("Proposal %(status)s. The decision and its reason are now public.",
-                        status=FILTERS["status_label"](proposal.status)))
+                        status=FILTERS["status_label"](proposal.status).lower()))
             return redirect(back, 303)
     return render_template("proposals/review.html", form=form, proposal=proposal)
 

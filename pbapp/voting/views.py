@@ -14,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 
 from .. import page_memory
 from ..cycles.models import Cycle
+from ..cycles.results_cache import published
 from ..cycles.window import why_closed
 from ..extensions import db, limiter
 from ..proposals.models import Proposal
@@ -229,7 +230,8 @@ def _receipt_text(cycle: Cycle, code: str) -> str:
 
 @bp.get("/tracker")
 def tracker():
-    """Answers only "counted" or "not found" for a receipt code; never what was ranked."""
+    """Answers only whether a ballot with a receipt code is in the ballot box, never what was
+    ranked; "counted" only once a published count has counted it, "recorded" before."""
     cycles = db.session.scalars(select(Cycle).where(Cycle.phase.in_(TRACKED_PHASES))
                                 .order_by(Cycle.created_at.desc(), Cycle.id.desc())).all()
     form = TrackerForm(formdata=request.args or None)
@@ -237,7 +239,9 @@ def tracker():
     answer = chosen = None
     if request.args and form.validate():
         chosen = next(c for c in cycles if c.slug == form.cycle.data)
-        answer = "counted" if is_counted(chosen, form.code.data) else "not found"
+        answer = "not found"
+        if is_counted(chosen, form.code.data):
+            answer = "counted" if published(chosen.slug) is not None else "recorded"
     return render_template("voting/tracker.html", form=form, answer=answer, cycle=chosen)
 
 

@@ -47,6 +47,7 @@ def test_every_documented_path_and_status_is_exercised_and_fits(api, world):
     """One real request per documented (path, status); the set must equal the document's."""
     project, proposal = world.project.id, world.props["Garden"].id
     urls = {
+        "/": "/api/v1/",
         "/cycles": "/api/v1/cycles",
         "/cycles/{slug}": "/api/v1/cycles/spring",
         "/cycles/{slug}/proposals": "/api/v1/cycles/spring/proposals",

@@ -9,6 +9,8 @@ from urllib.parse import urljoin, urlsplit
 from pbapp.auth.models import User
 from pbapp.extensions import db
 
+from test_no_raw_codes import raw_codes_in
+
 HREF = re.compile(rb'href="([^"#]+)"')
 EMAIL = re.compile(rb"[\w.+-]+@[\w-]+\.[\w.]+")
 SKIP = ("/static/", "/auth/logout")
@@ -49,6 +51,8 @@ def test_every_public_page_renders_and_shows_no_email(client, runner):
             continue
         leaked = set(EMAIL.findall(resp.data)) & emails
         assert not leaked, (url, leaked)
+        if "text/html" in resp.content_type:  # labels, not stored codes (issue 23)
+            assert not raw_codes_in(resp.data.decode()), (url, raw_codes_in(resp.data.decode()))
     reached = " ".join(pages)
     for section in ("/cycles/2026-spring/results", "/boards/east-safety", "/proposals/"):
         assert section in reached

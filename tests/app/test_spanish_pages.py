@@ -53,8 +53,8 @@ def test_home_and_cycles(client, demo):
           ["No cycles yet", "budget 400", ">voting<"])
     check(spanish(client, "/cycles/2026-autumn"),
           ["Propuestas en la papeleta", "Método de recuento: método de partes iguales",
-           "Vota: ordena hasta 5 propuestas", "aceptada", "Costo"],
-          ["Proposals on the ballot", "Counting method", "Vote: rank", ">accepted<", ">Cost<"])
+           "Vota: ordena hasta 5 propuestas", "Aceptada", "Costo"],
+          ["Proposals on the ballot", "Counting method", "Vote: rank", ">Accepted<", ">Cost<"])
     check(spanish(client, "/cycles/2026-spring"), ["Resultados, ronda por ronda", "financiada"],
           ["Results, round by round", "not funded"])
 
@@ -73,13 +73,13 @@ def test_boards_and_meetings(client, demo):
 
 def test_proposals_and_ideas(client, demo, make_user):
     check(spanish(client, "/proposals/?cycle=2026-autumn"),
-          ["Lo que proponen los consejos asesores", "Cualquier estado", "no financiada",
+          ["Lo que proponen los consejos asesores", "Cualquier estado", "No financiada",
            "Ideas de los vecinos para"],
           ["What the advisory boards propose", "Any status", ">Filter<", "Residents' ideas"])
     proposal = db.session.scalars(select(Proposal).where(Proposal.status == "accepted")).first()
     check(spanish(client, f"/proposals/{proposal.id}"),
           ["Ciclo de presupuesto", "(fase: votación)", "El problema", "Historial", "Cambio",
-           "enviada → aceptada"],
+           "Enviada → Aceptada"],
           ["Budget cycle", "voting phase", "The problem", ">History<", "Proposed by"])
     idea = Idea(cycle=proposal.cycle, author=make_user(), problem="Dark underpass",
                 place="Canal Walk", suggestion="Lights")
@@ -166,7 +166,7 @@ def test_english_stays_the_default(client, demo, csrf):
     home = client.get("/").data.decode()
     assert '<html lang="en">' in home and "How it works" in home and "Phase:" in home
     cycle = client.get("/cycles/2026-spring").data.decode()
-    assert "Counting method: equal-shares" in cycle and "not funded" in cycle
+    assert "Counting method: Method of Equal Shares" in cycle and "Not funded" in cycle
     assert "Page not found" in client.get("/no-such-page").data.decode()
     login = client.post("/auth/login", data={"csrf_token": csrf("/auth/login"), "email": "",
                                              "password": ""}).data.decode()

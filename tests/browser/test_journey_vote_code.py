@@ -81,7 +81,7 @@ def test_resident_votes_with_a_code_on_a_phone(site, new_page, shot, javascript)
     page.get_by_label("Receipt code").fill(receipt_code)
     page.get_by_role("button", name="Check").click()
     expect(page.get_by_role("status")).to_contain_text(
-        f"Counted. A ballot with this receipt code is in the ballot box for {AUTUMN_NAME}.")
+        f"Recorded. A ballot with this receipt code is in the ballot box for {AUTUMN_NAME}.")
     shot(page, "tracker-counted")
 
     # the code is spent: a second ballot with it is refused

@@ -97,6 +97,7 @@ EXPECTED = {
     "metrics.index": ("/metrics/", PUBLIC),
     "metrics.small_numbers": ("/metrics/small-numbers", PUBLIC),
     "main.accessibility": ("/accessibility", PUBLIC),
+    "main.open_data": ("/open-data", PUBLIC),
     "metrics.show": ("/metrics/violent-incidents", PUBLIC),
     "metrics.new": ("/metrics/new", STAFF),
     "metrics.edit": ("/metrics/violent-incidents/edit", STAFF),
@@ -114,6 +115,7 @@ EXPECTED = {
     "reports.project_json": ("/reports/projects/{project}.json", PUBLIC),
     "feeds.project_updates": ("/feeds/project-updates.atom", PUBLIC),
     "feeds.project_updates_of": ("/feeds/projects/{project}.atom", PUBLIC),
+    "api.index": ("/api/v1/", PUBLIC),
     "api.cycles": ("/api/v1/cycles", PUBLIC),
     "api.cycle": ("/api/v1/cycles/2026-spring", PUBLIC),
     "api.cycle_proposals": ("/api/v1/cycles/2026-spring/proposals", PUBLIC),
@@ -121,6 +123,8 @@ EXPECTED = {
     "api.proposal": ("/api/v1/proposals/{proposal}", PUBLIC),
     "api.projects": ("/api/v1/projects", PUBLIC),
     "api.project": ("/api/v1/projects/{project}", PUBLIC),
+    "api.proposal_timeline": ("/api/v1/proposals/{proposal}/timeline", PUBLIC),
+    "api.project_timeline": ("/api/v1/projects/{project}/timeline", PUBLIC),
     "api.metrics": ("/api/v1/metrics", PUBLIC),
     "api.metric": ("/api/v1/metrics/violent-incidents", PUBLIC),
     "api.metric_measurements": ("/api/v1/metrics/violent-incidents/measurements", PUBLIC),
@@ -143,7 +147,9 @@ EXPECTED = {
 }
 #: GET routes that only make sense in the middle of a journey (a held code, a fresh receipt,
 #: a paper batch); their access rules are tested with the journeys in tests/voting, tests/paper
+#: (the review steps show the ranking kept in the session, and send back to the ballot without one)
 JOURNEY_ONLY = {"voting.code_ballot", "voting.code_receipt", "voting.receipt", "paper.batch",
+                "voting.review", "voting.code_review",
                 "paper.enter", "paper.correct", "api.not_found"}
 #: unpublished things: nobody but the people working on them reaches them by id or slug
 HIDDEN = {

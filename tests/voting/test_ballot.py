@@ -74,12 +74,14 @@ def test_rank_review_cast_receipt_and_track(client, csrf, resident, open_cycle):
     assert b"already voted" in after.data and b'id="ballot-form"' not in main_of(after.data)
 
     found = client.get("/vote/tracker", query_string={"cycle": "autumn", "code": code})
-    assert found.status_code == 200 and b"Counted." in found.data
+    # recorded, not yet counted: voting is still open (issue 23)
+    assert found.status_code == 200 and b"Recorded." in found.data and b"Counted." not in found.data
+    assert b"will be counted with every other ballot once voting closes" in found.data
     loose = client.get("/vote/tracker", query_string={"cycle": "autumn",
                                                       "code": " " + code.lower().replace("-", " ")})
-    assert b"Counted." in loose.data
+    assert b"Recorded." in loose.data
     wrong = client.get("/vote/tracker", query_string={"cycle": "autumn", "code": "AAAA-BBBB"})
-    assert b"Not found." in wrong.data and b"Counted." not in wrong.data
+    assert b"Not found." in wrong.data and b"Recorded." not in wrong.data
     for resp in (found, wrong):
         for title in (b"Street lights", b"Youth centre", b"Community garden"):
             assert title not in resp.data
@@ -139,7 +141,9 @@ def test_refused_ballots_write_nothing_and_say_why(client, csrf, resident, open_
     resp = client.post(f"/vote/autumn/{endpoint}", data={"csrf_token": token,
                                                          **build(props, other, rejected)})
     assert resp.status_code == 200
-    assert b"Your ballot was not recorded" in resp.data and message in resp.data
+    said = b"Your ballot was not recorded" if endpoint == "cast" else b"Your ballot is not cast yet"
+    assert said in resp.data and message in resp.data
+    assert endpoint == "cast" or b"not recorded" not in resp.data  # nothing was being recorded
     assert b'id="ballot-form"' in main_of(resp.data)  # the ballot again, to correct
     assert counts() == (0, 0)
 

@@ -59,8 +59,8 @@ def test_ballot_review_refusal_receipt_and_tracker(client, csrf, make_user, logi
     twice = client.post("/vote/autumn/review", headers=ES,
                         data={"csrf_token": token, **ranks(lights.id, lights.id)})
     check(spanish_page(twice),
-          ["Tu papeleta no se registró.", "Cada propuesta se puede elegir una sola vez."],
-          ["was not recorded", "ranked only once"])
+          ["Tu papeleta aún no está emitida.", "Cada propuesta se puede elegir una sola vez."],
+          ["not cast yet", "no se registró", "ranked only once"])
     gap = client.post("/vote/autumn/review", headers=ES,
                       data={"csrf_token": token, "rank_1": str(lights.id), "rank_3": str(youth.id)})
     check(spanish_page(gap), ["La opción 2 está vacía, pero la opción 3 está llena."],
@@ -92,10 +92,10 @@ def test_ballot_review_refusal_receipt_and_tracker(client, csrf, make_user, logi
 
     found = spanish_page(client.get("/vote/tracker", headers=ES,
                                     query_string={"cycle": "autumn", "code": code}))
-    check(found, ["Seguimiento de papeletas", "Contada.",
+    check(found, ["Seguimiento de papeletas", "Registrada.",
                   "Hay una papeleta con este código de comprobante en la urna de Autumn budget.",
                   "Código de comprobante", "Ciclo de presupuesto", "Comprobar"],
-          ["Ballot tracker", "Counted.", "Receipt code", "Budget cycle", ">Check<"])
+          ["Ballot tracker", "Recorded.", "Receipt code", "Budget cycle", ">Check<"])
     missing = spanish_page(client.get("/vote/tracker", headers=ES,
                                       query_string={"cycle": "autumn", "code": "AAAA-BBBB"}))
     check(missing, ["No encontrada.", "Revisa el código y el ciclo."], ["Not found."])
