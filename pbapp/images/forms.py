@@ -27,14 +27,28 @@ class PictureFields:
     The view sets ``current_image`` (the owner's picture, or None) before validating, so the
     description is required whenever a picture will be shown, new or kept."""
 
-    current_image = None
+    _current_image = None
     cleaned_image = None
 
     picture = FileField(_("Picture (optional)"),
                         render_kw={"accept": "image/jpeg,image/png,image/webp"})
     picture_alt = StringField(_("Describe the picture"),
                               validators=[Length(max=300)])
+    picture_alt_es = StringField(_("Describe the picture in Spanish (optional)"),
+                                 validators=[Length(max=300)])
     remove_picture = BooleanField(_("Remove the picture"))
+
+    @property
+    def current_image(self):
+        return self._current_image
+
+    @current_image.setter
+    def current_image(self, image) -> None:
+        """Set by the view; a form shown for the first time also shows the picture's Spanish
+        description as the owner typed it."""
+        self._current_image = image
+        if image is not None and self.picture_alt_es.data is None:
+            self.picture_alt_es.data = image.text("alt", "es") if image.translations else ""
 
     def validate_picture(self, field) -> None:
         self.cleaned_image = None
@@ -56,4 +70,5 @@ class PictureFields:
 
     def picture_change(self) -> PictureChange:
         return PictureChange(new=self.cleaned_image, alt=self.picture_alt.data or "",
+                             alt_es=self.picture_alt_es.data or "",
                              remove=bool(self.remove_picture.data) and self.cleaned_image is None)

@@ -15,13 +15,15 @@ from sqlalchemy import LargeBinary, String
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from ..extensions import db
-from ..models_base import UTCDateTime, utcnow
+from ..models_base import Translated, UTCDateTime, utcnow
 
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 
 
-class Image(db.Model):
+class Image(Translated, db.Model):
     __tablename__ = "image"
+    #: the description in other languages (``text("alt", locale)``), as typed beside it
+    TRANSLATED_FIELDS = {"alt": 300}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: SHA-256 of ``data``; in the URL, so a new picture is a new URL and caches never go stale

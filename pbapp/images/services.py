@@ -19,7 +19,13 @@ class PictureChange:
 
     new: CleanImage | None = None
     alt: str = ""
+    #: the description in Spanish; empty shows the original
+    alt_es: str = ""
     remove: bool = False
+
+
+def _spanish_alt(image: Image) -> str:
+    return ((image.translations or {}).get("es") or {}).get("alt", "")
 
 
 def apply_picture(owner, change: PictureChange | None) -> str | None:
@@ -33,12 +39,15 @@ def apply_picture(owner, change: PictureChange | None) -> str | None:
         owner.image = Image(digest=change.new.digest, content_type=change.new.content_type,
                             width=change.new.width, height=change.new.height,
                             byte_size=len(change.new.data), alt=alt, data=change.new.data)
+        owner.image.translate({"es": {"alt": change.alt_es}})
         done = "replaced" if old is not None else "added"
     elif change.remove and old is not None:
         owner.image = None
         done = "removed"
-    elif old is not None and alt and alt != old.alt:
-        old.alt = alt
+    elif old is not None and ((alt and alt != old.alt)
+                              or change.alt_es.strip() != _spanish_alt(old)):
+        old.alt = alt or old.alt
+        old.translate({"es": {"alt": change.alt_es}})
         return "described"
     else:
         return None

@@ -80,3 +80,28 @@ def test_the_list_shows_budget_against_spending_and_milestones_done(client, boar
     assert f'<progress max="1000000" value="250000" aria-labelledby="spent-{busy.id}">' in page
     assert "1 of 2 milestones done" in page
     assert "Spent 0 of 5,000 (0%)" in page and "No milestones yet." in page
+
+
+def test_the_picture_is_described_in_the_readers_language(client, login, csrf, make_user,
+                                                          project, fresh):
+    """Issue 18: a Spanish description beside the English one; Spanish pages read it, an
+    empty one falls back to the English, and changing only it is saved and audited."""
+    login(make_user(role="staff"))
+    url = f"/projects/{project.id}/picture"
+    _post(client, csrf, url, picture=(io.BytesIO(photo(800, 600)), "site.jpg"),
+          picture_alt="Volunteers painting a mural", picture_alt_es="Voluntarios pintando un mural")
+    image = fresh(project).image
+    spanish = client.get(f"/projects/{project.id}?lang=es").get_data(as_text=True)
+    assert 'alt="Voluntarios pintando un mural"' in spanish
+    assert 'alt="Volunteers painting a mural"' in client.get(f"/projects/{project.id}?lang=en") \
+        .get_data(as_text=True)
+    form = client.get(url).get_data(as_text=True)
+    assert 'value="Voluntarios pintando un mural"' in form
+    _post(client, csrf, url, picture_alt="Volunteers painting a mural", picture_alt_es="x" * 301)
+    assert fresh(image).text("alt", "es") == "Voluntarios pintando un mural"
+    _post(client, csrf, url, picture_alt="Volunteers painting a mural", picture_alt_es="")
+    assert 'alt="Volunteers painting a mural"' in client.get(f"/projects/{project.id}?lang=es") \
+        .get_data(as_text=True)
+    assert fresh(image).translations == {}
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "project.picture")) == 2
