@@ -175,6 +175,18 @@ DEMO_STEPS = ("neighbourhoods, boards and accounts", "cycles, roll and proposals
               "counting and publishing", "projects and spending", "metrics, protected")
 
 
+def _override(result, staff) -> None:
+    """Issue 19: staff take the last fully funded winner off the list, with a public reason
+    (the result page shows the computed and final lists side by side)."""
+    from .cycles.overrides import override_winner
+
+    part = {p["id"] for p in result.data.get("projects") or [] if "part_funded" in p}
+    whole = [w for w in result.data["winners"] if w not in part]
+    if whole:
+        override_winner(result, whole[-1], "unfund", "The site was sold by the council after "
+                        "the vote, so the work cannot go ahead there.", staff)
+
+
 def _step(bar, step) -> None:
     bar.update()
     bar.set_postfix_str(next(step, ""))
@@ -225,7 +237,7 @@ def seed_demo(ballots: int = 3000, seed: int = 2026):
     chair = boards[0].memberships[1].user
     done = Cycle(slug="2026-spring", name="Spring 2026 community safety budget",
                  budget_cents=600_000_00, method="equal-shares", completion="add1", max_ranks=5,
-                 phase="counting", use_roll=True,
+                 phase="counting", use_roll=True, part_fund_share=10,
                  voting_opens=_utc(2026, 4, 1), voting_closes=_utc(2026, 4, 15),
                  description="Six neighbourhoods decide how to spend 600,000 on safety.")
     done.neighbourhoods = hoods
@@ -264,6 +276,7 @@ def seed_demo(ballots: int = 3000, seed: int = 2026):
     db.session.flush()
     _step(bar, step)
     result = count_cycle(done, staff)
+    _override(result, staff)
     publish_result(result, staff)
     _step(bar, step)
     projects = list(db.session.scalars(select(Project).where(Project.cycle_id == done.id)

@@ -59,3 +59,12 @@ def test_results_and_report_charts_on_a_desktop(new_page, shot, locale):
     left = "Left over: " if locale == "en-GB" else "Sobrante: "
     expect(page.locator("#chart-budget ~ *, figure.chart svg").filter(has_text=left).first) \
         .to_be_visible()
+    # issue 19: the demo's override and part-funded project, computed beside final
+    table = page.locator("table.computed-final")
+    expect(table).to_be_visible()
+    heads = table.locator("thead th").all_inner_texts()
+    assert len(heads) == 3 and heads[1] != heads[2]  # proposal, computed, final side by side
+    assert table.locator("tbody tr").count() >= 2
+    expect(page.locator("ol.override-changes li").first).to_contain_text("sold by the council")
+    part = "part-funded" if locale == "en-GB" else "financiada en parte"
+    expect(page.locator("p.part-funded").first).to_contain_text(part)
