@@ -31,6 +31,7 @@ from .services import (BallotRejected, ballot_choices, cast_ballot, has_voted, i
                        ranking_from_ranks)
 
 TRACKED_PHASES = ("voting", "counting", "implementation", "closed")
+SAID_SESSION = "ballot_said"  # what the last ballot POST did, for the GET its 303 leads to
 #: how long another worker may show an empty ballot from before a proposal was edited
 BALLOT_MAX_AGE = 2.0
 page_memory.watch(Cycle, Proposal)
@@ -83,11 +84,11 @@ def _ballot_page(cycle: Cycle, error: str | None = None, formdata=None, key: str
     """The ballot, or why it cannot be filled in; refusals come back here with their reason.
 
     ``steps`` is the endpoint prefix of the ballot/review/cast steps ("voting." for an account,
-    "voting.code_" for a voting code); ``key`` defaults to the signed-in account's. Without
-    form data the voter's ranking kept in the session (``draft``) fills the ballot; what the
-    form ranks is kept there in turn. The empty ballot a signed-out code voter first sees is the
-    same for all of them, so it is kept in memory (``page_memory``) for up to ``BALLOT_MAX_AGE``
-    seconds."""
+    "voting.code_" for a voting code); ``key`` defaults to the signed-in account's. The voter's
+    ranking kept in the session (``draft``) fills the ballot, and what an htmx edit (``formdata``)
+    leaves is kept there in turn; what the last edit said (``_say``) is read once. The empty
+    ballot a signed-out code voter first sees is the same for all of them, so it is kept in
+    memory (``page_memory``) for up to ``BALLOT_MAX_AGE`` seconds."""
     closed = why_closed(cycle)  # None while ballots are taken, else why not
     refused = None if closed else _not_eligible_page(cycle, steps)
     if refused is not None:
@@ -96,11 +97,15 @@ def _ballot_page(cycle: Cycle, error: str | None = None, formdata=None, key: str
     voted = not closed and has_voted(cycle, key)
     if voted:
         forget_draft()
+    edited = formdata is not None
+    said = session.pop(SAID_SESSION, None) if not edited else None
+    said = said if isinstance(said, dict) and said.get("cycle") == cycle.slug else {}
+    error = error or said.get("error")
     proposals = ballot_choices(cycle)
     known = {str(p.id) for p in proposals}
-    if formdata is None and error is None and not (closed or voted):
+    if formdata is None and not (closed or voted):
         formdata = recall_draft(cycle.slug, key, known)
-    shared = (formdata is None and error is None and not (closed or voted)
+    shared = (formdata is None and error is None and not (closed or voted or said)
               and page_memory.shareable())
     if shared:
         page_key = (cycle.id, cycle.text("name", get_locale()), cycle.max_ranks,
@@ -108,24 +113,75 @@ def _ballot_page(cycle: Cycle, error: str | None = None, formdata=None, key: str
                     str(get_locale()), steps, request.full_path)
         if (page := page_memory.recall("ballots", page_key, BALLOT_MAX_AGE)) is not None:
             return _private(page_memory.serve(page))
-    announce, chosen = "", []
+    chosen = []
     if formdata is not None and not (closed or voted):
-        try:
-            if formdata.get("op"):
-                formdata, announce = apply_op(formdata, cycle.max_ranks,
-                                              {str(p.id): p.text("title", get_locale())
-                                               for p in proposals})
-            chosen = list(dict.fromkeys(pid for pid in chosen_ids(formdata) if pid in known))
-        except BallotRejected as refusal:  # rank fields no ballot of ours has
-            error = str(refusal)
+        if edited:
+            edit = _edit(cycle, formdata, key, proposals)
+            said, error = edit, error or edit.get("error")
+            chosen = edit.get("chosen", [])
         else:
-            keep_draft(cycle.slug, key, chosen[:cycle.max_ranks])
+            chosen = list(dict.fromkeys(pid for pid in formdata.values() if pid in known))
     page = render_template("voting/ballot.html", cycle=cycle, proposals=proposals,
                            error=error, closed=closed, voted=voted, steps=steps,
-                           announce=announce, **_ranking_view(cycle, proposals, chosen))
+                           announce=said.get("announce", ""), last_op=said.get("op", ""),
+                           removed=said.get("removed", ""),
+                           **_ranking_view(cycle, proposals, chosen[:cycle.max_ranks]))
     if shared:
         page_memory.remember("ballots", page_key, page_memory.keep(page))
     return _private(page)
+
+
+def _edit(cycle: Cycle, formdata, key: str, proposals: list) -> dict:
+    """Apply the edit the form names (``op``, or none for "Change" on the review step) and keep
+    the ranking it leaves in the session; what happened, for the page that follows."""
+    known = {str(p.id) for p in proposals}
+    op = formdata.get("op") or ""
+    removed = formdata.get("rank_" + op.partition(":")[2], "") if op.startswith("remove:") else ""
+    try:
+        announce = ""
+        if op:
+            formdata, announce = apply_op(formdata, cycle.max_ranks,
+                                          {str(p.id): p.text("title", get_locale())
+                                           for p in proposals})
+        chosen = list(dict.fromkeys(pid for pid in chosen_ids(formdata) if pid in known))
+    except BallotRejected as refusal:  # rank fields no ballot of ours has
+        return {"cycle": cycle.slug, "error": str(refusal)}
+    keep_draft(cycle.slug, key, chosen[:cycle.max_ranks])
+    return {"cycle": cycle.slug, "announce": announce, "op": op if announce else "",
+            "removed": removed, "chosen": chosen}
+
+
+def _say(cycle: Cycle, **what) -> None:
+    """Keep what a POST did for the ballot page its 303 leads to (read once there)."""
+    session[SAID_SESSION] = {"cycle": cycle.slug, **what}
+
+
+def _fragment_request() -> bool:
+    """An htmx edit that swaps only the ballot area: answered in place, no history entry."""
+    return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-Boosted")
+
+
+def _edit_ballot(cycle: Cycle, steps: str, key: str | None = None):
+    """A POST that edits the ranking answers 303 to the ballot's GET, which shows the ranking
+    kept in the session: the browser's history holds no POST page, so Back from a proposal
+    opened from the ballot neither asks to resend a form nor empties the ballot. An htmx edit
+    gets the page in place."""
+    if _fragment_request():
+        return _ballot_page(cycle, formdata=request.form, key=key, steps=steps)
+    back = redirect(url_for(steps + "ballot", slug=cycle.slug), code=303)
+    if why_closed(cycle):
+        return back
+    try:
+        _check_voter(cycle, steps)
+        key = key or _me(cycle).key
+    except BallotRejected:
+        return back  # the ballot's GET says why
+    if has_voted(cycle, key):
+        return back
+    edit = _edit(cycle, request.form, key, ballot_choices(cycle))
+    edit.pop("chosen", None)
+    session[SAID_SESSION] = edit
+    return back
 
 
 def _ranking_view(cycle: Cycle, proposals: list, chosen: list[str]) -> dict:
@@ -150,26 +206,44 @@ def _review_page(cycle: Cycle, ranking: list[int], steps: str, proposals: list):
 @bp.route("/<slug>", methods=["GET", "POST"])
 @login_required
 def ballot(slug: str):
-    """GET shows an empty ballot; POST ("Change" on the review step) shows it filled in."""
+    """GET shows the ballot with the ranking kept so far; POST (an edit button, or "Change" on
+    the review step) edits that ranking and answers 303 back to the GET."""
     cycle = _cycle_or_404(slug)
-    return _ballot_page(cycle, formdata=request.form if request.method == "POST" else None)
+    if request.method == "POST":
+        return _edit_ballot(cycle, "voting.")
+    return _ballot_page(cycle)
 
 
-@bp.post("/<slug>/review")
+@bp.route("/<slug>/review", methods=["GET", "POST"])
 @login_required
 def review(slug: str):
-    cycle = _cycle_or_404(slug)
+    """POST checks the ranking and answers 303 to the GET, which shows the kept ranking to
+    check before casting; any refusal goes back to the ballot with its reason."""
+    return _review_step(_cycle_or_404(slug), "voting.")
+
+
+def _review_step(cycle: Cycle, steps: str, key: str | None = None):
     proposals = ballot_choices(cycle)
+    back = redirect(url_for(steps + "ballot", slug=cycle.slug), code=303)
     try:
-        _check_voter(cycle)
-        ranking = ranking_from_ranks(cycle, submitted_ranks(request.form), proposals)
-        voter = _me(cycle)
+        _check_voter(cycle, steps)
+        key = key or _me(cycle).key
+        if request.method == "POST":
+            formdata = request.form
+        else:
+            formdata = recall_draft(cycle.slug, key, {str(p.id) for p in proposals})
+            if formdata is None:
+                return back
+        ranking = ranking_from_ranks(cycle, submitted_ranks(formdata), proposals)
     except BallotRejected as refusal:
-        return _ballot_page(cycle, str(refusal), formdata=request.form)
-    if has_voted(cycle, voter.key):
-        return _ballot_page(cycle)
-    keep_draft(cycle.slug, voter.key, [str(pid) for pid in ranking])
-    return _review_page(cycle, ranking, "voting.", proposals)
+        _say(cycle, error=str(refusal))
+        return back
+    if has_voted(cycle, key):
+        return back
+    if request.method == "POST":
+        keep_draft(cycle.slug, key, [str(pid) for pid in ranking])
+        return redirect(url_for(steps + "review", slug=cycle.slug), code=303)
+    return _review_page(cycle, ranking, steps, proposals)
 
 
 @bp.post("/<slug>/cast")
@@ -181,9 +255,9 @@ def cast(slug: str):
         _check_voter(cycle)
         ranking = ranking_from_ranks(cycle, submitted_ranks(request.form), proposals)
         receipt_code = _cast(cycle, _me(cycle), "online", ranking, proposals)
-    except BallotRejected as refusal:
+    except BallotRejected as refusal:  # already cast, or closed meanwhile: nothing to keep
         db.session.rollback()
-        return _ballot_page(cycle, str(refusal), formdata=request.form)
+        return _ballot_page(cycle, str(refusal))
     db.session.commit()
     forget_draft()
     session["receipt"] = {"cycle": slug, "code": receipt_code}
@@ -313,27 +387,18 @@ def code_ballot(slug: str):
     voter = _held_code(cycle)
     if voter is None:
         return redirect(url_for("voting.code", slug=cycle.slug), code=303)
-    return _ballot_page(cycle, formdata=request.form if request.method == "POST" else None,
-                        key=voter.key, steps=CODE_STEPS)
+    if request.method == "POST":
+        return _edit_ballot(cycle, CODE_STEPS, key=voter.key)
+    return _ballot_page(cycle, key=voter.key, steps=CODE_STEPS)
 
 
-@bp.post("/<slug>/code/review")
+@bp.route("/<slug>/code/review", methods=["GET", "POST"])
 def code_review(slug: str):
     cycle = _cycle_or_404(slug)
     voter = _held_code(cycle)
     if voter is None:
         return redirect(url_for("voting.code", slug=cycle.slug), code=303)
-    key = voter.key
-    proposals = ballot_choices(cycle)
-    try:
-        _check_voter(cycle, CODE_STEPS)
-        ranking = ranking_from_ranks(cycle, submitted_ranks(request.form), proposals)
-    except BallotRejected as refusal:
-        return _ballot_page(cycle, str(refusal), formdata=request.form, key=key, steps=CODE_STEPS)
-    if has_voted(cycle, key):
-        return _ballot_page(cycle, key=key, steps=CODE_STEPS)
-    keep_draft(cycle.slug, key, [str(pid) for pid in ranking])
-    return _review_page(cycle, ranking, CODE_STEPS, proposals)
+    return _review_step(cycle, CODE_STEPS, key=voter.key)
 
 
 @bp.post("/<slug>/code/cast")
@@ -348,9 +413,9 @@ def code_cast(slug: str):
         _check_voter(cycle, CODE_STEPS)
         ranking = ranking_from_ranks(cycle, submitted_ranks(request.form), proposals)
         receipt_code = _cast(cycle, voter, "code", ranking, proposals)
-    except BallotRejected as refusal:
+    except BallotRejected as refusal:  # already cast, or closed meanwhile: nothing to keep
         db.session.rollback()
-        return _ballot_page(cycle, str(refusal), formdata=request.form, key=key, steps=CODE_STEPS)
+        return _ballot_page(cycle, str(refusal), key=key, steps=CODE_STEPS)
     db.session.commit()  # expires the cycle: what follows uses the slug from the URL
     session.pop(CODE_SESSION, None)
     forget_draft()

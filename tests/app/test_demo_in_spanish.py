@@ -75,7 +75,8 @@ def test_ballot_and_review_in_spanish(client, demo, login, csrf):
     jobs = db.session.scalar(select(Proposal).where(Proposal.title == JOBS_EN,
                                                     Proposal.cycle.has(slug="2026-autumn")))
     review = client.post("/vote/2026-autumn/review", headers=ES,
-                         data={"csrf_token": csrf("/vote/2026-autumn"), "rank_1": str(jobs.id)})
+                         data={"csrf_token": csrf("/vote/2026-autumn"), "rank_1": str(jobs.id)},
+                             follow_redirects=True)
     assert review.status_code == 200
     check(review.get_data(as_text=True), [f"<strong>{JOBS_ES}</strong>", AUTUMN_ES],
           [JOBS_EN, AUTUMN_EN])

@@ -231,7 +231,7 @@ def test_a_ranking_button_with_a_strange_number_changes_nothing(client, csrf, vo
                "add:²", "up:02"):
         response = client.post(url, data={"csrf_token": token, "op": op,
                                           "rank_1": str(props[0].id),
-                                          "rank_2": str(props[1].id)})
+                                          "rank_2": str(props[1].id)}, follow_redirects=True)
         assert response.status_code == 200, op
         assert (f'<input type="hidden" name="rank_1" value="{props[0].id}">'
                 in response.get_data(as_text=True)), op  # the ranking is kept as it was
@@ -254,7 +254,8 @@ def test_rank_fields_the_form_never_makes_are_refused(client, csrf, voting, ball
     for fields in UNREADABLE_RANKS:
         data = {k: v.format(a=props[0].id, b=props[1].id) for k, v in fields.items()}
         for step in ("review", "cast"):
-            response = client.post(ballot_url + step, data={"csrf_token": token, **data})
+            response = client.post(ballot_url + step, data={"csrf_token": token, **data},
+                follow_redirects=True)
             assert response.status_code == 200, (fields, step)
             assert (b"Your ballot was not recorded" if step == "cast"
                     else b"Your ballot is not cast yet") in response.data, (fields, step)
@@ -267,7 +268,7 @@ def test_a_ranking_button_with_unreadable_rank_fields_says_so(client, csrf, voti
     _, props = voting
     response = client.post("/vote/autumn", data={
         "csrf_token": csrf("/vote/autumn"), "op": "up:2", "rank_01": str(props[0].id),
-        "rank_1": str(props[1].id)})
+        "rank_1": str(props[1].id)}, follow_redirects=True)
     assert response.status_code == 200
     assert b"The ballot form was not understood" in response.data
 

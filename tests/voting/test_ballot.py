@@ -39,7 +39,8 @@ def test_rank_review_cast_receipt_and_track(client, csrf, resident, open_cycle):
     token = csrf("/vote/autumn")
 
     review = client.post("/vote/autumn/review",
-                         data={"csrf_token": token, **ranks(youth.id, lights.id), "rank_3": ""})
+                         data={"csrf_token": token, **ranks(youth.id, lights.id), "rank_3": ""},
+                             follow_redirects=True)
     assert review.status_code == 200
     text = review.get_data(as_text=True)
     assert "Your 1st choice is <strong>Youth centre</strong>" in text
@@ -49,7 +50,8 @@ def test_rank_review_cast_receipt_and_track(client, csrf, resident, open_cycle):
     assert review.headers["Cache-Control"] == "no-store"
     assert counts() == (0, 0)
 
-    change = client.post("/vote/autumn", data={"csrf_token": token, **ranks(youth.id, lights.id)})
+    change = client.post("/vote/autumn", data={"csrf_token": token, **ranks(youth.id, lights.id)},
+        follow_redirects=True)
     assert change.status_code == 200
     assert (f'<input type="hidden" name="rank_1" value="{youth.id}">'
             in change.get_data(as_text=True))
@@ -111,7 +113,8 @@ def test_a_second_ballot_is_refused(client, csrf, resident, open_cycle):
     assert b"already been cast" in second.data
     assert counts() == (1, 1)
     assert db.session.scalar(select(Ballot.ranking)) == [lights.id]
-    review = client.post("/vote/autumn/review", data={"csrf_token": token, **ranks(garden.id)})
+    review = client.post("/vote/autumn/review", data={"csrf_token": token, **ranks(garden.id)},
+        follow_redirects=True)
     assert b"already voted" in review.data and b"Cast my ballot" not in review.data
 
 
@@ -139,7 +142,8 @@ def test_refused_ballots_write_nothing_and_say_why(client, csrf, resident, open_
     build, message = REFUSALS[case]
     token = csrf("/vote/autumn")
     resp = client.post(f"/vote/autumn/{endpoint}", data={"csrf_token": token,
-                                                         **build(props, other, rejected)})
+                                                         **build(props, other, rejected)},
+                                                             follow_redirects=True)
     assert resp.status_code == 200
     said = b"Your ballot was not recorded" if endpoint == "cast" else b"Your ballot is not cast yet"
     assert said in resp.data and message in resp.data
@@ -157,7 +161,7 @@ def test_closed_cycle_refuses_ballots(client, csrf, resident, open_cycle):
     assert b"Voting is not open" in page.data and b'id="ballot-form"' not in main_of(page.data)
     for endpoint in ("review", "cast"):
         resp = client.post(f"/vote/autumn/{endpoint}",
-                           data={"csrf_token": token, **ranks(lights.id)})
+                           data={"csrf_token": token, **ranks(lights.id)}, follow_redirects=True)
         assert resp.status_code == 200 and b"Voting is not open" in resp.data
     assert counts() == (0, 0)
 

@@ -35,7 +35,7 @@ def card(page: bytes, proposal) -> str:
 
 def press(client, csrf, op, **ranks):
     data = {"csrf_token": csrf("/vote/autumn"), "op": op, **ranks}
-    return client.post("/vote/autumn", data=data)
+    return client.post("/vote/autumn", data=data, follow_redirects=True)
 
 
 def test_add_move_and_remove(client, csrf, ballot):
@@ -78,7 +78,7 @@ def test_ranked_rules_show_no_budget_used(client, csrf, make_cycle, make_proposa
     lights = make_proposal(cycle, "Lights")
     login(make_user("resident"))
     page = client.post("/vote/seats", data={"csrf_token": csrf("/vote/seats"),
-                                            "op": f"add:{lights.id}"}).data
+                                            "op": f"add:{lights.id}"}, follow_redirects=True).data
     assert b"Ranked: 1 of 3" in page and b"Budget used" not in page
 
 
@@ -103,7 +103,8 @@ def test_buttons_are_real_form_submissions_with_htmx_on_top(client, csrf, ballot
 
 
 def test_edits_need_the_csrf_token(client, ballot):
-    assert client.post("/vote/autumn", data={"op": f"add:{ballot[0].id}"}).status_code == 400
+    assert client.post("/vote/autumn", data={"op": f"add:{ballot[0].id}"},
+        follow_redirects=True).status_code == 400
 
 
 def test_the_ranking_is_kept_after_leaving_the_ballot(client, csrf, ballot):
@@ -124,7 +125,8 @@ def test_review_keeps_the_ranking_and_casting_forgets_it(client, csrf, ballot):
     lights, youth, garden = (str(p.id) for p in ballot)
     token = csrf("/vote/autumn")
     review = client.post("/vote/autumn/review",
-                         data={"csrf_token": token, "rank_1": youth, "rank_2": lights})
+                         data={"csrf_token": token, "rank_1": youth, "rank_2": lights},
+                             follow_redirects=True)
     assert review.status_code == 200
     assert selected(client.get("/vote/autumn").data) == [youth, lights]
     cast = client.post("/vote/autumn/cast",
@@ -154,3 +156,35 @@ def test_a_withdrawn_proposal_drops_out_of_the_kept_ranking(client, csrf, ballot
     garden.status = "withdrawn"
     db.session.commit()
     assert selected(client.get("/vote/autumn").data) == [str(youth.id)]
+
+
+def test_every_ballot_post_answers_303_to_a_get_page(client, csrf, ballot):
+    """No POST page in the history (issue 23): Back from a proposal opened from the ballot
+    neither asks to resend a form nor loses the ranking. htmx edits are answered in place."""
+    lights, youth, garden = (str(p.id) for p in ballot)
+    token = csrf("/vote/autumn")
+    edit = client.post("/vote/autumn", data={"csrf_token": token, "op": f"add:{youth}"})
+    assert edit.status_code == 303 and edit.headers["Location"].endswith("/vote/autumn")
+    page = client.get("/vote/autumn")
+    assert selected(page.data) == [youth] and b"Youth centre added as your 1st choice" in page.data
+    assert b'id="op-add-' + lights.encode() + b'" class="secondary"' in page.data
+    assert b"autofocus" in page.data  # the next Add, as after an edit in place
+    assert b"added as your" not in client.get("/vote/autumn").data  # said once
+    swap = client.post("/vote/autumn", headers={"HX-Request": "true"},
+                       data={"csrf_token": token, "op": f"add:{lights}", "rank_1": youth})
+    assert swap.status_code == 200 and selected(swap.data) == [youth, lights]
+    review = client.post("/vote/autumn/review",
+                         data={"csrf_token": token, "rank_1": youth, "rank_2": lights})
+    assert review.status_code == 303 and review.headers["Location"].endswith("/vote/autumn/review")
+    shown = client.get("/vote/autumn/review")
+    assert shown.status_code == 200 and shown.headers["Cache-Control"] == "no-store"
+    assert "Your 1st choice is <strong>Youth centre</strong>" in shown.get_data(as_text=True)
+    empty = client.post("/vote/autumn/review", data={"csrf_token": token, "rank_1": ""})
+    assert empty.status_code == 303 and empty.headers["Location"].endswith("/vote/autumn")
+    again = client.get("/vote/autumn")
+    assert b"Rank at least one" in again.data and selected(again.data) == [youth, lights]
+    client.post("/vote/autumn", data={"csrf_token": token, "op": "remove:1", "rank_1": youth})
+    client.post("/vote/autumn", data={"csrf_token": token, "op": "remove:1", "rank_1": lights})
+    nothing = client.get("/vote/autumn/review")  # nothing kept: back to the ballot
+    assert nothing.status_code == 303 and nothing.headers["Location"].endswith("/vote/autumn")
+    assert db.session.scalar(select(func.count()).select_from(Ballot)) == 0

@@ -98,7 +98,8 @@ def _vote(client, code, proposal_ids):
     assert ballot.status_code == 200 and main_of(ballot.data).count(b'value="add:') == 3
     assert b'action="/vote/autumn/code/review"' in ballot.data
     fields = {f"rank_{n}": str(i) for n, i in enumerate(proposal_ids, start=1)}
-    review = client.post("/vote/autumn/code/review", data={"csrf_token": token, **fields})
+    review = client.post("/vote/autumn/code/review", data={"csrf_token": token, **fields},
+        follow_redirects=True)
     assert review.status_code == 200 and b"Cast my ballot" in review.data
     assert b'action="/vote/autumn/code/cast"' in review.data
     return client.post("/vote/autumn/code/cast", data={"csrf_token": token, **fields})
@@ -229,7 +230,8 @@ def test_empty_ballot_is_kept_but_each_voter_gets_their_own_token(app, runner, t
         assert len(page_memory.kept("ballots")) == 1
     # the second voter's own token works on the page they were given
     review = second.post("/vote/autumn/code/review",
-                         data={"csrf_token": tokens[1], "rank_1": str(lights.id)})
+                         data={"csrf_token": tokens[1], "rank_1": str(lights.id)},
+                             follow_redirects=True)
     assert review.status_code == 200 and b"Cast my ballot" in review.data
 
     # an edit committed in this worker shows at once; one made by another worker (a bare

@@ -83,7 +83,7 @@ def test_an_ineligible_account_sees_why_and_nothing_is_written(
     token = csrf("/auth/account")
     ranking = {"csrf_token": token, "rank_1": str(youth.id), "rank_2": str(lights.id)}
     for step in ("review", "cast"):
-        resp = client.post(f"/vote/autumn/{step}", data=ranking)
+        resp = client.post(f"/vote/autumn/{step}", data=ranking, follow_redirects=True)
         assert resp.status_code == 200, step
         body = resp.get_data(as_text=True)
         assert reason in body and "Cast my ballot" not in body, step
@@ -102,7 +102,8 @@ def test_an_eligible_account_still_votes(client, csrf, make_user, login, hoods, 
     assert b'name="op" value="add:' in page.data and b"You cannot vote" not in page.data
     token = csrf("/vote/autumn")
     ranking = {"csrf_token": token, "rank_1": str(youth.id)}
-    assert b"Cast my ballot" in client.post("/vote/autumn/review", data=ranking).data
+    assert b"Cast my ballot" in client.post("/vote/autumn/review", data=ranking,
+        follow_redirects=True).data
     cast = client.post("/vote/autumn/cast", data=ranking)
     assert cast.status_code == 303
     assert counts() == (1, 1)
@@ -141,7 +142,7 @@ def test_codes_off_refuses_every_code_step_and_writes_nothing(client, csrf, voti
     assert b"not cast with voting codes" in client.get("/vote/autumn/code/ballot").data
     ranking = {"csrf_token": token, "rank_1": str(lights.id)}
     for step in ("review", "cast"):
-        resp = client.post(f"/vote/autumn/code/{step}", data=ranking)
+        resp = client.post(f"/vote/autumn/code/{step}", data=ranking, follow_redirects=True)
         assert resp.status_code == 200 and b"not cast with voting codes" in resp.data, step
     assert counts() == (0, 0)
 

@@ -51,23 +51,27 @@ def test_ballot_review_refusal_receipt_and_tracker(client, csrf, make_user, logi
            "Budget used", "Review my ballot", "Cost ", ">Add<"])
     token = csrf("/vote/autumn")
     added = client.post("/vote/autumn", headers=ES, data={
-        "csrf_token": token, "op": f"add:{youth.id}", "rank_1": str(garden.id)})
+        "csrf_token": token, "op": f"add:{youth.id}", "rank_1": str(garden.id)},
+            follow_redirects=True)
     check(spanish_page(added), ["Opción 1", "Opción 2", "Presupuesto usado: 3.500 de",
                                 "Subir: Opción 2", "Quitar tu Opción 1"],
           ["1st choice", "2nd choice", "Move up"])
 
     twice = client.post("/vote/autumn/review", headers=ES,
-                        data={"csrf_token": token, **ranks(lights.id, lights.id)})
+                        data={"csrf_token": token, **ranks(lights.id, lights.id)},
+                            follow_redirects=True)
     check(spanish_page(twice),
           ["Tu papeleta aún no está emitida.", "Cada propuesta se puede elegir una sola vez."],
           ["not cast yet", "no se registró", "ranked only once"])
     gap = client.post("/vote/autumn/review", headers=ES,
-                      data={"csrf_token": token, "rank_1": str(lights.id), "rank_3": str(youth.id)})
+                      data={"csrf_token": token, "rank_1": str(lights.id), "rank_3": str(youth.id)},
+                          follow_redirects=True)
     check(spanish_page(gap), ["La opción 2 está vacía, pero la opción 3 está llena."],
           ["Choice 2 is empty"])
 
     review = client.post("/vote/autumn/review", headers=ES,
-                         data={"csrf_token": token, **ranks(youth.id, lights.id)})
+                         data={"csrf_token": token, **ranks(youth.id, lights.id)},
+                             follow_redirects=True)
     check(spanish_page(review),
           ["Revisa tu papeleta", "Tu opción 1 es <strong>Youth centre</strong> (costo 3.000).",
            "Tu opción 2 es <strong>Street lights</strong> (costo 600).",
