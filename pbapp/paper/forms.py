@@ -16,7 +16,8 @@ SERIAL = Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
 
 
 class BatchForm(FlaskForm):
-    label = StringField(_("Batch label"), validators=[DataRequired(message=_("Give the batch label.")),
+    label = StringField(_("Batch label"), validators=[
+        DataRequired(message=_("Give the batch label.")),
                                                    Length(max=80)],
                         filters=[lambda s: s.strip() if s else s])
     #: filled with the cycle's polling places by the view; "" only while the cycle lists none
@@ -32,7 +33,8 @@ class PlaceForm(FlaskForm):
 
 class VoidForm(FlaskForm):
     serial = HiddenField(validators=[DataRequired(), Length(max=40)])
-    reason = StringField(_("Reason"), validators=[DataRequired(message=_("Say why.")), Length(max=200)])
+    reason = StringField(_("Reason"), validators=[DataRequired(message=_("Say why.")),
+                                                  Length(max=200)])
 
 
 class ActionForm(FlaskForm):

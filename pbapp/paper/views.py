@@ -235,6 +235,6 @@ def commit(batch_id: int):
         flash(str(refusal), "error")
         return _to_batch(batch)
     db.session.commit()
-    flash(ngettext("Committed: %(num)d paper ballot cast.", "Committed: %(num)d paper ballots cast.",
-                   cast), "success")
+    flash(ngettext("Committed: %(num)d paper ballot cast.",
+                   "Committed: %(num)d paper ballots cast.", cast), "success")
     return _to_batch(batch)
