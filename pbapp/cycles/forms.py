@@ -67,7 +67,9 @@ class CycleForm(TranslationFields, FlaskForm):
     budget = WholeNumberField(_("Total budget"), validators=[
         InputRequired(), NumberRange(min=1), NumberRange(max=DB_INT_MAX // 100)])
     neighbourhoods = CheckboxListField(_("Neighbourhoods"), coerce=coerce_id)
-    method = SelectField(_("Counting method"),
+    #: a budget's cycle funds proposals that each cost money: the Method of Equal Shares spends
+    #: it in proportion to how support is spread, so no majority takes the whole budget
+    method = SelectField(_("Counting method"), default="equal-shares",
                          choices=[SelectChoice(m, METHOD_LABELS.get(m, m)) for m in tally.METHODS])
     seats = WholeNumberField(_("Winners (ranked methods)"), default=1,
                          validators=[Optional(), NumberRange(min=1, max=50)])
@@ -107,10 +109,22 @@ class CycleForm(TranslationFields, FlaskForm):
 
     TRANSLATED = {"es": ("name", "description")}
 
+    #: the options each method reads (count_options); the form shows only the chosen method's,
+    #: and ``settings`` drops the others', whatever was submitted
+    METHOD_OPTIONS = {
+        "seats": ("stv", "schulze", "ranked_pairs", "borda"),
+        "scoring": tuple(tally.PB_METHODS), "part_fund": tuple(tally.PB_METHODS),
+        "completion": ("equal-shares",), "threshold": ("greedy-threshold",)}
+    OPTION_DEFAULTS = {"seats": 1, "scoring": "k-points", "completion": None, "threshold": None,
+                       "part_fund_share": None}
+
     def __init__(self, *args, neighbourhood_choices=(), locked=(), voting=False, **kw):
         super().__init__(*args, **kw)
         if not voting:
             delattr(self, "close_reason")
+        elif "voting_closes" in self._fields:  # open voting always has a published close
+            self.voting_closes.validators = [InputRequired(
+                message=_("Voting is open, so it needs a closing time; it can only move later."))]
         self.neighbourhoods.choices = [SelectChoice(n.id, n.name) for n in neighbourhood_choices]
         for name in locked:
             field = "budget" if name == "budget_cents" else name
@@ -144,6 +158,11 @@ class CycleForm(TranslationFields, FlaskForm):
         if "neighbourhoods" in self._fields:
             chosen = self.neighbourhoods.data or []
             out["neighbourhoods"] = [neighbourhoods_by_id[i] for i in chosen]
+        if "method" in self._fields:
+            for name, methods in self.METHOD_OPTIONS.items():
+                key = "part_fund_share" if name == "part_fund" else name
+                if key in out and out.get("method") not in methods:
+                    out[key] = self.OPTION_DEFAULTS[key]
         out["translations"] = self.translations()
         return out
 

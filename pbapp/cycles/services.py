@@ -6,7 +6,9 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from datetime import timezone
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from .. import tally
@@ -262,6 +264,12 @@ def _blocker(cycle: Cycle, to: str) -> str | None:
     if there > here:
         if to == "voting" and not ballot_choices(cycle):
             return "Accept at least one proposal before voting opens."
+        if to == "voting" and cycle.voting_closes is None:
+            return gettext("Set when voting closes (Edit settings) before opening voting: "
+                           "residents need to know until when they can vote.")
+        if to == "voting" and _aware(cycle.voting_closes) <= utcnow():
+            return gettext("The closing time set for voting has passed: move it later (Edit "
+                           "settings) before opening voting.")
         if to == "implementation":
             return "Publish a counted result; publishing moves the cycle to implementation."
         return None
@@ -274,6 +282,10 @@ def _blocker(cycle: Cycle, to: str) -> str | None:
     if cycle.phase == "implementation":
         return "The result is published; it cannot be unpublished."
     return None
+
+
+def _aware(when):
+    return when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)
 
 
 def phase_moves(cycle: Cycle) -> list[PhaseMove]:
