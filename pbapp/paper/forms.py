@@ -18,7 +18,7 @@ SERIAL = Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
 class BatchForm(FlaskForm):
     label = StringField(_("Batch label"), validators=[
         DataRequired(message=_("Give the batch label.")),
-                                                   Length(max=80)],
+        Length(max=80)],
                         filters=[lambda s: s.strip() if s else s])
     #: filled with the cycle's polling places by the view; "" only while the cycle lists none
     polling_place = SelectField(_l("Polling place"), choices=[], validate_choice=False,
