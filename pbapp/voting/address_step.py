@@ -9,7 +9,7 @@ address's neighbourhood (for turnout tables), the ballot nothing.
 """
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, session, url_for
+from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -22,12 +22,28 @@ from ..addresses.models import RegisterAddress
 from ..addresses.register import AddressRefused, find_address
 from ..cycles.models import Cycle
 from ..cycles.window import why_closed
-from ..extensions import db
+from ..extensions import db, limiter
 from . import bp
 from .services import BallotRejected
 
 ADDRESS_SESSION = "voting_address"  # {"cycle": slug, "user": id, "address": register id}
 GATED = frozenset({"voting.ballot", "voting.review", "voting.cast"})
+
+#: Refused addresses per account and per network address: a resident who mistypes has many
+#: tries, but nobody can walk the register (each refusal may suggest close addresses) by
+#: guessing house numbers. Only refusals count, so a family on one connection is not locked
+#: out by each other's matches. Each can be set in the app's config (same names).
+ADDRESS_FAILURES_PER_ACCOUNT = "10 per hour"
+ADDRESS_FAILURES_PER_ADDRESS = "30 per hour"
+
+
+def _limit(name: str, default: str):
+    return lambda: current_app.config.get(name, default)
+
+
+def _refused(_response) -> bool:
+    """Marked on the request (not ``g``, which a test's app context carries between requests)."""
+    return request.environ.get("pbapp.address_refused", False)
 
 
 class AddressForm(FlaskForm):
@@ -76,6 +92,11 @@ def address_neighbourhood(cycle: Cycle, user) -> int | None:
 
 @bp.route("/<slug>/address", methods=["GET", "POST"])
 @login_required
+@limiter.limit(_limit("ADDRESS_FAILURES_PER_ACCOUNT", ADDRESS_FAILURES_PER_ACCOUNT),
+               methods=["POST"], deduct_when=_refused, scope="voting-address-account",
+               key_func=lambda: f"user:{current_user.id}")
+@limiter.limit(_limit("ADDRESS_FAILURES_PER_ADDRESS", ADDRESS_FAILURES_PER_ADDRESS),
+               methods=["POST"], deduct_when=_refused, scope="voting-address-address")
 def address(slug: str):
     """The resident types their address; a match leads to the ballot, a refusal says why and
     suggests close addresses of the register."""
@@ -94,6 +115,7 @@ def address(slug: str):
         try:
             row = find_address(cycle, form.address.data, form.postcode.data)
         except AddressRefused as refusal:
+            request.environ["pbapp.address_refused"] = True
             error, suggestions = str(refusal), refusal.suggestions
         else:
             session[ADDRESS_SESSION] = {"cycle": cycle.slug, "user": current_user.id,

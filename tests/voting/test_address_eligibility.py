@@ -15,6 +15,8 @@ from pbapp.voting.address_step import ADDRESS_SESSION
 from pbapp.voting.models import Ballot, Participation
 from tests.conftest import csrf_token
 
+pytestmark = pytest.mark.usefixtures("fresh_limits")
+
 REGISTER = (b"address,postcode,neighbourhood\n12 High Street,AB1 2CD,riverside\n"
             b"14 High Street,AB1 2CD,riverside\n3 Mill Road,ZZ9 9ZZ,hillside\n")
 
@@ -132,6 +134,37 @@ def test_an_address_held_for_another_cycle_or_account_does_not_count(
     with client.session_transaction() as session:
         session[ADDRESS_SESSION] = {"cycle": "autumn", "user": me.id + 1, "address": 1}
     assert client.get("/vote/autumn").status_code == 303
+
+
+def test_guessing_addresses_is_throttled_per_account_and_per_network_address(
+        app, client, login, make_user, cycle, csrf):
+    """Each refusal may suggest close addresses, so refusals are counted: past the account's
+    allowance even a right address is turned away (429, nothing held, nothing written), while
+    matches never count and another account still gets in, until the network's allowance is
+    spent too."""
+    app.config.update(ADDRESS_FAILURES_PER_ACCOUNT="3 per hour",
+                      ADDRESS_FAILURES_PER_ADDRESS="5 per hour")
+    login(make_user())
+    for _ in range(3):
+        assert _give(client, csrf, "12 High Street", "AB1 2CD").status_code == 303  # no count
+    for n in range(3):
+        page = _give(client, csrf, f"{n + 20} High Street", "AB1 2CD")
+        assert page.status_code == 200 and "could not find" in page.get_data(as_text=True)
+    with client.session_transaction() as session:
+        session.pop(ADDRESS_SESSION, None)
+    stopped = _give(client, csrf, "12 High Street", "AB1 2CD")
+    assert stopped.status_code == 429 and "12 High Street" not in stopped.get_data(as_text=True)
+    with client.session_transaction() as session:
+        assert ADDRESS_SESSION not in session
+    assert client.get("/vote/autumn").status_code == 303  # still sent to the address step
+    other = app.test_client()
+    with other.session_transaction() as session:
+        session["_user_id"] = make_user().get_id()
+    token = lambda url: csrf_token(other, url)  # noqa: E731
+    for n in range(2):  # the network's last two refusals
+        assert _give(other, token, f"{n + 30} High Street", "AB1 2CD").status_code == 200
+    assert _give(other, token, "12 High Street", "AB1 2CD").status_code == 429
+    assert _counts() == (0, 0)
 
 
 def test_spanish_address_page(client, login, make_user, cycle):
