@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from copy import deepcopy
 
+from ..timeline import KINDS as TIMELINE_KINDS
 from .http import ALLOWED, KEY, MAX_INT, PER_PAGE, SLUG
 
 STR = {"type": "string"}
@@ -100,7 +101,28 @@ SCHEMAS = {
                                     optional=("title", "summary", "description")),
                                 "Texts in other languages, by language code."),
         "history": array(ref("StatusChange")), "links": ref("Links"),
+        "votes": null(ref("Votes")),
     }, "A reviewed proposal. Text fields are Markdown source: sanitise before showing as HTML."),
+    "Votes": obj({
+        "first_preferences": {"type": "integer", "minimum": 0},
+        "final_round_value": {**null(NUM), "description": "Its tally in the last round it "
+                              "took part in; null when it was in no round's tallies."},
+        "final_round": null(INT),
+        "outcome": {"enum": ["funded", "elected", "eliminated", "not chosen"]},
+        "decided_in_round": {**null(INT), "description": "The round that funded, elected or "
+                             "eliminated it."},
+    }, "The proposal's votes in its cycle's published count; the proposal's `votes` is null "
+       "until a result is published."),
+    "TimelineEntry": obj({
+        "date": DATE, "at": null(TIME),
+        "kind": {"enum": list(TIMELINE_KINDS)}, "title": STR, "detail": STR,
+        "url": null(URL),
+    }, "One dated event, in the reader's language; metric values are published, protected "
+       "totals only (a hidden cell is never an entry)."),
+    "Timeline": obj({
+        "proposal": INT, "project": null(INT), "items": array(ref("TimelineEntry")),
+    }, "From the resident's idea to the project's impact, oldest first: the same entries as "
+       "the proposal's and the project's pages."),
     "TieBreak": obj({"among": array(STR), "chosen": STR, "rule": STR, "detail": STR,
                      "keys": mapping(STR, "The seeded draw's SHA-256 keys, by candidate.")}),
     "Round": obj({
@@ -295,6 +317,12 @@ PATHS = {
     "/cycles/{slug}/results": get("getCycleResult", "A cycle's published result; 404 until "
                                   "it is published.", "Result", ("slug",)),
     "/proposals/{id}": get("getProposal", "One public proposal.", "Proposal", ("proposal_id",)),
+    "/proposals/{id}/timeline": get("getProposalTimeline", "One public proposal's dated "
+                                    "timeline, from idea to impact.", "Timeline",
+                                    ("proposal_id",)),
+    "/projects/{id}/timeline": get("getProjectTimeline", "One funded project's dated timeline, "
+                                   "from the idea behind it to its impact.", "Timeline",
+                                   ("project_id",)),
     "/projects": get("listProjects", "Funded projects.", "ProjectPage", not_found=False,
                      paged=True),
     "/projects/{id}": get("getProject", "One funded project with its status history, "

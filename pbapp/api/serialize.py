@@ -76,7 +76,21 @@ def proposal(p: Proposal) -> dict:
         "translations": _translations(p), "history": history(p.history),
         "links": {"self": url_for("api.proposal", proposal_id=p.id),
                   "html": url_for("proposals.show", proposal_id=p.id)},
+        "votes": _votes(p),
     }
+
+
+def _votes(p: Proposal) -> dict | None:
+    """None until the cycle's result is published (``cycles.votes``)."""
+    from ..cycles.votes import cycle_votes
+
+    found = cycle_votes(p.cycle_id).get(p.id)
+    return found.as_json() if found else None
+
+
+def timeline(proposal_id: int, project_id: int | None, entries) -> dict:
+    return {"proposal": proposal_id, "project": project_id,
+            "items": [e.as_json() for e in entries]}
 
 
 def _tie_break(tie: dict | None) -> dict | None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import abort, jsonify
+from sqlalchemy import select
 
 from ..extensions import db
 from ..metrics.progress import progress_for
@@ -74,6 +75,31 @@ def proposal(proposal_id: str):
     if found is None:
         abort(404, description=f"No public proposal {proposal_id}.")
     return jsonify(doc.proposal(found))
+
+
+@bp.get("/proposals/<proposal_id>/timeline")
+def proposal_timeline(proposal_id: str):
+    """Only a proposal the public may open has a public timeline (a draft's has none)."""
+    number = whole_id(proposal_id)
+    found = None if number is None else q.public_proposal(number)
+    if found is None:
+        abort(404, description=f"No public proposal {proposal_id}.")
+    from ..projects.models import Project
+    from ..timeline import proposal_timeline as build
+
+    project_id = db.session.scalar(select(Project.id).where(Project.proposal_id == found.id))
+    return jsonify(doc.timeline(found.id, project_id, build(found)))
+
+
+@bp.get("/projects/<project_id>/timeline")
+def project_timeline(project_id: str):
+    number = whole_id(project_id)
+    found = None if number is None else db.session.get(Project, number)
+    if found is None:
+        abort(404, description=f"No project {project_id}.")
+    from ..timeline import project_timeline as build
+
+    return jsonify(doc.timeline(found.proposal_id, found.id, build(found)))
 
 
 @bp.get("/projects")

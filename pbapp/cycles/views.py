@@ -27,6 +27,7 @@ from .rounds import round_sentences
 from .stats import round_changes, turnout_by_channel
 from .window import why_closed
 from ..paper.turnout import place_turnout
+from .votes import SORTS, cycle_votes, sort_choice, sort_proposals
 
 
 def _cycle_or_404(slug: str) -> Cycle:
@@ -129,7 +130,11 @@ def index():
 @bp.get("/<slug>")
 def show(slug: str):
     cycle = _cycle_or_404(slug)
-    return render_template("cycles/show.html", cycle=cycle, proposals=ballot_choices(cycle),
+    sort = sort_choice(request.args.get("sort"))
+    votes = cycle_votes(cycle.id)
+    proposals = sort_proposals(ballot_choices(cycle), votes, sort)
+    return render_template("cycles/show.html", cycle=cycle, proposals=proposals,
+                           votes=votes, sort=sort, sorts=SORTS,
                            result=published_result(cycle),
                            not_taking=cycle.phase == "voting" and why_closed(cycle))
 

@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 
 from ..cycles.stats import Turnout, _text
 from ..extensions import db
-from ..metrics.suppression import COMPLEMENTARY, THRESHOLD, protect_linked
+from ..metrics.suppression import COMPLEMENTARY, THRESHOLD, narrowed, protect_linked
 from ..voting.models import Ballot
 from .models import PollingPlace
 
@@ -46,6 +46,8 @@ class PlaceTurnout:
     rows: list[PlaceRow]
     paper: tuple[int | None, str | None]  # the paper channel's cell, as the channel table shows
     total: int  # every voter
+    #: too few ballots to publish any per-place number: the page names the places only
+    withheld: bool = False
 
     @property
     def paper_display(self) -> str:
@@ -78,13 +80,17 @@ def place_turnout(cycle_id: int, turnout: Turnout) -> PlaceTurnout | None:
     hidden = protect_places(turnout.total, {c: n for c, _, n in turnout.rows},
                             {c: why for c, (_, why) in published.items() if why},
                             {k: n for k, _, n in groups})
-    rows = [PlaceRow(k, label, n, hidden.get(k)) for k, label, n in groups]
-    return PlaceTurnout(rows, published.get("paper", (0, None)), turnout.total)
+    withheld = hidden is None
+    rows = [PlaceRow(k, label, n, COMPLEMENTARY if withheld else hidden.get(k))
+            for k, label, n in groups]
+    return PlaceTurnout(rows, published.get("paper", (0, None)), turnout.total, withheld)
 
 
 def protect_places(total: int, channels: dict[str, int], channels_hidden: dict[str, str],
-                   places: dict[str, int]) -> dict[str, str]:
-    """Which places to hide, and why, given the channel table's own decision (pure)."""
+                   places: dict[str, int]) -> dict[str, str] | None:
+    """Which places to hide, and why, given the channel table's own decision (pure); None when
+    no per-place table can be published without giving away a number the channel table
+    hides (then the page says so and shows no per-place numbers)."""
     values = {"total": total, **{("channel", c): n for c, n in channels.items()},
               **{("place", k): n for k, n in places.items()}}
     given = {("channel", c): why for c, why in channels_hidden.items()}
@@ -92,8 +98,14 @@ def protect_places(total: int, channels: dict[str, int], channels_hidden: dict[s
             (("channel", "paper"), [("place", k) for k in places])]
     hidden = protect_linked(values, sums, given)
     if any(k not in given and k[0] != "place" for k in hidden):
-        # never hide more of the channel table than it hides: hide every place instead
-        return {k: hidden.get(("place", k), COMPLEMENTARY) for k, n in places.items() if n}
+        return None  # it would hide more of the channel table than that table hides
+    # a hidden cell is known to hold at least 1: places could still pin a hidden channel
+    alone = narrowed(values, sums[:1], given)
+    ranges = narrowed(values, sums, hidden)
+    for key in hidden:
+        if ranges[key][0] >= ranges[key][1] and not (
+                key in alone and alone[key][0] >= alone[key][1]):
+            return None
     return {k[1]: why for k, why in hidden.items() if k[0] == "place"}
 
 

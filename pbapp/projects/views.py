@@ -39,6 +39,7 @@ LISTED_PHASES = ("implementation", "closed")
 # worker that writes any of these forgets it at once
 page_memory.watch(Project, ProjectStatusChange, Milestone, ProjectUpdate, Spending, Cycle, Board,
                   ProjectMetric, Metric, Measurement, Image)
+from ..timeline import project_timeline
 
 
 @bp.app_template_filter("project_status")
@@ -185,7 +186,8 @@ def show(project_id: int, complete_form: CompleteMilestoneForm | None = None,
                            progress=progress_for(project.id),
                            complete_form=complete_form or CompleteMilestoneForm(),
                            complete_for=complete_for,
-                           result_published=published(project.cycle.slug) is not None)
+                           result_published=published(project.cycle.slug) is not None,
+                           timeline=project_timeline(project))
 
 
 @bp.route("/<int:project_id>/updates/new", methods=["GET", "POST"])

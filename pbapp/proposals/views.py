@@ -17,6 +17,8 @@ from . import bp
 from . import services as svc
 from .forms import IdeaForm, NewProposalForm, ProposalForm, ReviewForm, WithdrawForm
 from .models import STATUSES, Idea, Proposal
+from ..cycles.votes import SORTS, sort_choice, sort_proposals, votes_for
+from ..timeline import proposal_timeline
 
 
 def _proposal_or_404(proposal_id: int) -> Proposal:
@@ -89,9 +91,13 @@ def index():
     proposals = db.session.scalars(query.options(selectinload(Proposal.cycle),
                                                  selectinload(Proposal.board))
                                    .order_by(Proposal.cycle_id.desc(), Proposal.title)).all()
+    sort = sort_choice(request.args.get("sort"))
+    votes = votes_for(proposals)
+    proposals = sort_proposals(proposals, votes, sort)
     drafting = db.session.scalar(select(Cycle.id).where(
         Cycle.phase.in_(svc.DRAFTING_PHASES)).limit(1)) is not None
     context = dict(proposals=proposals, cycles=cycles, cycle=cycle, status=status,
+                   votes=votes, sort=sort, sorts=SORTS,
                    statuses=STATUSES, boards=svc.member_boards(current_user),
                    drafting=drafting, **_tallies(in_cycle, in_status, cycles))
     template = "proposals/_list.html" if _is_fragment_request() else "proposals/index.html"
@@ -120,7 +126,8 @@ def show(proposal_id: int, withdraw_form: WithdrawForm | None = None):
         can_review=_allowed(svc.check_review, proposal),
         can_withdraw=_allowed(svc.check_withdraw, proposal),
         outcome=svc.count_outcome(proposal) if proposal.status in ("funded", "not_funded")
-        else None)
+        else None, votes=votes_for([proposal]).get(proposal.id),
+        timeline=proposal_timeline(proposal))
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -201,6 +201,9 @@ def test_no_hidden_place_or_channel_can_be_worked_out(online, code, places):
     ch_hidden = {c: decision.hidden[i] for i, c in enumerate(channels) if i in decision.hidden}
     place_counts = {str(i): n for i, n in enumerate(places)}
     hidden = protect_places(total, channels, ch_hidden, place_counts)
+    if hidden is None:  # no per-place numbers at all: nothing more is published
+        hidden = {k: "complementary" for k in place_counts}
+        return
     values = {"total": total, **channels, **place_counts}
     all_hidden = {**ch_hidden, **hidden}
     ranges = narrowed(values, [("total", list(channels)), ("paper", list(place_counts))],
@@ -218,6 +221,13 @@ def test_no_hidden_place_or_channel_can_be_worked_out(online, code, places):
     withheld = sum(n for k, n in place_counts.items() if k not in shown)
     assert withheld == 0 or withheld >= 11 or not shown
     assert all(place_counts[k] >= 11 for k in shown)
+
+
+def test_too_few_paper_ballots_publish_no_place_numbers():
+    # code 1 and paper 2 are hidden by the channel table; two places of 1 would say paper >= 2
+    # and so code = 1: no per-place number is published
+    assert protect_places(3, {"online": 0, "code": 1, "paper": 2}, {"code": "small",
+                          "paper": "small"}, {"a": 1, "b": 1}) is None
 
 
 def test_coarsen_groups_small_ones_together():
