@@ -37,6 +37,8 @@ def test_board_proposes_staff_run_the_cycle_and_the_public_reads_the_result(site
     staff.get_by_label("Eastfield").check()
     staff.get_by_label("Counting method").select_option("greedy")
     staff.get_by_label("Maximum ranks on a ballot").fill("3")
+    # voting opens only with a closing time still to come (issue 23)
+    staff.get_by_label("Voting closes").fill("2031-03-15T18:00")
     shot(staff, "staff-new-cycle")
     staff.get_by_role("button", name="Create draft cycle").click()
     expect(staff.get_by_role("heading", name=CYCLE, exact=True)).to_be_visible()

@@ -21,13 +21,20 @@ OVERFLOW_JS = """() => {
 }"""
 
 
+HEADING_SIZES_JS = """() => {
+  const size = e => parseFloat(getComputedStyle(e).fontSize);
+  return {h1: size(document.querySelector('main h1')),
+          h2: [...document.querySelectorAll('main h2')].map(size)};
+}"""
+
+
 def test_every_public_page_is_styled_alike_and_fits_a_phone(new_page):
     page = new_page(**PHONE)
     paths = list(PUBLIC_PAGES)
     for index, link in LINKED_PAGES:
         page.goto(index)
         paths.append(page.locator(link).first.get_attribute("href"))
-    wide = {}
+    wide, small = {}, {}
     for path in paths:
         page.goto(path)
         expect(page.locator("main h1")).to_be_visible()
@@ -36,7 +43,11 @@ def test_every_public_page_is_styled_alike_and_fits_a_phone(new_page):
         overflow = page.evaluate(OVERFLOW_JS)
         if overflow["extra"] > 0:
             wide[path] = overflow
+        sizes = page.evaluate(HEADING_SIZES_JS)
+        if sizes["h2"] and sizes["h1"] <= max(sizes["h2"]):
+            small[path] = sizes
     assert not wide, f"pages wider than a 390-pixel phone: {wide}"
+    assert not small, f"h1 not larger than every h2 at 390 px (issue 23): {small}"
 
 
 def test_the_stylesheet_applies_and_follows_the_dark_scheme(new_page):
