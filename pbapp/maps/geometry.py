@@ -27,8 +27,11 @@ class OutlinesInvalid(ValueError):
 
 
 def _number(value) -> bool:
-    return (isinstance(value, (int, float)) and not isinstance(value, bool)
-            and math.isfinite(value))
+    """A finite JSON number (an int too large for a float is a number; the range check then
+    refuses it, where ``math.isfinite`` would raise OverflowError)."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
 
 
 def _ring_problem(ring) -> str | None:
@@ -38,7 +41,7 @@ def _ring_problem(ring) -> str | None:
         if not (isinstance(point, list) and len(point) in (2, 3) and all(map(_number, point))):
             return "a position is not [longitude, latitude] in numbers"
         if not (-180 <= point[0] <= 180 and -90 <= point[1] <= 90):
-            return (f"the position {point[:2]} is not a longitude (-180 to 180) and latitude "
+            return (f"the position {str(point[:2])[:60]} is not a longitude (-180 to 180) and latitude "
                     "(-90 to 90); give WGS 84 degrees, longitude first")
     if ring[0][:2] != ring[-1][:2]:
         return "a ring does not end where it starts"
@@ -142,10 +145,15 @@ def _ring_centre(ring: list) -> tuple[float, float, float]:
         a += cross
         cx += (x0 + x1) * cross
         cy += (y0 + y1) * cross
-    if abs(a) < 1e-12:
-        xs, ys = [p[0] for p in ring], [p[1] for p in ring]
-        return (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2, 0.0
-    return cx / (3 * a), cy / (3 * a), abs(a) / 2
+    xs, ys = [p[0] for p in ring], [p[1] for p in ring]
+    middle = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+    size = max(max(xs) - min(xs), max(ys) - min(ys), 1.0)
+    if abs(a) < 1e-9 * size * size:  # a line or a point, or rounding's dust
+        return middle[0], middle[1], 0.0
+    x, y = cx / (3 * a), cy / (3 * a)
+    if not (min(xs) <= x <= max(xs) and min(ys) <= y <= max(ys)):
+        return middle[0], middle[1], abs(a) / 2  # a ring crossing itself: its box's middle
+    return x, y, abs(a) / 2
 
 
 def project(outlines: dict[str, list], width: float = WIDTH,
