@@ -126,9 +126,8 @@ class ProjectStatusChange(StatusHistory, db.Model):
         return f"<ProjectStatusChange {self.project_id} {self.from_status}->{self.to_status}>"
 
 
-class Milestone(Translated, db.Model):
+class Milestone(db.Model):
     __tablename__ = "milestone"
-    TRANSLATED_FIELDS = {"title": 160, "note": 2000}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"),
@@ -147,12 +146,10 @@ class Milestone(Translated, db.Model):
         return self.done_on is None and self.due_on < (today or date.today())
 
 
-class ProjectUpdate(Translated, db.Model):
+class ProjectUpdate(db.Model):
     """A dated public note on progress; the body is Markdown, sanitised when shown."""
 
     __tablename__ = "project_update"
-    TRANSLATED_FIELDS = {"title": 160, "body": 20_000}
-    MARKDOWN_FIELDS = ("body",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"),
