@@ -282,6 +282,7 @@ def seed_demo(ballots: int = 3000, seed: int = 2026):
     projects = list(db.session.scalars(select(Project).where(Project.cycle_id == done.id)
                                        .order_by(Project.id)))
     _project_records(projects, staff)
+    demo_spanish.translate_records()
     payments = _spending(projects, staff, seed)
     _step(bar, step)
     metrics_line = seed_metrics(projects, hoods, staff, seed)

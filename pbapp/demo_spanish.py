@@ -87,3 +87,146 @@ def named(slug: str, table: dict, second: str) -> dict[str, dict[str, str]]:
     """A board's or cycle's translations: its name and ``second`` (purpose or description)."""
     name, text = table[slug]
     return {"es": {"name": name, second: text}}
+
+
+#: review and status reasons, milestones and their notes: English -> Spanish
+RECORDS = {
+    "Feasible and costed.": "Viable y con su costo calculado.",
+    "Contract signed with the delivery partner.":
+        "Contrato firmado con la entidad que lo llevará a cabo.",
+    "Works ordered.": "Obras encargadas.",
+    "All works finished and signed off by the board.":
+        "Todas las obras terminadas y aprobadas por el consejo.",
+    "Partner started work.": "La entidad empezó el trabajo.",
+    "The delivery partner lost its programme lead. The work is paused until a replacement "
+    "starts in January; no money has been spent since.":
+        "La entidad que lo lleva a cabo perdió a la responsable del programa. El trabajo está "
+        "en pausa hasta que empiece su sustituto en enero; desde entonces no se ha gastado "
+        "dinero.",
+    "Venue and staff confirmed.": "Local y personal confirmados.",
+    "The school district now pays for this from its own budget. The allocation returns to the "
+    "next cycle's pot.":
+        "El distrito escolar lo paga ahora con su propio presupuesto. La asignación vuelve al "
+        "fondo del próximo ciclo.",
+    "Delivery partner contracted": "Entidad ejecutora contratada",
+    "Staff recruited and trained": "Personal contratado y formado",
+    "Two weeks late: one post was re-advertised.":
+        "Dos semanas tarde: hubo que volver a anunciar un puesto.",
+    "Service open to residents": "Servicio abierto a los vecinos",
+    "Six-month review with the board": "Revisión semestral con el consejo",
+    "Public meeting.": "Reunión pública.",
+    "Survey and design agreed": "Estudio y diseño acordados",
+    "Works finished": "Obras terminadas",
+    "Delayed three weeks by supply.": "Tres semanas de retraso por los suministros.",
+    "Residents' walk-through": "Recorrido con los vecinos",
+    "Forty residents came.": "Vinieron cuarenta vecinos.",
+    "New programme lead in post": "Nuevo responsable del programa en su puesto",
+    "First residents supported": "Primeros vecinos atendidos",
+    "Tender published": "Licitación publicada",
+    "Contract awarded": "Contrato adjudicado",
+    "Work starts": "Comienzo del trabajo",
+    "Venue agreed": "Local acordado",
+    "First sessions run": "Primeras sesiones realizadas",
+    "Evaluation plan agreed with public health": "Plan de evaluación acordado con salud pública",
+    "Waiting on the county's data-sharing agreement.":
+        "A la espera del acuerdo del condado para compartir datos.",
+    "Partner contracted": "Entidad contratada",
+}
+#: project updates, English title -> (título, cuerpo); "{title}" is the project's Spanish title
+UPDATES = {
+    "Delivery partner chosen": (
+        "Entidad ejecutora elegida",
+        "Tres organizaciones se presentaron para llevar a cabo **{title}**. El consejo eligió la "
+        "que tiene más personal del barrio; la hoja de puntuación está en el acta de la reunión "
+        "de mayo."),
+    "Team in place": (
+        "Equipo en marcha",
+        "Todos los puestos están cubiertos y el equipo terminó su formación:\n\n"
+        "- desescalada de conflictos\n- protección de menores y adultos vulnerables\n"
+        "- primeros auxilios"),
+    "First month in numbers": (
+        "El primer mes en cifras",
+        "En su primer mes el servicio llegó a **212 vecinos**. La mayoría llegó por el boca a "
+        "boca; las derivaciones del centro de salud empiezan a crecer."),
+    "Design agreed with residents": (
+        "Diseño acordado con los vecinos",
+        "Los vecinos eligieron el diseño final de **{title}** en dos sesiones abiertas."),
+    "Delay on materials": (
+        "Retraso en los materiales",
+        "Las entregas llegan con tres semanas de retraso. La nueva fecha de fin es a finales de "
+        "octubre."),
+    "Finished": (
+        "Terminado",
+        "**{title}** está terminado y no superó el presupuesto. Gracias a todos los que "
+        "recorrieron el lugar con nosotros y nos dijeron qué falta por arreglar."),
+    "Work begins": (
+        "Empieza el trabajo",
+        "La entidad ha empezado a planificar **{title}** con el hospital y las dos escuelas que "
+        "participan."),
+    "Why we have paused": (
+        "Por qué hemos hecho una pausa",
+        "La responsable del programa se fue en septiembre. En lugar de llevar el servicio sin "
+        "nadie al frente, el consejo lo puso en pausa. La convocatoria cierra el 15 de "
+        "diciembre."),
+    "What happens next": (
+        "Próximos pasos",
+        "**{title}** empieza en la primavera de 2027, cuando termine el contrato actual en la "
+        "zona. La licitación se publicará en diciembre."),
+    "Tender drafted": (
+        "Borrador de la licitación",
+        "El consejo revisó el borrador de la licitación en su reunión de noviembre y pidió una "
+        "exigencia más fuerte de contratar a gente del barrio."),
+    "Open from July": ("Abierto desde julio", "**{title}** empieza el primer viernes de julio."),
+    "Summer in review": (
+        "Balance del verano",
+        "| Mes | Sesiones | Jóvenes |\n|---|---:|---:|\n| Julio | 8 | 140 |\n"
+        "| Agosto | 9 | 185 |\n| Septiembre | 8 | 160 |"),
+    "District offer": (
+        "Oferta del distrito",
+        "El distrito escolar se ha ofrecido a financiar **{title}** por su cuenta. El consejo "
+        "decidirá en su próxima reunión."),
+    "Cancelled, money returned": (
+        "Cancelado, dinero devuelto",
+        "La financiación del distrito está confirmada, así que el consejo canceló este "
+        "proyecto. Su asignación vuelve al próximo ciclo para que decidan los vecinos."),
+}
+MEETING = {"title": "Reunión trimestral", "location": "Centro comunitario",
+           "agenda": "1. Presupuesto\n2. Novedades",
+           "minutes": "Se acordó la lista de propuestas para la papeleta."}
+
+
+def record_texts(**fields: str) -> dict[str, dict[str, str]]:
+    """A status change's or milestone's translations (``reason=``, ``title=``, ``note=``): the
+    Spanish of each English text this file knows; none for an empty or unknown one."""
+    kept = {name: RECORDS[text] for name, text in fields.items() if text in RECORDS}
+    return {"es": kept} if kept else {}
+
+
+def update_texts(title: str, project_title_es: str) -> dict[str, dict[str, str]]:
+    """A demo project update's translations, its body naming the project in Spanish."""
+    if title not in UPDATES:
+        return {}
+    title_es, body_es = UPDATES[title]
+    return {"es": {"title": title_es, "body": body_es.format(title=project_title_es)}}
+
+
+def translate_records() -> None:
+    """Give the demo's review and status reasons, milestones, project updates and meetings
+    their Spanish, after the English story is seeded (texts this file does not know stay as
+    they are; the site's own reasons are translated when written)."""
+    from .boards.models import Meeting
+    from .extensions import db
+    from .projects.models import Milestone, ProjectStatusChange, ProjectUpdate
+    from .proposals.models import StatusChange
+
+    for model in (StatusChange, ProjectStatusChange):
+        for change in db.session.scalars(db.select(model).where(model.reason.in_(RECORDS))):
+            change.translate(record_texts(reason=change.reason))
+    for milestone in db.session.scalars(db.select(Milestone)):
+        milestone.translate(record_texts(title=milestone.title, note=milestone.note))
+    for update in db.session.scalars(db.select(ProjectUpdate)):
+        update.translate(update_texts(update.title, update.project.text("title", "es")))
+    quarterly = db.select(Meeting).where(Meeting.title == "Quarterly meeting")
+    for meeting in db.session.scalars(quarterly):
+        meeting.translate({"es": dict(MEETING)})
+    db.session.flush()

@@ -39,23 +39,6 @@ class UTCDateTime(TypeDecorator):
         return None if value is None else value.replace(tzinfo=timezone.utc)
 
 
-class StatusHistory:
-    """A status-history row: who moved an item, from which status to which, when and why.
-
-    Mixed into each history table (proposals, projects); the reason is shown to the public.
-    """
-
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    from_status: Mapped[str | None] = mapped_column(String(20))
-    to_status: Mapped[str] = mapped_column(String(20))
-    reason: Mapped[str] = mapped_column(Text, default="")
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    @declared_attr
-    def actor(cls):
-        return relationship("User")
-
-
 #: languages an item's texts may be given in besides the one it was written in
 TRANSLATION_LOCALES = ("es",)
 
@@ -71,6 +54,8 @@ class Translated:
     Stored as ``{"es": {"title": ..., "summary": ...}}``."""
 
     TRANSLATED_FIELDS: dict[str, int] = {}
+    #: fields kept as typed (Markdown), not trimmed
+    MARKDOWN_FIELDS: tuple[str, ...] = ("description",)
 
     translations: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
 
@@ -100,7 +85,8 @@ class Translated:
             for name, text in (texts or {}).items():
                 if name not in self.TRANSLATED_FIELDS:
                     raise TranslationRefused(f"“{name}” cannot be translated.")
-                text = (text or "") if name == "description" else (text or "").strip()
+                text = ((text or "") if name in self.MARKDOWN_FIELDS
+                        else (text or "").strip())
                 if len(text) > self.TRANSLATED_FIELDS[name]:
                     raise TranslationRefused(f"The translated {name} is at most "
                                              f"{self.TRANSLATED_FIELDS[name]:,} characters.")
@@ -119,3 +105,42 @@ class Translated:
         self.translations = {
             locale: kept for locale, texts in (source.translations or {}).items()
             if (kept := {k: v for k, v in (texts or {}).items() if k in shared})}
+
+
+class StatusHistory(Translated):
+    """A status-history row: who moved an item, from which status to which, when and why.
+
+    Mixed into each history table (proposals, projects); the reason is shown to the public,
+    in the reader's language when staff gave it in theirs.
+    """
+
+    TRANSLATED_FIELDS = {"reason": 2000}
+
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @declared_attr
+    def actor(cls):
+        return relationship("User")
+
+
+def site_written(field: str, message: str, **values) -> tuple[str, dict[str, dict[str, str]]]:
+    """A text the site itself writes into a record (``"Result of the count."``): the English
+    original and its ``translations`` in every offered language, from the catalogue. A value
+    may be a function of the locale (a cycle's name in that language)."""
+    from flask_babel import force_locale, gettext
+
+    def filled(locale):
+        return {k: (v(locale) if callable(v) else v) for k, v in values.items()}
+
+    english = message % filled("en") if values else message.replace("%%", "%")
+    translations = {}
+    for locale in TRANSLATION_LOCALES:
+        with force_locale(locale):
+            text = gettext(message, **filled(locale))
+        if text != english:
+            translations[locale] = {field: text}
+    return english, translations

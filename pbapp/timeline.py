@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import url_for
-from flask_babel import format_decimal, gettext, to_user_timezone
+from flask_babel import format_decimal, get_locale, gettext, to_user_timezone
 from sqlalchemy import select
 
 from .extensions import db
@@ -68,7 +68,7 @@ def proposal_timeline(proposal) -> list[Entry]:
                 "count" if h.to_status in ("funded", "not_funded") else "review")
         title = (gettext("Submitted for review") if kind == "submitted" else
                  gettext("Status: %(status)s", status=_status_word(h.to_status)))
-        entries.append(_entry(h.at, kind, title, h.reason or ""))
+        entries.append(_entry(h.at, kind, title, h.text("reason", get_locale()) or ""))
     from .cycles.votes import cycle_votes, published_result
 
     cycle = proposal.cycle
@@ -126,20 +126,23 @@ def _project_entries(project) -> list[Entry]:
     for h in project.history:
         out.append(_entry(h.at, "status", gettext("Project status: %(status)s",
                                                    status=status_label(h.to_status)),
-                          h.reason or "", page))
+                          h.text("reason", get_locale()) or "", page))
+    reader = get_locale()
     for m in project.milestones:
+        title, note = m.text("title", reader), m.text("note", reader)
         if m.done_on:
             out.append(_entry(m.done_on, "milestone",
-                              gettext("Milestone reached: %(title)s", title=m.title), m.note, page))
+                              gettext("Milestone reached: %(title)s", title=title), note, page))
         else:
             out.append(_entry(m.due_on, "milestone",
-                              gettext("Milestone due: %(title)s", title=m.title), m.note, page))
+                              gettext("Milestone due: %(title)s", title=title), note, page))
     for s in project.spending:
         out.append(_entry(s.spent_on, "spending",
                           gettext("Spent %(amount)s", amount=money(s.amount_cents)),
                           f"{s.payee}" + (f": {s.note}" if s.note else ""), page))
     for u in project.updates:
-        out.append(_entry(u.published_at, "update", u.title, "", f"{page}#update-{u.id}"))
+        out.append(_entry(u.published_at, "update", u.text("title", reader), "",
+                          f"{page}#update-{u.id}"))
     out.extend(_metric_entries(project))
     return out
 

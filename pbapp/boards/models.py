@@ -86,8 +86,10 @@ class Membership(db.Model):
         return and_(cls.term_start <= on, or_(cls.term_end.is_(None), cls.term_end >= on))
 
 
-class Meeting(db.Model):
+class Meeting(Translated, db.Model):
     __tablename__ = "meeting"
+    TRANSLATED_FIELDS = {"title": 160, "location": 200, "agenda": 20_000, "minutes": 50_000}
+    MARKDOWN_FIELDS = ("agenda", "minutes")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     board_id: Mapped[int] = mapped_column(ForeignKey("board.id", ondelete="CASCADE"), index=True)

@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 from .. import tally
 from ..audit.services import record
 from ..extensions import db
-from ..models_base import TranslationRefused, utcnow
+from ..labels import N_
+from ..models_base import TranslationRefused, site_written, utcnow
 from ..projects.services import create_projects_for
 from ..proposals.models import Proposal, StatusChange
 from ..tally.money import from_minor
@@ -373,9 +374,10 @@ def publish_result(result: Result, actor) -> None:
     for p in ballot_choices(result.cycle):
         new = "funded" if str(p.id) in funded else "not_funded"
         if p.status != new:
+            reason, translations = site_written("reason", N_("Result of the count."))
             p.history.append(StatusChange(actor_id=getattr(actor, "id", None),
                                           from_status=p.status, to_status=new,
-                                          reason="Result of the count."))
+                                          reason=reason, translations=translations))
             p.status = new
     projects = create_projects_for(result, actor, winners=final.final)
     old = result.cycle.phase

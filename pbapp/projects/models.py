@@ -126,8 +126,9 @@ class ProjectStatusChange(StatusHistory, db.Model):
         return f"<ProjectStatusChange {self.project_id} {self.from_status}->{self.to_status}>"
 
 
-class Milestone(db.Model):
+class Milestone(Translated, db.Model):
     __tablename__ = "milestone"
+    TRANSLATED_FIELDS = {"title": 160, "note": 2000}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"),
@@ -146,10 +147,12 @@ class Milestone(db.Model):
         return self.done_on is None and self.due_on < (today or date.today())
 
 
-class ProjectUpdate(db.Model):
+class ProjectUpdate(Translated, db.Model):
     """A dated public note on progress; the body is Markdown, sanitised when shown."""
 
     __tablename__ = "project_update"
+    TRANSLATED_FIELDS = {"title": 160, "body": 20_000}
+    MARKDOWN_FIELDS = ("body",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"),

@@ -18,6 +18,8 @@ from ..audit.services import record
 from ..cycles.models import Result
 from ..extensions import db
 from ..images.services import PictureChange, apply_picture
+from ..labels import N_
+from ..models_base import site_written
 from ..proposals.models import Proposal
 from ..proposals.services import is_member
 from .models import (REASON_REQUIRED, STATUS_LABELS, STATUSES, Milestone, Project,
@@ -88,9 +90,12 @@ def create_projects_for(result: Result, actor, winners: list[str] | None = None
                           budget_cents=parts.get(winner, proposal.cost_cents),
                           status="planned")
         project.copy_translations(proposal)
+        reason, translations = site_written(
+            "reason", N_("Funded by the published result of “%(cycle)s”."),
+            cycle=lambda locale: result.cycle.text("name", locale))
         project.history.append(ProjectStatusChange(
             actor_id=_actor_id(actor), from_status=None, to_status="planned",
-            reason=f"Funded by the published result of “{result.cycle.name}”."))
+            reason=reason, translations=translations))
         db.session.add(project)
         created.append(project)
     db.session.flush()

@@ -122,9 +122,10 @@ def board_report(board: Board, projects: list[Project] | None = None,
     meeting_rows = table("meetings", gettext("Meetings held"), [
         column("date", gettext("Date")), column("location", gettext("Where")),
         column("minutes", gettext("Minutes published"))],
-        [row(m.id, m.title, {"date": day(m.starts_at), "location": cell(m.location),
-                             "minutes": cell(bool(m.minutes), gettext("yes") if m.minutes
-                                             else gettext("not yet"))},
+        [row(m.id, m.text("title", get_locale()), {
+            "date": day(m.starts_at), "location": cell(m.text("location", get_locale())),
+            "minutes": cell(bool(m.minutes), gettext("yes") if m.minutes
+                            else gettext("not yet"))},
              url=url_for("boards.meeting", slug=board.slug, meeting_id=m.id))
          for m in meetings], header=gettext("Meeting"))
     return {
@@ -177,10 +178,10 @@ def project_report(project: Project, progress: list[Progress] | None = None) -> 
     milestones = table("milestones", gettext("Milestones"), [
         column("due", gettext("Due")), column("done", gettext("Done")),
         column("note", gettext("Note"))],
-        [row(m.id, m.title, {
+        [row(m.id, m.text("title", get_locale()), {
             "due": day(m.due_on),
             "done": day(m.done_on) if m.done_on else cell(None, gettext("not yet")),
-            "note": cell(m.note)}) for m in project.milestones],
+            "note": cell(m.text("note", get_locale()))}) for m in project.milestones],
         header=gettext("Milestone"))
     history = table("status-history", gettext("Status history"), [
         column("date", gettext("Date")), column("from", gettext("From")),
@@ -188,11 +189,13 @@ def project_report(project: Project, progress: list[Progress] | None = None) -> 
         [row(i, status_label(h.to_status), {
             "date": day(h.at),
             "from": cell(h.from_status, status_label(h.from_status) if h.from_status else ""),
-            "reason": cell(h.reason)}) for i, h in enumerate(project.history, 1)],
+            "reason": cell(h.text("reason", get_locale()))})
+         for i, h in enumerate(project.history, 1)],
         header=gettext("Status"))
     updates = table("updates", gettext("Updates"), [
         column("date", gettext("Date")), column("body", gettext("Update"), markdown=True)],
-        [row(u.id, u.title, {"date": day(u.published_at), "body": cell(u.body)})
+        [row(u.id, u.text("title", get_locale()), {
+            "date": day(u.published_at), "body": cell(u.text("body", get_locale()))})
          for u in sorted(project.updates, key=lambda u: (u.published_at, u.id))],
         header=gettext("Title"))
     return {

@@ -229,17 +229,20 @@ def timeline_table(cycle: Cycle, result: Result | None, projects: list[Project])
                        (result.published_at if result else None, gettext("Result published"))):
         if when is not None:
             events.append((when, what, None))
+    reader = get_locale()
     for p in projects:
         for change in p.history:
             what = gettext("Status: %(status)s", status=status_label(change.to_status))
             if change.reason:
-                what += f" ({change.reason})"
+                what += f" ({change.text('reason', reader)})"
             events.append((change.at, what, p))
         for m in p.milestones:
             if m.done_on is not None:
-                events.append((m.done_on, gettext("Milestone done: %(title)s", title=m.title), p))
+                events.append((m.done_on, gettext("Milestone done: %(title)s",
+                                                  title=m.text("title", reader)), p))
         for u in p.updates:
-            events.append((u.published_at, gettext("Update: %(title)s", title=u.title), p))
+            events.append((u.published_at, gettext("Update: %(title)s",
+                                                   title=u.text("title", reader)), p))
     events.sort(key=lambda e: (local_day(e[0]), e[2].id if e[2] else 0))
     locale = get_locale()
     rows = [row(i, what, {"date": day(when),

@@ -82,3 +82,48 @@ def test_ballot_and_review_in_spanish(client, demo, login, csrf):
           [JOBS_EN, AUTUMN_EN])
     check(page(client, "/vote/2026-autumn", False), [f"Ballot: {AUTUMN_EN}", JOBS_EN],
           [AUTUMN_ES, JOBS_ES])
+
+
+def test_records_in_the_readers_language(client, demo):
+    """Issue 18: review and status reasons, milestones, project updates and meetings read in
+    Spanish on the proposal, project, meeting and report pages; the site's own reasons too."""
+    from pbapp.boards.models import Meeting
+    from pbapp.projects.models import ProjectStatusChange
+
+    change = db.session.scalar(select(ProjectStatusChange).where(
+        ProjectStatusChange.reason == "Contract signed with the delivery partner."))
+    project = change.project
+    es_title = project.text("title", "es")
+    english = ["Contract signed with the delivery partner.", "Delivery partner contracted",
+               "Staff recruited and trained", "Two weeks late: one post was re-advertised.",
+               "Delivery partner chosen", "Three organisations bid to run",
+               "Funded by the published result of"]
+    spanish = ["Contrato firmado con la entidad que lo llevará a cabo.",
+               "Entidad ejecutora contratada", "Personal contratado y formado",
+               "Dos semanas tarde: hubo que volver a anunciar un puesto.",
+               "Entidad ejecutora elegida", f"llevar a cabo <strong>{es_title}</strong>",
+               f"Financiado por el resultado publicado de «{SPRING_ES}»."]
+    check(page(client, f"/projects/{project.id}", True), spanish, english)
+    check(page(client, f"/projects/{project.id}", False), english[:6], spanish[:6])
+    check(page(client, f"/reports/projects/{project.id}", True), spanish[:5], english[:5])
+    check(page(client, "/reports/cycles/2026-spring", True), ["Entidad ejecutora elegida"],
+          ["Delivery partner chosen"])
+
+    proposal = project.proposal
+    check(page(client, f"/proposals/{proposal.id}", True),
+          ["Viable y con su costo calculado.", "Resultado del recuento.",
+           "Contrato firmado con la entidad"],
+          ["Feasible and costed.", "Result of the count.", "Contract signed with"])
+    check(page(client, f"/proposals/{proposal.id}", False),
+          ["Feasible and costed.", "Result of the count."],
+          ["Viable y con su costo calculado.", "Resultado del recuento."])
+
+    meeting = db.session.scalars(select(Meeting).order_by(Meeting.id)).first()
+    url = f"/boards/{meeting.board.slug}/meetings/{meeting.id}"
+    check(page(client, url, True), ["<h1>Reunión trimestral</h1>", "Centro comunitario",
+                                    "Presupuesto", "Se acordó la lista"],
+          ["Quarterly meeting", "Community Hall", "Agreed the shortlist"])
+    check(page(client, f"/boards/{meeting.board.slug}", True), ["Reunión trimestral"],
+          ["Quarterly meeting"])
+    check(page(client, url, False), ["<h1>Quarterly meeting</h1>", "Agreed the shortlist"],
+          ["Reunión trimestral"])
