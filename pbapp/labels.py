@@ -124,10 +124,10 @@ FILTERS = {
 
 #: stored codes that must never reach a page as text (see tests/app/test_no_raw_codes.py);
 #: phases are not here (their English labels are the plain words, "draft", "voting"), nor
-#: "funded", a word the pages use as words ("Summer youth jobs (funded)")
+#: "funded" and "not funded", words the pages use as words ("Summer youth jobs (funded)")
 RAW_CODES = ("irv", "stv", "schulze", "ranked_pairs", "borda", "greedy", "greedy-no-skip",
              "greedy-threshold", "equal-shares", "submitted", "accepted", "rejected",
-             "withdrawn", "not_funded", "not funded", "planned", "in_progress",
+             "withdrawn", "not_funded", "planned", "in_progress",
              "completed", "paused", "cancelled", "did not fit", "below threshold",
              "not reached", "over budget", "not affordable", "no support", "equal shares",
              "completion")

@@ -117,7 +117,7 @@ def test_proposal_page_shows_history_by_name_and_links_back_to_the_idea(
     idea = make_idea(cycle, proposal_id=proposal.id)
     db.session.commit()
     page = client.get(f"/proposals/{proposal.id}").data
-    assert b"submitted \xe2\x86\x92 accepted" in page
+    assert b"Submitted \xe2\x86\x92 Accepted" in page
     assert b"Sam Staff" in page and b"sam@example.org" not in page
     assert b"Feasible and costed." in page
     assert f'/proposals/ideas/{idea.id}"'.encode() in page
