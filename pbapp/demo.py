@@ -69,6 +69,9 @@ def _user(email: str, name: str, role: str = "resident", **kw) -> User:
 
 
 def _proposals(cycle, boards, hoods, rng, author, status, ideas=None) -> list[Proposal]:
+    """Submitted while the cycle took proposals and accepted before its voting opened."""
+    submitted, accepted = cycle.voting_opens - timedelta(days=45), cycle.voting_opens - timedelta(
+        days=16)
     out = []
     for i, (title, summary, cost) in enumerate(ideas or IDEAS):
         board = boards[i % len(boards)]
@@ -76,11 +79,14 @@ def _proposals(cycle, boards, hoods, rng, author, status, ideas=None) -> list[Pr
                      description=f"**What:** {summary}\n\n**Why:** residents asked for it.",
                      translations=demo_spanish.proposal_texts(title),
                      problem="Repeated violence in a small number of places.",
-                     cost_cents=cost * 100 + rng.randrange(0, 10) * 1000_00, status=status)
+                     cost_cents=cost * 100 + rng.randrange(0, 10) * 1000_00, status=status,
+                     created_at=submitted + timedelta(days=i % 7, hours=10))
         p.neighbourhoods = rng.sample(hoods, 2)
-        p.history.append(StatusChange(actor_id=author.id, from_status=None, to_status="submitted"))
+        p.history.append(StatusChange(actor_id=author.id, from_status=None, to_status="submitted",
+                                      at=p.created_at))
         p.history.append(StatusChange(actor_id=author.id, from_status="submitted",
-                                      to_status=status, reason="Feasible and costed."))
+                                      to_status=status, reason="Feasible and costed.",
+                                      at=accepted + timedelta(hours=i)))
         db.session.add(p)
         out.append(p)
     return out
@@ -134,6 +140,7 @@ def _polling_places(cycle, staff) -> list[int]:
         db.session.add(PaperBatch(cycle_id=cycle.id, label=f"{place.name} box {n}",
                                   status="committed", created_by=staff.id, ballots=0,
                                   polling_place_id=place.id,
+                                  created_at=cycle.voting_closes + timedelta(hours=9),
                                   committed_at=cycle.voting_closes + timedelta(days=1)))
     db.session.flush()
     return [p.id for p in places]
@@ -239,6 +246,7 @@ def seed_demo(ballots: int = 3000, seed: int = 2026):
                  budget_cents=600_000_00, method="equal-shares", completion="add1", max_ranks=5,
                  phase="counting", use_roll=True, part_fund_share=10,
                  voting_opens=_utc(2026, 4, 1), voting_closes=_utc(2026, 4, 15),
+                 created_at=_utc(2026, 1, 12, 9), proposals_open=_utc(2026, 2, 1),
                  description="Six neighbourhoods decide how to spend 600,000 on safety.")
     done.neighbourhoods = hoods
     opens, closes = _live_window()
@@ -257,6 +265,9 @@ def seed_demo(ballots: int = 3000, seed: int = 2026):
     letters.neighbourhoods = hoods
     for cycle in (done, live, letters):
         cycle.translations = demo_spanish.named(cycle.slug, demo_spanish.CYCLES, "description")
+    for cycle in (live, letters):
+        cycle.created_at = opens - timedelta(days=70)
+        cycle.proposals_open = opens - timedelta(days=60)
     db.session.add_all([done, letters, live])  # autumn last: the home page's current cycle
     db.session.flush()
     _step(bar, step)
@@ -278,6 +289,7 @@ def seed_demo(ballots: int = 3000, seed: int = 2026):
     result = count_cycle(done, staff)
     _override(result, staff)
     publish_result(result, staff)
+    _date_the_count(result, done)
     _step(bar, step)
     projects = list(db.session.scalars(select(Project).where(Project.cycle_id == done.id)
                                        .order_by(Project.id)))
@@ -299,7 +311,27 @@ def seed_demo(ballots: int = 3000, seed: int = 2026):
     yield from _accounts()
 
 
+#: the spring story's order: voting closes 15 April, paper batches are in on the 16th, the
+#: count runs on the 17th, it is published on the 18th and projects are funded on the 20th
+COUNTED_AT, PUBLISHED_AT = _utc(2026, 4, 17, 10), _utc(2026, 4, 18, 10)
 FUNDED_ON = (2026, 4, 20)
+
+
+def _date_the_count(result, cycle) -> None:
+    """The count and its publication happen during seeding; date them as the story tells it
+    (not on the demo day), with the proposals' funded / not funded changes and staff's
+    override between the count and the publication."""
+    from .cycles.overrides import ResultOverride
+
+    result.counted_at, result.published_at = COUNTED_AT, PUBLISHED_AT
+    for override in db.session.scalars(select(ResultOverride)
+                                       .where(ResultOverride.result_id == result.id)):
+        override.created_at = COUNTED_AT + timedelta(hours=6)
+    for proposal in db.session.scalars(select(Proposal).where(Proposal.cycle_id == cycle.id)):
+        for change in proposal.history:
+            if change.to_status in ("funded", "not_funded"):
+                change.at = PUBLISHED_AT
+    db.session.flush()
 #: one delivery story per funded project, in turn: (status, [(status, on, reason)],
 #: [(milestone, due, done or None, note)], [(on, title, body)]); "{title}" is the project's
 PROJECT_PLANS = [
@@ -383,7 +415,7 @@ def _term_end() -> date:
 
 def _project_records(projects: list[Project], staff: User) -> None:
     """Give each funded project a believable delivery story: status, milestones, updates."""
-    funded = _utc(*FUNDED_ON, 12)
+    funded, today = _utc(*FUNDED_ON, 12), site_today()
     for i, project in enumerate(projects):
         status, moves, milestones, updates = PROJECT_PLANS[i % len(PROJECT_PLANS)]
         chair = next(m.user for m in project.board.memberships if m.is_chair)
@@ -391,6 +423,10 @@ def _project_records(projects: list[Project], staff: User) -> None:
         for change in project.history:
             change.at = funded
         previous = project.status
+        # the story as it stands on the demo day: nothing dated after it is told yet
+        moves = [m for m in moves if date(*m[1]) <= today]
+        updates = [u for u in updates if date(*u[0]) <= today]
+        status = moves[-1][0] if moves else previous
         for to_status, on, reason in moves:
             project.history.append(ProjectStatusChange(
                 actor_id=(staff if to_status == "cancelled" else chair).id,
@@ -400,7 +436,8 @@ def _project_records(projects: list[Project], staff: User) -> None:
         project.status = status
         for title, due, done, note in milestones:
             project.milestones.append(Milestone(title=title, due_on=date(*due),
-                                                done_on=date(*done) if done else None,
+                                                done_on=date(*done) if done and date(*done)
+                                                <= today else None,
                                                 note=note))
         for on, title, body in updates:
             project.updates.append(ProjectUpdate(author_id=chair.id, title=title,

@@ -50,7 +50,9 @@ def turnout_tables(cycle: Cycle) -> list[dict]:
     tables.append(protected_counts(
         "turnout-neighbourhood", gettext("Turnout by neighbourhood"), gettext("Neighbourhood"),
         voters, groups, counts,
-        total, total_label, gettext("Where voters live, when they voted with an account.")))
+        total, total_label, gettext("Where voters live: from the account's profile, or the "
+                                    "address a letter's code was posted to; paper ballots "
+                                    "record none.")))
 
     by_age = _counts_by(cycle, Participation.age_band)
     bands = list(AGE_BANDS) + sorted(b for b in by_age if b is not None and b not in AGE_BANDS)
