@@ -20,6 +20,10 @@ TIME = {"type": "string", "format": "date-time"}
 URL = {"type": "string", "format": "uri-reference"}
 ID = {"type": "integer", "minimum": 1, "maximum": MAX_INT}
 PAGE = {"type": "integer", "minimum": 1, "maximum": MAX_INT}
+#: a GeoJSON position: [longitude, latitude] in degrees
+POSITION = {"type": "array", "items": {"type": "number", "minimum": -180, "maximum": 180},
+            "minItems": 2, "maxItems": 2,
+            "description": "[longitude, latitude] in degrees (WGS 84), longitude first."}
 
 
 def obj(properties: dict, description: str = "", optional: tuple = ()) -> dict:
@@ -87,9 +91,29 @@ SCHEMAS = {
         "budget_cents": INT, "max_ranks": INT, "seats": INT,
         "proposals_open": null(TIME), "voting_opens": null(TIME), "voting_closes": null(TIME),
         "close_changes": array(ref("CloseChange")),
-        "neighbourhoods": array(ref("Place")), "result_published": BOOL,
+        "neighbourhoods": array(ref("Place")),
+        "requires_address": {**BOOL, "description": "Whether an account voter must give an "
+                             "address found in the cycle's address register."},
+        "address_register_size": {"type": "integer", "minimum": 0, "description":
+                                  "How many addresses the cycle's register holds (never "
+                                  "which)."},
+        "result_published": BOOL,
         "links": obj({"self": URL, "proposals": URL, "results": null(URL), "html": URL}),
     }, "A budget cycle past its draft."),
+    "Neighbourhoods": obj({
+        "type": {"const": "FeatureCollection"},
+        "features": array(obj({
+            "type": {"const": "Feature"},
+            "id": {**STR, "description": "The neighbourhood's slug."},
+            "geometry": null(obj({
+                "type": {"const": "MultiPolygon"},
+                "coordinates": {**array(array({**array(POSITION), "minItems": 4})), "description":
+                                "Polygons, each a list of rings (outer first, then holes), "
+                                "each ring closed (its first position repeated last)."}})),
+            "properties": obj({"slug": STR, "name": STR}),
+        }, "A neighbourhood and its outline; geometry null where none was imported.")),
+    }, "Every neighbourhood and its outline as a GeoJSON (RFC 7946) FeatureCollection in "
+       "WGS 84 longitude and latitude: what the site's maps are drawn from."),
     "Proposal": obj({
         "id": INT, "cycle": {**STR, "description": "The cycle's slug."}, "title": STR,
         "summary": STR, "description": STR, "problem": STR, "root_cause": STR,
@@ -328,6 +352,8 @@ PATHS = {
     "/projects/{id}": get("getProject", "One funded project with its status history, "
                           "milestones, updates and metric targets.", "ProjectDetail",
                           ("project_id",)),
+    "/neighbourhoods": get("getNeighbourhoods", "The neighbourhoods and their outlines, as "
+                           "GeoJSON.", "Neighbourhoods", not_found=False),
     "/metrics": get("listMetrics", "The shared metrics catalogue.", "MetricPage",
                     not_found=False, paged=True),
     "/metrics/{key}": get("getMetric", "One metric, with its data-sharing agreement.",

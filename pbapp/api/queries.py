@@ -62,3 +62,14 @@ def metrics() -> list[Metric]:
 
 def metric(key: str) -> Metric | None:
     return db.session.scalar(select(Metric).where(Metric.key == key))
+
+
+def neighbourhoods_with_outlines() -> list:
+    """(neighbourhood, its outline's polygons or None), by slug."""
+    from ..cycles.models import Neighbourhood
+    from ..maps.models import Boundary
+
+    return list(db.session.execute(
+        select(Neighbourhood, Boundary.polygons)
+        .outerjoin(Boundary, Boundary.neighbourhood_id == Neighbourhood.id)
+        .order_by(Neighbourhood.slug)).all())

@@ -45,12 +45,31 @@ def cycle(c: Cycle, result: Result | None) -> dict:
                            "reason": x.reason, "changed_at": when(x.changed_at)}
                           for x in c.close_changes],
         "neighbourhoods": [place(n) for n in sorted(c.neighbourhoods, key=lambda n: n.slug)],
+        "requires_address": bool(c.require_address),
+        "address_register_size": _register_size(c),
         "result_published": result is not None,
         "links": {"self": url_for("api.cycle", slug=c.slug),
                   "proposals": url_for("api.cycle_proposals", slug=c.slug),
                   "results": url_for("api.cycle_results", slug=c.slug) if result else None,
                   "html": url_for("cycles.show", slug=c.slug)},
     }
+
+
+def _register_size(c: Cycle) -> int:
+    """How many addresses the cycle's register holds: never which."""
+    from ..addresses.register import register_size
+
+    return register_size(c)
+
+
+def neighbourhoods(rows: list[tuple[Neighbourhood, list | None]]) -> dict:
+    """Every neighbourhood as a GeoJSON (RFC 7946) Feature: its outline as a MultiPolygon in
+    WGS 84 longitude and latitude, or a null geometry where staff imported none."""
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": hood.slug,
+         "geometry": {"type": "MultiPolygon", "coordinates": polygons} if polygons else None,
+         "properties": {"slug": hood.slug, "name": hood.name}}
+        for hood, polygons in rows]}
 
 
 def _translations(p: Proposal) -> dict:
@@ -238,6 +257,8 @@ COLLECTIONS = (
     ("projects", "api.projects", "Funded projects, with spending, milestones and updates."),
     ("metrics", "api.metrics", "The shared metrics catalogue and its published measurements "
                                "(small cells protected)."),
+    ("neighbourhoods", "api.neighbourhoods", "The neighbourhoods and their outlines, as a "
+                                             "GeoJSON FeatureCollection (the maps' data)."),
 )
 
 

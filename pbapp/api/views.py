@@ -122,6 +122,12 @@ def project(project_id: str):
                                       progress_for(found.id)))
 
 
+@bp.get("/neighbourhoods")
+def neighbourhoods():
+    """GeoJSON, so any map tool reads it; only what the public maps draw."""
+    return jsonify(doc.neighbourhoods(q.neighbourhoods_with_outlines()))
+
+
 @bp.get("/metrics")
 def metrics():
     return jsonify(paginated(q.metrics(), doc.metric))

@@ -41,8 +41,8 @@ def _ring_problem(ring) -> str | None:
         if not (isinstance(point, list) and len(point) in (2, 3) and all(map(_number, point))):
             return "a position is not [longitude, latitude] in numbers"
         if not (-180 <= point[0] <= 180 and -90 <= point[1] <= 90):
-            return (f"the position {str(point[:2])[:60]} is not a longitude (-180 to 180) and latitude "
-                    "(-90 to 90); give WGS 84 degrees, longitude first")
+            return (f"the position {str(point[:2])[:60]} is not a longitude (-180 to 180) "
+                    "and latitude (-90 to 90); give WGS 84 degrees, longitude first")
     if ring[0][:2] != ring[-1][:2]:
         return "a ring does not end where it starts"
     return None

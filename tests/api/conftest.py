@@ -14,6 +14,7 @@ from referencing.jsonschema import DRAFT202012
 
 from pbapp.api.openapi import document
 from pbapp.cycles.models import Neighbourhood, Result
+from pbapp.maps.models import Boundary
 from pbapp.cycles.services import count_cycle, publish_result
 from pbapp.extensions import db
 from pbapp.metrics.models import Measurement, Metric, ProjectMetric
@@ -112,6 +113,11 @@ def schema_check():
 @pytest.fixture()
 def api(client) -> ApiChecker:
     return ApiChecker(client)
+
+
+#: riverside's outline (a square with a square hole); hillside has none
+RIVERSIDE_OUTLINE = [[[-1.0, 52.0], [-0.9, 52.0], [-0.9, 52.1], [-1.0, 52.1], [-1.0, 52.0]],
+                     [[-0.96, 52.04], [-0.94, 52.04], [-0.94, 52.06], [-0.96, 52.04]]]
 
 
 def _at(*args) -> datetime:
@@ -217,6 +223,7 @@ def world(app, make_user, make_cycle, make_proposal):
     db.session.add_all([first, second])
     db.session.flush()
     injuries, safe = _metrics(project, riverside, hillside)
+    db.session.add(Boundary(neighbourhood_id=riverside.id, polygons=[RIVERSIDE_OUTLINE]))
     db.session.commit()
     return SimpleNamespace(
         staff=staff, spring=spring, result=result, props=props, hidden=hidden,

@@ -57,6 +57,7 @@ def test_every_documented_path_and_status_is_exercised_and_fits(api, world):
         "/projects/{id}/timeline": f"/api/v1/projects/{project}/timeline",
         "/projects": "/api/v1/projects",
         "/projects/{id}": f"/api/v1/projects/{project}",
+        "/neighbourhoods": "/api/v1/neighbourhoods",
         "/metrics": "/api/v1/metrics",
         "/metrics/{key}": "/api/v1/metrics/injuries",
         "/metrics/{key}/measurements": "/api/v1/metrics/feel-safe/measurements",

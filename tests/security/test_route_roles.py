@@ -125,6 +125,7 @@ EXPECTED = {
     "api.project": ("/api/v1/projects/{project}", PUBLIC),
     "api.proposal_timeline": ("/api/v1/proposals/{proposal}/timeline", PUBLIC),
     "api.project_timeline": ("/api/v1/projects/{project}/timeline", PUBLIC),
+    "api.neighbourhoods": ("/api/v1/neighbourhoods", PUBLIC),
     "api.metrics": ("/api/v1/metrics", PUBLIC),
     "api.metric": ("/api/v1/metrics/violent-incidents", PUBLIC),
     "api.metric_measurements": ("/api/v1/metrics/violent-incidents/measurements", PUBLIC),
