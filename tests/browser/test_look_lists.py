@@ -72,3 +72,91 @@ def test_signed_in_staff_on_a_phone_find_sign_out_in_the_menu(new_page):
     assert page.evaluate(HEADER_JS)["extra"] <= 0
     problems = axe_problems(page)
     assert not problems, describe({"staff menu": problems})
+
+
+#: each map's smallest text in CSS pixels (SVG text scaled with its box), the legend's and the
+#: table's, the map's ground, and how far the page reaches sideways
+MAP_JS = """() => [...document.querySelectorAll('.nmap-panel')].map(panel => {
+  const svg = panel.querySelector('svg.nmap');
+  const scale = svg.getScreenCTM().a;
+  const drawn = [...svg.querySelectorAll('text')].map(t =>
+    parseFloat(t.getAttribute('font-size')) * scale);
+  const html = [...panel.querySelectorAll('.nmap-legend li, table th, table td, h2')]
+    .map(e => parseFloat(getComputedStyle(e).fontSize));
+  const halo = [...svg.querySelectorAll('text')].every(t =>
+    t.getAttribute('fill') === '#111111' && t.getAttribute('stroke') === '#ffffff');
+  return {smallest: Math.min(...drawn, ...html), drawn: drawn.length, halo,
+          ground: svg.querySelector('rect').getAttribute('fill'),
+          wide: svg.getBoundingClientRect().right - document.documentElement.clientWidth,
+          extra: document.documentElement.scrollWidth - document.documentElement.clientWidth};
+})"""
+
+
+def test_maps_read_on_a_phone_in_the_dark_and_the_address_step_is_clean(site, new_page, shot):
+    """At 390 px in the dark colour scheme the cycle page, project list and metric page draw
+    their maps with no text under 12 px, nothing sideways, dark labels haloed on the maps'
+    white ground, and axe finds nothing; then the resident passes the address step of a
+    cycle that requires one (axe clean before and after a refusal)."""
+    from datetime import datetime, timedelta, timezone
+
+    from sqlalchemy import select
+
+    from pbapp.addresses.register import import_register
+    from pbapp.cycles.models import Cycle, Neighbourhood
+    from pbapp.extensions import db
+
+    from browser_helpers import RESIDENT, RESIDENT_NAME
+
+    page = new_page(**PHONE, color_scheme="dark", **AXE_CONTEXT)
+    found = {}
+    for path in ("/cycles/2026-autumn", "/projects/", "/metrics/violent-incidents"):
+        page.goto(path)
+        expect(page.locator(".nmap-panel svg.nmap").first).to_be_visible()
+        maps = page.evaluate(MAP_JS)
+        assert maps, path
+        for look in maps:
+            assert look["smallest"] >= 12, (path, look)
+            assert look["extra"] <= 0 and look["wide"] <= 0, (path, look)
+            assert look["halo"] and look["ground"] == "#ffffff", (path, look)
+        if path != "/metrics/violent-incidents":
+            assert all(look["drawn"] == 6 for look in maps), (path, maps)
+        if problems := axe_problems(page):
+            found[path] = problems
+        shot(page, "map-dark" + path.replace("/", "-").rstrip("-"))
+    assert not found, describe(found)
+
+    with site.context():
+        riverside = db.session.scalar(select(Neighbourhood).where(
+            Neighbourhood.slug == "riverside"))
+        now = datetime.now(timezone.utc)
+        cycle = Cycle(slug="2027-addresses", name="Riverside street budget", phase="voting",
+                      budget_cents=10_000_00, require_address=True, vote_by_code=False,
+                      voting_opens=now - timedelta(days=1),
+                      voting_closes=now + timedelta(days=30), neighbourhoods=[riverside])
+        db.session.add(cycle)
+        db.session.flush()
+        import_register(cycle, b"address,postcode,neighbourhood\n"
+                               b"12 High Street,AB1 2CD,riverside\n"
+                               b"14 High Street,AB1 2CD,riverside\n", None)
+        db.session.commit()
+        db.session.remove()
+    page = new_page(**PHONE, **AXE_CONTEXT)
+    sign_in(page, RESIDENT, RESIDENT_NAME)
+    page.goto("/vote/2027-addresses")
+    expect(page).to_have_url(re.compile(r"/vote/2027-addresses/address$"))
+    expect(page.locator("main h1")).to_contain_text("Your address")
+    if problems := axe_problems(page):
+        found["address step"] = problems
+    page.get_by_label("Street address").fill("12 Hihg St")
+    page.get_by_label("Postcode").fill("ab1 2cd")
+    page.get_by_role("button", name="Continue to the ballot").click()
+    expect(page.get_by_role("alert")).to_contain_text("12 High Street, AB1 2CD")
+    assert page.evaluate("() => document.documentElement.scrollWidth"
+                         " - document.documentElement.clientWidth") <= 0
+    if problems := axe_problems(page):
+        found["address refused"] = problems
+    shot(page, "address-refused")
+    page.get_by_label("Street address").fill("12 high st.")
+    page.get_by_role("button", name="Continue to the ballot").click()
+    expect(page).to_have_url(re.compile(r"/vote/2027-addresses$"))
+    assert not found, describe(found)
