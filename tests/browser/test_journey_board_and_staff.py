@@ -119,10 +119,10 @@ def test_board_proposes_staff_run_the_cycle_and_the_public_reads_the_result(site
     public.get_by_role("link", name=CYCLE).click()
     public.get_by_role("link", name="Results, round by round").click()
     expect(public.get_by_role("heading", name=f"Results: {CYCLE}")).to_be_visible()
-    expect(public.locator("h2:text-is('Funded') + ol > li")).to_have_text([TITLE])
+    expect(public.locator("h2:text-is('Funded') + ol > li > strong")).to_have_text([TITLE])
     expect(public.get_by_role("heading", name="Every round")).to_be_visible()
     round_one = public.get_by_role("region", name="Round 1")
     expect(round_one).to_contain_text(f"{TITLE} was funded")
     expect(round_one.get_by_role("row", name=re.compile(re.escape(TITLE)))).to_contain_text(
-        "funded")
+        "Funded")
     shot(public, "public-results")

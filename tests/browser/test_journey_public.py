@@ -21,9 +21,9 @@ def open_spring_results(page) -> None:
 def test_public_reads_results_project_report_and_downloads_ballots(new_page, shot, tmp_path):
     page = new_page()
     open_spring_results(page)
-    expect(page.get_by_text(re.compile(r"^200 ballots counted with equal-shares on "))
+    expect(page.get_by_text(re.compile(r"^200 ballots counted with Method of Equal Shares on "))
            ).to_be_visible()
-    funded = page.locator("h2:text-is('Funded') + ol > li")
+    funded = page.locator("h2:text-is('Funded') + ol > li > strong")  # each then links its project
     expect(funded.first).to_be_visible()
     funded_titles = funded.all_inner_texts()
     assert len(funded_titles) >= 2, funded_titles
@@ -36,7 +36,7 @@ def test_public_reads_results_project_report_and_downloads_ballots(new_page, sho
     expect(page.get_by_role("region", name="Round 1")).to_contain_text(
         f"{funded_titles[0]} was funded: ")
     expect(first_table.get_by_role("row", name=re.compile(re.escape(funded_titles[0])))
-           ).to_contain_text("funded")
+           ).to_contain_text("Funded")
     assert first_table.get_by_role("row").count() > 2
     shot(page, "results")
 
