@@ -25,8 +25,11 @@ def _label(r: dict) -> str:
 
 def _bars(t: dict, cid: str, series: list[tuple[str, list]], style=None) -> str:
     labels = [_label(r) for r in t["rows"]]
-    config = dict(title=t["title"], height=140 + 30 * len(labels) * max(1, len(series) // 2),
-                  legend_at_bottom=True, print_values=True)
+    # bars tall enough for their printed values, and at most five labels on the value axis
+    # (the board report's money axis wrote 0 to 180,000 in steps of 20,000, one over another)
+    config = dict(title=t["title"], height=150 + 34 * len(labels) * len(series),
+                  legend_at_bottom=True, print_values=True, x_labels_major_count=5,
+                  show_minor_x_labels=False)
     chart = chart_config(pygal.HorizontalBar, cid, **({"style": style} if style else {}),
                           **config)
     chart.x_labels = labels[::-1]  # pygal draws the first label at the bottom
