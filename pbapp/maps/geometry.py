@@ -18,6 +18,31 @@ WIDTH = 320.0
 PADDING = 8.0
 
 
+def N_(message: str) -> str:
+    """Mark a text for ``pybabel extract``; the staff page translates it (this module stays
+    free of Flask)."""
+    return message
+
+
+class Problem(str):
+    """One problem, in English (for the command line), keeping its message id and values so
+    a page can show it in the reader's language (``translated``)."""
+
+    template: str
+    params: dict
+
+    def __new__(cls, template: str, **params):
+        self = super().__new__(cls, template % params if params else template)
+        self.template, self.params = template, params
+        return self
+
+    def translated(self, gettext) -> str:
+        """``gettext(template, **values)`` with any problem among the values translated too."""
+        values = {k: v.translated(gettext) if isinstance(v, Problem) else v
+                  for k, v in self.params.items()}
+        return gettext(self.template, **values) if values else gettext(self.template)
+
+
 class OutlinesInvalid(ValueError):
     """The file was refused as a whole; ``problems`` lists what is wrong, feature by feature."""
 
@@ -36,15 +61,17 @@ def _number(value) -> bool:
 
 def _ring_problem(ring) -> str | None:
     if not isinstance(ring, list) or len(ring) < 4:
-        return "a ring needs at least four positions (the first repeated at the end)"
+        return Problem(N_("a ring needs at least four positions (the first repeated at the "
+                          "end)"))
     for point in ring:
         if not (isinstance(point, list) and len(point) in (2, 3) and all(map(_number, point))):
-            return "a position is not [longitude, latitude] in numbers"
+            return Problem(N_("a position is not [longitude, latitude] in numbers"))
         if not (-180 <= point[0] <= 180 and -90 <= point[1] <= 90):
-            return (f"the position {str(point[:2])[:60]} is not a longitude (-180 to 180) "
-                    "and latitude (-90 to 90); give WGS 84 degrees, longitude first")
+            return Problem(N_("the position %(position)s is not a longitude (-180 to 180) "
+                              "and latitude (-90 to 90); give WGS 84 degrees, longitude first"),
+                           position=str(point[:2])[:60])
     if ring[0][:2] != ring[-1][:2]:
-        return "a ring does not end where it starts"
+        return Problem(N_("a ring does not end where it starts"))
     return None
 
 
@@ -53,16 +80,17 @@ def _polygons(geometry) -> tuple[list | None, str | None]:
     if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon",
                                                                       "MultiPolygon"):
         kind = geometry.get("type") if isinstance(geometry, dict) else None
-        return None, (f"its geometry is {str(kind)[:30]!r}, not a Polygon or MultiPolygon"
-                      if kind else "it has no geometry")
+        return None, (Problem(N_("its geometry is %(kind)s, not a Polygon or MultiPolygon"),
+                              kind=repr(str(kind)[:30]))
+                      if kind else Problem(N_("it has no geometry")))
     coords = geometry.get("coordinates")
     polygons = [coords] if geometry["type"] == "Polygon" else coords
     if not isinstance(polygons, list) or not polygons:
-        return None, "its coordinates are empty"
+        return None, Problem(N_("its coordinates are empty"))
     out = []
     for polygon in polygons:
         if not isinstance(polygon, list) or not polygon:
-            return None, "a polygon has no rings"
+            return None, Problem(N_("a polygon has no rings"))
         for ring in polygon:
             if (problem := _ring_problem(ring)) is not None:
                 return None, problem
@@ -75,50 +103,61 @@ def read_outlines(data: bytes | str, names: dict[str, str]) -> dict[str, list]:
     {key: polygons}, or OutlinesInvalid listing every problem."""
     if isinstance(data, bytes):
         if len(data) > MAX_BYTES:
-            raise OutlinesInvalid([f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB."])
+            raise OutlinesInvalid([Problem(N_("The file is larger than %(mb)d MB."),
+                                           mb=MAX_BYTES // (1024 * 1024))])
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise OutlinesInvalid(["The file is not UTF-8 text."]) from None
+            raise OutlinesInvalid([Problem(N_("The file is not UTF-8 text."))]) from None
     if "\x00" in data:
-        raise OutlinesInvalid(["The file holds a NUL byte, so it is not a GeoJSON text file."])
+        raise OutlinesInvalid([Problem(N_("The file holds a NUL byte, so it is not a GeoJSON "
+                                          "text file."))])
     try:
         doc = json.loads(data, parse_constant=lambda c: float("nan"))
     except (ValueError, RecursionError) as error:
-        raise OutlinesInvalid([f"The file is not JSON: {str(error)[:120]}."]) from None
+        raise OutlinesInvalid([Problem(N_("The file is not JSON: %(error)s."),
+                                       error=str(error)[:120])]) from None
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" \
             or not isinstance(doc.get("features"), list):
-        raise OutlinesInvalid(["The file is not a GeoJSON FeatureCollection "
-                               "({\"type\": \"FeatureCollection\", \"features\": [...]})."])
+        raise OutlinesInvalid([Problem(N_("The file is not a GeoJSON FeatureCollection "
+                                          "({\"type\": \"FeatureCollection\", \"features\": "
+                                          "[...]})."))])
     problems, found, points = [], {}, 0
+
+    def bad(n: int, label, problem: Problem) -> None:
+        if label is None:
+            problems.append(Problem(N_("Feature %(n)d: %(problem)s."), n=n, problem=problem))
+        else:
+            problems.append(Problem(N_("Feature %(n)d (%(name)s): %(problem)s."), n=n,
+                                    name=repr(str(label)[:60]), problem=problem))
+
     for n, feature in enumerate(doc["features"], start=1):
         props = feature.get("properties") if isinstance(feature, dict) else None
         props = props if isinstance(props, dict) else {}
         label = props.get("name", props.get("slug"))
-        where = f"Feature {n}" + (f" ({str(label)[:60]!r})" if label is not None else "")
         if not isinstance(label, str) or not label.strip():
-            problems.append(f"{where}: it has no \"name\" property naming its neighbourhood.")
+            bad(n, label, Problem(N_("it has no \"name\" property naming its neighbourhood")))
             continue
         key = names.get(label.strip().casefold())
         if key is None:
-            problems.append(f"{where}: no neighbourhood has this name or slug.")
+            bad(n, label, Problem(N_("no neighbourhood has this name or slug")))
             continue
         if key in found:
-            problems.append(f"{where}: its neighbourhood already has an outline in this file.")
+            bad(n, label, Problem(N_("its neighbourhood already has an outline in this file")))
             continue
         polygons, problem = _polygons(feature.get("geometry"))
         if problem:
-            problems.append(f"{where}: {problem}.")
+            bad(n, label, problem)
             continue
         points += sum(len(ring) for polygon in polygons for ring in polygon)
         if points > MAX_POINTS:
-            raise OutlinesInvalid([f"The outlines have more than {MAX_POINTS:,} positions; "
-                                   "simplify them first."])
+            raise OutlinesInvalid([Problem(N_("The outlines have more than %(num)s positions; "
+                                              "simplify them first."), num=f"{MAX_POINTS:,}")])
         found[key] = polygons
     if problems:
         raise OutlinesInvalid(problems)
     if not found:
-        raise OutlinesInvalid(["The file has no features."])
+        raise OutlinesInvalid([Problem(N_("The file has no features."))])
     return found
 
 

@@ -13,7 +13,7 @@ from ..auth.permissions import staff_required
 from ..cycles.models import Neighbourhood
 from ..extensions import db
 from . import bp
-from .geometry import OutlinesInvalid
+from .geometry import OutlinesInvalid, Problem
 from .services import count_map, import_outlines, outlines
 
 
@@ -34,7 +34,8 @@ def boundaries():
             names = import_outlines(form.file.data.read(), current_user)
         except OutlinesInvalid as error:
             db.session.rollback()
-            problems = error.problems
+            problems = [p.translated(gettext) if isinstance(p, Problem) else p
+                        for p in error.problems]
         else:
             db.session.commit()
             flash(gettext("Imported the outlines of %(num)d neighbourhoods.", num=len(names)),

@@ -25,6 +25,7 @@ from pbapp.maps import geometry
 from pbapp.maps.demo_outlines import feature_collection
 from pbapp.maps.geometry import OutlinesInvalid, project, read_outlines
 from pbapp.maps.models import Boundary
+from pbapp.security import CSP
 
 NAMES = {"riverside": "riverside", "hillside": "hillside"}
 SQUARE = [[[0.0, 51.0], [0.01, 51.0], [0.01, 51.01], [0.0, 51.01], [0.0, 51.0]]]
@@ -221,6 +222,10 @@ def test_the_staff_page_refuses_bad_files_in_words_and_imports_good_ones(
     assert "Imported the outlines of 2 neighbourhoods." in page and "<svg" in page
     again = _upload(client, csrf, BAD[3][0])  # a bad file later changes no stored outline
     assert again.status_code == 200 and _stored() == (2, 1)
+    client.set_cookie("lang", "es")
+    spanish = _upload(client, csrf, BAD[1][0]).get_data(as_text=True)
+    assert "Elemento 2 (&#39;Atlantis&#39;): ningún barrio tiene este nombre" in spanish
+    assert _stored() == (2, 1)
 
 
 def test_the_command_refuses_bad_files_and_imports_good_ones(hoods, runner, tmp_path):
@@ -328,7 +333,9 @@ def test_demo_maps_on_the_cycle_page_project_list_and_metric_page_in_both_langua
     pages = {"/cycles/2026-autumn": f"map-cycle-{autumn.id}", "/projects/": "map-projects",
              "/metrics/violent-incidents": f"map-metric-{metric.id}"}
     for url, map_id in pages.items():
-        html = client.get(url).get_data(as_text=True)
+        response = client.get(url)
+        assert response.headers["Content-Security-Policy"] == CSP and "http" not in CSP
+        html = response.get_data(as_text=True)
         panel = _panel(html, map_id)
         assert panel.count("<svg") >= 2 and "<table>" in panel and len(_table(panel)) == 6
         assert 'role="img"' in panel and f'aria-labelledby="{map_id}-title"' in panel
