@@ -114,6 +114,7 @@ def blueprints() -> list:
     from .audit import bp as audit_bp
     from .auth import bp as auth_bp
     from .boards import bp as boards_bp
+    from .comments import bp as comments_bp
     from .cycles import bp as cycles_bp
     from .feeds import bp as feeds_bp
     from .i18n import bp as i18n_bp
@@ -128,7 +129,8 @@ def blueprints() -> list:
     from .voting import bp as voting_bp
 
     return [main_bp, i18n_bp, auth_bp, boards_bp, cycles_bp, proposals_bp, voting_bp, projects_bp,
-            audit_bp, paper_bp, metrics_bp, api_bp, feeds_bp, reports_bp, images_bp, maps_bp]
+            audit_bp, paper_bp, metrics_bp, api_bp, feeds_bp, reports_bp, images_bp, maps_bp,
+            comments_bp]
 
 
 def register_error_pages(app: Flask) -> None:

@@ -14,3 +14,4 @@ from .proposals.models import Idea, Proposal, StatusChange  # noqa: F401
 from .voting.models import Ballot, Participation, VoterRollEntry, VotingCode  # noqa: F401
 from .addresses.models import RegisterAddress  # noqa: F401,E402
 from .maps.models import Boundary  # noqa: F401,E402
+from .comments.models import Comment, CommentFlag  # noqa: F401,E402

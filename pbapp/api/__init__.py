@@ -12,3 +12,4 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # nothing here changes state: other methods only ever get a JSON 405
 
 from . import http, views  # noqa: E402,F401
+from ..comments import api as _comments  # noqa: E402,F401  (comments' endpoints)

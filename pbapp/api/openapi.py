@@ -251,13 +251,26 @@ SCHEMAS = {
        "(would let a small number be worked out), small-numerator (a rate counting 1 to 10 "
        "people), small-denominator (a rate over fewer than 11 people)."),
 }
+SCHEMAS["Comment"] = obj({
+    "id": ID, "parent_id": {**null(ID), "description": "The comment this one replies to "
+                                                      "(replies go one level deep)."},
+    "author": STR,
+    "author_seat": {**null(STR), "description": "The board seat the author held when "
+                                                "writing (police, public_health, ...)."},
+    "author_organisation": null(STR), "created_at": TIME,
+    "edited_at": {**null(TIME), "description": "When the author last changed it."},
+    "body": {**null(STR), "description": "Markdown source; null once hidden."},
+    "body_html": {**null(STR), "description": "Rendered and sanitised; null once hidden."},
+    "hidden": {**BOOL, "description": "Hidden by a moderator: its text is not served."},
+    "hidden_reason": {**null(STR), "description": "The moderator's public reason."},
+    "replies": array(ref("Comment"))}, "A comment; `replies` is empty on a reply.")
 SCHEMAS["ProjectDetail"] = deepcopy(SCHEMAS["Project"])
 SCHEMAS["ProjectDetail"]["properties"].update({
     "history": array(ref("StatusChange")), "milestones": array(ref("Milestone")),
     "updates": array(ref("ProjectUpdate")), "targets": array(ref("Target"))})
 SCHEMAS["ProjectDetail"]["required"] = list(SCHEMAS["ProjectDetail"]["properties"])
 SCHEMAS["ProjectDetail"]["description"] = "A funded project with its public record."
-for _name in ("Cycle", "Proposal", "Project", "Metric", "Measurement"):
+for _name in ("Cycle", "Proposal", "Project", "Metric", "Measurement", "Comment"):
     SCHEMAS[f"{_name}Page"] = page_of(_name)
 
 HEADERS = {
@@ -347,6 +360,12 @@ PATHS = {
     "/projects/{id}/timeline": get("getProjectTimeline", "One funded project's dated timeline, "
                                    "from the idea behind it to its impact.", "Timeline",
                                    ("project_id",)),
+    "/proposals/{id}/comments": get("listProposalComments", "One public proposal's comments, "
+                                    "oldest first, each with its replies.", "CommentPage",
+                                    ("proposal_id",), paged=True),
+    "/projects/{id}/comments": get("listProjectComments", "One funded project's comments, "
+                                   "oldest first, each with its replies.", "CommentPage",
+                                   ("project_id",), paged=True),
     "/projects": get("listProjects", "Funded projects.", "ProjectPage", not_found=False,
                      paged=True),
     "/projects/{id}": get("getProject", "One funded project with its status history, "

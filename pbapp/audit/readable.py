@@ -23,6 +23,8 @@ ACTIONS = {
     "board.create": N_("created the board"),
     "board.update": N_("changed the board"),
     "codes.generate": N_("made voting codes for the cycle"),
+    "comment.hide": N_("hid a comment"),
+    "comment.keep": N_("kept a flagged comment and closed its flags"),
     "cycle.count": N_("counted the cycle's ballots"),
     "cycle.create": N_("created the cycle"),
     "cycle.extend_close": N_("moved the cycle's closing time"),
@@ -128,6 +130,16 @@ def _names(kind: str, refs: set[str]) -> dict[str, tuple[str, str | None]]:
         for m in db.session.scalars(query):
             name = gettext("%(person)s on %(board)s", person=m.user.name, board=m.board.name)
             out[str(m.id)] = (name, _link("boards.members", slug=m.board.slug))
+    elif kind == "comment":
+        from ..comments.models import Comment
+
+        for c in db.session.scalars(select(Comment).where(Comment.id.in_(ids))):
+            anchor = f"comment-{c.id}"
+            url = (_link("proposals.show", proposal_id=c.proposal_id, _anchor=anchor)
+                   if c.proposal_id else
+                   _link("projects.show", project_id=c.project_id, _anchor=anchor))
+            out[str(c.id)] = (gettext("comment %(n)s by %(person)s", n=c.id,
+                                      person=c.author.name), url)
     elif kind == "user":
         for u in db.session.scalars(select(User).where(User.id.in_(ids))):
             out[str(u.id)] = (u.name, None)
