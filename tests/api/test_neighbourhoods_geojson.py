@@ -24,6 +24,8 @@ def test_neighbourhoods_are_geojson_that_reads_back(api, world):
     outlined = {**body, "features": [by_id["riverside"]]}
     assert read_outlines(json.dumps(outlined), {"riverside": "riverside"}) == {
         "riverside": [RIVERSIDE_OUTLINE]}
+    page = api.client.get("/open-data").get_data(as_text=True)
+    assert '<a href="/api/v1/neighbourhoods">' in page and "GeoJSON" in page
     index = api.json("/api/v1/")
     assert {"name": "neighbourhoods", "href": "/api/v1/neighbourhoods"} in [
         {k: r[k] for k in ("name", "href")} for r in index["resources"]]
