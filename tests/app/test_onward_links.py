@@ -89,7 +89,7 @@ def test_api_index_links_each_collection_and_the_document(client, demo_city):
     body = index.get_json()
     assert body["links"] == {"self": "/api/v1/", "openapi": "/api/v1/openapi.json",
                              "html": "/open-data"}
-    assert [r["name"] for r in body["resources"]] == ["cycles", "projects", "metrics"]
+    assert {"cycles", "projects", "metrics"} <= {r["name"] for r in body["resources"]}
     for resource in body["resources"]:
         assert client.get(resource["href"]).status_code == 200
     refused = client.post("/api/v1/")
