@@ -28,7 +28,7 @@ def test_resident_votes_with_a_code_on_a_phone(site, new_page, shot, javascript)
 
     page.goto("/")
     expect(page.get_by_role("heading", name=f"Now: {AUTUMN_NAME}")).to_be_visible()
-    page.get_by_role("link", name="vote with the code from your letter").click()
+    page.get_by_role("link", name="vote with the code from your letter", exact=True).click()
     expect(page.get_by_role("heading", name=f"Vote with a code: {AUTUMN_NAME}")).to_be_visible()
     # typed as a person might: lower case, spaces instead of hyphens
     page.get_by_label("Voting code").fill(code.lower().replace("-", " "))
