@@ -79,6 +79,8 @@ def test_staff_pages_show_labels_not_codes(client, demo_city, login):
     urls += [f"/cycles/manage/{c.slug}/edit" for c in cycles]
     urls += [f"/cycles/manage/{r.cycle.slug}/results/{r.id}"
              for r in db.session.scalars(select(Result))]
+    urls += ["/staff/audit/", "/staff/paper/", "/staff/paper/2026-autumn", "/proposals/",
+             "/projects/", "/auth/account"]
     for url in urls:
         page = client.get(url)
         assert page.status_code == 200, url
