@@ -7,11 +7,11 @@ import json
 from pbapp.addresses.register import import_register
 from pbapp.extensions import db
 from pbapp.maps.geometry import read_outlines
-
-from conftest import RIVERSIDE_OUTLINE
+from pbapp.maps.models import Boundary
 
 
 def test_neighbourhoods_are_geojson_that_reads_back(api, world):
+    [RIVERSIDE_OUTLINE] = db.session.get(Boundary, world.riverside.id).polygons
     body = api.json("/api/v1/neighbourhoods")
     assert body["type"] == "FeatureCollection"
     by_id = {f["id"]: f for f in body["features"]}

@@ -270,7 +270,8 @@ def _words(panel: str) -> str:
 
 def _table(panel: str) -> dict[str, list[str]]:
     rows = re.findall(r'<tr><th scope="row">(.*?)</th>(.*?)</tr>', panel)
-    return {name: re.findall(r'<td class="num">(.*?)</td>', cells) for name, cells in rows}
+    return {re.sub(r"<.*", "", name, flags=re.S).strip():  # the name, not links beside it
+            re.findall(r'<td class="num">(.*?)</td>', cells) for name, cells in rows}
 
 
 def test_every_demo_choropleth_hatches_hidden_cells_and_never_writes_their_numbers(
