@@ -93,3 +93,53 @@ def test_public_reads_results_in_spanish(new_page, shot):
     expect(page.get_by_role("link", name="Resultados, ronda por ronda")).to_be_visible()
     expect(page.get_by_role("button", name="Cambiar")).to_be_visible()
     shot(page, "ciclo")
+
+
+def test_comment_posted_flagged_and_hidden_without_javascript(site, new_page):
+    """Issue 20: a resident comments on a funded project, the board's chair flags it, staff hide
+    it from the moderation queue with a public reason; the flag and the hidden comment with
+    JavaScript off (plain forms), axe clean on the project page and the queue."""
+    from browser_helpers import (AXE_CONTEXT, CHAIR, CHAIR_NAME, RESIDENT, RESIDENT_NAME, STAFF,
+                                 STAFF_NAME, axe_problems, describe, sign_in)
+    from sqlalchemy import select
+
+    from pbapp.extensions import db
+    from pbapp.projects.models import Project
+
+    with site.context():
+        project_id = db.session.scalar(select(Project.id).order_by(Project.id))
+    resident, staff = new_page(**AXE_CONTEXT), new_page(**AXE_CONTEXT)
+    chair = new_page(java_script_enabled=False)
+    problems = {}
+    sign_in(resident, RESIDENT, RESIDENT_NAME)
+    resident.goto(f"/projects/{project_id}")
+    resident.get_by_label("Your comment").fill("When do the **lamps** go up? Rude words.")
+    resident.get_by_role("button", name="Post comment").click()
+    expect(resident.get_by_text("Your comment is posted.")).to_be_visible()
+    comment = resident.locator("article.comment").last
+    expect(comment.locator("strong", has_text="lamps")).to_be_visible()
+    problems["project page with a comment"] = axe_problems(resident)
+
+    sign_in(chair, CHAIR, CHAIR_NAME)
+    chair.goto(f"/projects/{project_id}")
+    article = chair.locator("article.comment").last
+    article.locator("summary", has_text="Flag").click()
+    article.get_by_label("Why should a moderator look at it?").fill("Rude to neighbours")
+    article.get_by_role("button", name="Flag this comment").click()
+    expect(chair.get_by_text("a moderator will look at the comment")).to_be_visible()
+
+    sign_in(staff, STAFF, STAFF_NAME)
+    staff.goto("/staff/comments")
+    flagged = staff.locator("article[id^=flagged-]").first
+    expect(flagged).to_contain_text("Rude to neighbours")
+    problems["moderation queue"] = axe_problems(staff)
+    flagged.locator("summary", has_text="Hide…").click()
+    flagged.get_by_label("Public reason").fill("Insults other residents")
+    flagged.get_by_role("button", name="Hide the comment").click()
+    expect(staff.get_by_text("No flagged comments.")).to_be_visible()
+
+    public = new_page(java_script_enabled=False)
+    public.goto(f"/projects/{project_id}")
+    expect(public.get_by_text("Hidden by a moderator: Insults other residents")).to_be_visible()
+    expect(public.get_by_text("Rude words")).to_have_count(0)
+    assert not any(problems.values()), describe(problems)
