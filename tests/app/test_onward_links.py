@@ -75,8 +75,11 @@ def test_open_data_page_lists_api_downloads_feeds_and_the_recount(client, demo_c
     for project in db.session.scalars(select(Project)):
         assert {f"/reports/projects/{project.id}.csv", f"/feeds/projects/{project.id}.atom"} <= links
     assert any(h.startswith("/api/v1/metrics/") and h.endswith("/measurements") for h in links)
-    for href in links:  # every download and page it names answers
-        if href.startswith("/") and not href.startswith("/static/"):
+    kinds = {}  # one link of each kind answers (all of them cost ~20 s of reports)
+    for href in sorted(links):
+        kinds.setdefault(re.sub(r"(?<=/)[^/.]+(?=(\.[a-z]+)?$)", "*", href), href)
+    for href in kinds.values():
+        if not href.startswith("/static/"):
             assert client.get(href).status_code == 200, href
     spanish = client.get("/open-data", headers=ES).data.decode()
     assert "<h1>Datos abiertos</h1>" in spanish and "Haz tú mismo el recuento" in spanish
