@@ -74,6 +74,9 @@ def create_app(config: type | dict | None = None) -> Flask:
     from .addresses import cli as addresses_cli
 
     addresses_cli.register(app)
+    from .directory import cli as directory_cli
+
+    directory_cli.register(app)
     from . import backup
 
     backup.register(app)
@@ -116,6 +119,7 @@ def blueprints() -> list:
     from .boards import bp as boards_bp
     from .comments import bp as comments_bp
     from .cycles import bp as cycles_bp
+    from .directory import bp as directory_bp
     from .feeds import bp as feeds_bp
     from .i18n import bp as i18n_bp
     from .images import bp as images_bp
@@ -130,7 +134,7 @@ def blueprints() -> list:
 
     return [main_bp, i18n_bp, auth_bp, boards_bp, cycles_bp, proposals_bp, voting_bp, projects_bp,
             audit_bp, paper_bp, metrics_bp, api_bp, feeds_bp, reports_bp, images_bp, maps_bp,
-            comments_bp]
+            comments_bp, directory_bp]
 
 
 def register_error_pages(app: Flask) -> None:

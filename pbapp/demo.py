@@ -298,6 +298,9 @@ def seed_demo(ballots: int = 3000, seed: int = 2026):
     payments = _spending(projects, staff, seed)
     _step(bar, step)
     metrics_line = seed_metrics(projects, hoods, staff, seed)
+    from .directory.demo import add_demo_services
+
+    add_demo_services(projects)  # Help near you: a dozen invented services
     db.session.commit()
     bar.update()
     bar.close()

@@ -15,3 +15,4 @@ from .voting.models import Ballot, Participation, VoterRollEntry, VotingCode  # 
 from .addresses.models import RegisterAddress  # noqa: F401,E402
 from .maps.models import Boundary  # noqa: F401,E402
 from .comments.models import Comment, CommentFlag  # noqa: F401,E402
+from .directory.models import Service  # noqa: F401,E402

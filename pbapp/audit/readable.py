@@ -31,6 +31,7 @@ ACTIONS = {
     "cycle.phase": N_("moved the cycle to another phase"),
     "cycle.publish": N_("published the cycle's result"),
     "cycle.update": N_("changed the cycle"),
+    "directory.import": N_("imported a directory of services (HSDS)"),
     "measurement.add": N_("added a measurement to the metric"),
     "meeting.create": N_("added the meeting"),
     "meeting.update": N_("changed the meeting"),
@@ -64,6 +65,9 @@ ACTIONS = {
     "proposal.withdraw": N_("withdrew the proposal"),
     "roll.claim": N_("matched an account to the voter roll"),
     "roll.import": N_("imported the voter roll"),
+    "service.create": N_("added a service to the directory"),
+    "service.delete": N_("removed a service from the directory"),
+    "service.update": N_("changed a directory entry"),
     "user.create": N_("created an account"),
     "user.create_staff": N_("created a staff account"),
     "user.role": N_("changed an account's role"),
@@ -140,6 +144,11 @@ def _names(kind: str, refs: set[str]) -> dict[str, tuple[str, str | None]]:
                    _link("projects.show", project_id=c.project_id, _anchor=anchor))
             out[str(c.id)] = (gettext("comment %(n)s by %(person)s", n=c.id,
                                       person=c.author.name), url)
+    elif kind == "service":
+        from ..directory.models import Service
+
+        for s in db.session.scalars(select(Service).where(Service.id.in_(ids))):
+            out[str(s.id)] = (s.name, _link("directory.show", service_id=s.id))
     elif kind == "user":
         for u in db.session.scalars(select(User).where(User.id.in_(ids))):
             out[str(u.id)] = (u.name, None)

@@ -18,6 +18,7 @@ from .services import MapView, count_map, outlines, value_map
 class Row:
     name: str
     cells: list[str]
+    slug: str = ""  # links the row to the directory's services there
 
 
 @dataclass
@@ -72,7 +73,7 @@ def cycle_map(cycle) -> MapPanel | None:
     panel = count_map(f"map-cycle-{cycle.id}",
                       gettext("Map: proposals per neighbourhood (the number on each)"),
                       proposals, _proposals_noun)
-    rows = [Row(name, [str(proposals.get(slug, 0)), str(projects.get(slug, 0))])
+    rows = [Row(name, [str(proposals.get(slug, 0)), str(projects.get(slug, 0))], slug)
             for slug, name in _names()]
     return MapPanel(panel, [gettext("Proposals"), gettext("Projects")], rows,
                     gettext("Proposals and projects per neighbourhood"),
@@ -87,7 +88,7 @@ def projects_map(projects) -> MapPanel | None:
     counts = _per_hood([p.proposal_id for p in projects]) if projects else {}
     panel = count_map("map-projects", gettext("Map: projects per neighbourhood (the number on "
                                               "each)"), counts, _projects_noun)
-    rows = [Row(name, [str(counts.get(slug, 0))]) for slug, name in _names()]
+    rows = [Row(name, [str(counts.get(slug, 0))], slug) for slug, name in _names()]
     return MapPanel(panel, [gettext("Projects")], rows,
                     gettext("Projects per neighbourhood"),
                     gettext("A project for several neighbourhoods counts in each."))
@@ -110,7 +111,8 @@ def metric_map(metric) -> MapPanel | None:
     title = gettext("Map: %(metric)s by neighbourhood, %(period)s", metric=metric.name,
                     period=table.period_label)
     panel = value_map(f"map-metric-{metric.id}", title, cells)
-    rows = [Row(name, [cells[slug][2] if slug in cells else "–"]) for slug, name in _names()]
+    rows = [Row(name, [cells[slug][2] if slug in cells else "–"], slug)
+            for slug, name in _names()]
     return MapPanel(panel, [metric.unit or gettext("Value")], rows,
                     gettext("%(metric)s by neighbourhood, %(period)s", metric=metric.name,
                             period=table.period_label),

@@ -148,6 +148,13 @@ EXPECTED = {
     "voting.address": ("/vote/2026-autumn/address", {"anonymous": 302,
                                                      **{r: 404 for r in ROLES[1:]}}),
     "maps.boundaries": ("/maps/boundaries", STAFF),
+    "directory.index": ("/directory", PUBLIC),
+    "directory.show": ("/directory/{service}", PUBLIC),
+    "directory.hsds": ("/directory/hsds.json", PUBLIC),
+    # board members keep their board's entries, staff every entry
+    "directory.new": ("/directory/new", MEMBER),
+    "directory.edit": ("/directory/{service}/edit", MEMBER),
+    "directory.import_hsds": ("/directory/import", STAFF),
 }
 #: GET routes that only make sense in the middle of a journey (a held code, a fresh receipt,
 #: a paper batch); their access rules are tested with the journeys in tests/voting, tests/paper
@@ -182,6 +189,7 @@ def city_extras() -> dict:
     from pbapp.auth.verification import make_token as verify_token
     from pbapp.boards.models import Board, Meeting, Membership
     from pbapp.cycles.models import Cycle, Result
+    from pbapp.directory.models import Service
     from pbapp.images.models import Image
     from pbapp.projects.models import Milestone, Project
     from pbapp.proposals.models import Idea, Proposal
@@ -223,6 +231,7 @@ def city_extras() -> dict:
         "project": project.id,
         "image": f"{project.image.id}/{project.image.filename}",
         "milestone": first(Milestone, Milestone.project_id == project.id),
+        "service": first(Service, Service.board_id == board.id),
         "verify_link": verify_token(db.session.scalar(
             select(User).where(User.email == EMAILS["resident"]))),
         # for a board member nobody signs in as, so the link stays unspent
