@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from .. import tally
 from ..audit.services import record
 from ..extensions import db
-from ..labels import N_
+from ..labels import FILTERS, N_
 from ..models_base import TranslationRefused, site_written, utcnow
 from ..projects.services import create_projects_for
 from ..proposals.models import Proposal, StatusChange
@@ -72,44 +72,48 @@ def _check(values: dict, cycle_id: int | None = None) -> None:
     slug = values.get("slug")
     if slug is not None:
         if not SLUG_PATTERN.match(slug):
-            raise CycleInvalid("slug", "Use lower-case letters, digits and single hyphens.")
+            raise CycleInvalid("slug", gettext("Use lower-case letters, digits and single "
+                                               "hyphens."))
         if slug in RESERVED_SLUGS:
-            raise CycleInvalid("slug", f"“{slug}” is reserved; choose another.")
+            raise CycleInvalid("slug", gettext("“%(slug)s” is reserved; choose another.",
+                                               slug=slug))
         taken = db.session.scalar(select(Cycle.id).where(Cycle.slug == slug))
         if taken is not None and taken != cycle_id:
-            raise CycleInvalid("slug", "Another cycle already uses this slug.")
+            raise CycleInvalid("slug", gettext("Another cycle already uses this slug."))
     if "method" in values and values["method"] not in tally.METHODS:
-        raise CycleInvalid("method", "Choose one of the counting methods listed.")
+        raise CycleInvalid("method", gettext("Choose one of the counting methods listed."))
     if values.get("budget_cents", 0) < 0:
-        raise CycleInvalid("budget", "The budget cannot be negative.")
+        raise CycleInvalid("budget", gettext("The budget cannot be negative."))
     if values.get("seats", 1) is None or values.get("seats", 1) < 1:
-        raise CycleInvalid("seats", "At least one seat (winner).")
+        raise CycleInvalid("seats", gettext("At least one seat (winner)."))
     if values.get("scoring", "k-points") not in SCORINGS:
-        raise CycleInvalid("scoring", "Choose one of the listed ways to give points.")
+        raise CycleInvalid("scoring", gettext("Choose one of the listed ways to give points."))
     if values.get("completion") not in COMPLETIONS:
-        raise CycleInvalid("completion", "Choose one of the listed completions.")
+        raise CycleInvalid("completion", gettext("Choose one of the listed completions."))
     share = values.get("part_fund_share")
     if share is not None and not 1 <= share <= 100:
-        raise CycleInvalid("part_fund_share", "The share is a percent from 1 to 100.")
+        raise CycleInvalid("part_fund_share", gettext("The share is a percent from 1 to 100."))
     if values.get("threshold") is not None and values["threshold"] < 0:
-        raise CycleInvalid("threshold", "The minimum score cannot be negative.")
+        raise CycleInvalid("threshold", gettext("The minimum score cannot be negative."))
     if values.get("method") == "greedy-threshold" and values.get("threshold") is None:
-        raise CycleInvalid("threshold", "Greedy with a minimum support needs a minimum score.")
+        raise CycleInvalid("threshold", gettext("Greedy with a minimum support needs a minimum "
+                                                "score."))
     if values.get("max_ranks", 1) < 1:
-        raise CycleInvalid("max_ranks", "Voters must be able to rank at least one proposal.")
+        raise CycleInvalid("max_ranks", gettext("Voters must be able to rank at least one "
+                                                "proposal."))
     opens, closes = values.get("voting_opens"), values.get("voting_closes")
     if opens and closes and closes <= opens:
-        raise CycleInvalid("voting_closes", "Voting must close after it opens.")
+        raise CycleInvalid("voting_closes", gettext("Voting must close after it opens."))
     start = values.get("proposals_open")
     if start and opens and opens < start:
-        raise CycleInvalid("voting_opens", "Voting cannot open before proposals do.")
+        raise CycleInvalid("voting_opens", gettext("Voting cannot open before proposals do."))
     if values.get("min_age") is not None and values["min_age"] < 0:
-        raise CycleInvalid("min_age", "The minimum age cannot be negative.")
+        raise CycleInvalid("min_age", gettext("The minimum age cannot be negative."))
     current = db.session.get(Cycle, cycle_id) if cycle_id is not None else None
     ways = {k: values.get(k, getattr(current, k, None)) for k in
             ("vote_by_account", "vote_by_code", "use_roll")}
     if ways["vote_by_account"] is False and ways["vote_by_code"] is False:
-        raise CycleInvalid("vote_by_account", "Allow at least one way to vote.")
+        raise CycleInvalid("vote_by_account", gettext("Allow at least one way to vote."))
     _check_codes_fit(ways, cycle_id)
 
 
@@ -121,14 +125,14 @@ def _check_codes_fit(ways: dict, cycle_id: int | None) -> None:
 
     if (ways["vote_by_account"] or ways["use_roll"]) and has_anonymous_codes(cycle_id):
         field = "vote_by_account" if ways["vote_by_account"] else "use_roll"
-        raise CycleInvalid(field, "This cycle has anonymous voting codes, so residents cannot "
-                                  "also vote with an account or from a roll: one person could "
-                                  "vote twice.")
+        raise CycleInvalid(field, gettext("This cycle has anonymous voting codes, so residents "
+                                          "cannot also vote with an account or from a roll: "
+                                          "one person could vote twice."))
     if not ways["use_roll"] and cycle_id is not None and db.session.scalar(
             select(VotingCode.id).where(VotingCode.cycle_id == cycle_id,
                                         VotingCode.roll_entry_id.is_not(None)).limit(1)):
-        raise CycleInvalid("use_roll", "This cycle has personal codes made from its voter "
-                                       "roll, so it must keep using the roll.")
+        raise CycleInvalid("use_roll", gettext("This cycle has personal codes made from its "
+                                               "voter roll, so it must keep using the roll."))
 
 
 def _audit_value(value):
@@ -176,8 +180,10 @@ def update_cycle(cycle: Cycle, actor, *, close_reason: str | None = None,
                if _audit_value(getattr(cycle, k)) != _audit_value(v)}
     refused = sorted(set(changed) & locked_fields(cycle))
     if refused:
-        raise PhaseError(f"In the {cycle.phase} phase these can no longer change: "
-                         f"{', '.join(f.replace('_cents', '') for f in refused)}.")
+        raise PhaseError(gettext(
+            "In the %(phase)s phase these can no longer change: %(fields)s.",
+            phase=FILTERS["phase_label"](cycle.phase),
+            fields=", ".join(f.replace("_cents", "") for f in refused)))
     moved_close = None
     if cycle.phase == "voting" and "voting_closes" in changed:
         moved_close = changed.pop("voting_closes")
@@ -214,17 +220,17 @@ def _check_close_move(cycle: Cycle, new, reason: str | None) -> None:
     earlier, never away), to a time still to come, and with a reason they can read."""
     old = cycle.voting_closes
     if new is None:
-        raise CycleInvalid("voting_closes", "During voting the close cannot be removed; it can "
-                                            "only move later.")
+        raise CycleInvalid("voting_closes", gettext("During voting the close cannot be "
+                                                    "removed; it can only move later."))
     if old is not None and new <= old:
-        raise CycleInvalid("voting_closes", "During voting the close can only move later, not "
-                                            "earlier.")
+        raise CycleInvalid("voting_closes", gettext("During voting the close can only move "
+                                                    "later, not earlier."))
     if new <= utcnow():
-        raise CycleInvalid("voting_closes", "The new close has already passed; choose a later "
-                                            "time.")
+        raise CycleInvalid("voting_closes", gettext("The new close has already passed; choose "
+                                                    "a later time."))
     if not (reason or "").strip():
-        raise CycleInvalid("close_reason", "Give the reason for moving the close: residents "
-                                           "will read it on the cycle page.")
+        raise CycleInvalid("close_reason", gettext("Give the reason for moving the close: "
+                                                   "residents will read it on the cycle page."))
 
 
 def _move_close(cycle: Cycle, actor, new, reason: str) -> list:
@@ -257,14 +263,14 @@ def _count(model, cycle: Cycle) -> int:
 def _blocker(cycle: Cycle, to: str) -> str | None:
     here = PHASES.index(cycle.phase)
     if to not in PHASES:
-        return f"Unknown phase {to!r}."
+        return gettext("Unknown phase “%(phase)s”.", phase=to)
     there = PHASES.index(to)
     if abs(there - here) != 1:
-        return (f"The cycle is in the {cycle.phase} phase; it moves one step at a time "
-                f"(the page may be out of date).")
+        return gettext("The cycle is in the %(phase)s phase; it moves one step at a time (the "
+                       "page may be out of date).", phase=FILTERS["phase_label"](cycle.phase))
     if there > here:
         if to == "voting" and not ballot_choices(cycle):
-            return "Accept at least one proposal before voting opens."
+            return gettext("Accept at least one proposal before voting opens.")
         if to == "voting" and cycle.voting_closes is None:
             return gettext("Set when voting closes (Edit settings) before opening voting: "
                            "residents need to know until when they can vote.")
@@ -272,16 +278,18 @@ def _blocker(cycle: Cycle, to: str) -> str | None:
             return gettext("The closing time set for voting has passed: move it later (Edit "
                            "settings) before opening voting.")
         if to == "implementation":
-            return "Publish a counted result; publishing moves the cycle to implementation."
+            return gettext("Publish a counted result; publishing moves the cycle to "
+                           "implementation.")
         return None
     if cycle.phase == "proposals" and _count(Proposal, cycle):
-        return "Proposals have been made, so the cycle cannot go back to being a draft."
+        return gettext("Proposals have been made, so the cycle cannot go back to being a "
+                       "draft.")
     if cycle.phase == "voting" and _count(Participation, cycle):
-        return "Ballots have been cast, so the ballot can no longer change."
+        return gettext("Ballots have been cast, so the ballot can no longer change.")
     if cycle.phase == "counting" and _count(Result, cycle):
-        return "The ballots have been counted, so voting cannot reopen."
+        return gettext("The ballots have been counted, so voting cannot reopen.")
     if cycle.phase == "implementation":
-        return "The result is published; it cannot be unpublished."
+        return gettext("The result is published; it cannot be unpublished.")
     return None
 
 
@@ -311,7 +319,7 @@ def advance_phase(cycle: Cycle, to: str, actor) -> None:
 
 def set_phase(cycle: Cycle, phase: str, actor) -> None:
     if phase not in PHASES:
-        raise PhaseError(f"Unknown phase {phase!r}.")
+        raise PhaseError(gettext("Unknown phase “%(phase)s”.", phase=phase))
     old = cycle.phase
     cycle.phase = phase
     record(actor, "cycle.phase", f"cycle:{cycle.id}", old=old, new=phase)
@@ -339,7 +347,7 @@ def count_options(cycle: Cycle, proposals: list[Proposal]) -> dict:
 def count_cycle(cycle: Cycle, actor) -> Result:
     """Count the frozen ballots with the cycle's method and store the result with the CVR hash."""
     if cycle.phase != "counting":
-        raise PhaseError("Close voting (move the cycle to counting) before counting.")
+        raise PhaseError(gettext("Close voting (move the cycle to counting) before counting."))
     rankings = list(db.session.scalars(select(Ballot.ranking).where(Ballot.cycle_id == cycle.id)))
     proposals = ballot_choices(cycle)
     ids = [str(p.id) for p in proposals]
@@ -365,9 +373,9 @@ def publish_result(result: Result, actor) -> None:
     from .overrides import final_list
 
     if result.cycle.phase != "counting":
-        raise PhaseError("Only a cycle in the counting phase can publish a result.")
+        raise PhaseError(gettext("Only a cycle in the counting phase can publish a result."))
     if result.published_at is not None:
-        raise PhaseError("This result is already published.")
+        raise PhaseError(gettext("This result is already published."))
     result.published_at = utcnow()
     final = final_list(result)
     funded = set(final.final)

@@ -3,7 +3,7 @@ import hashlib
 
 from flask import (abort, current_app, flash, g, make_response, redirect, render_template,
                    request, url_for)
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale, gettext
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
@@ -11,6 +11,7 @@ from sqlalchemy import select
 from .. import tally
 from ..auth.permissions import staff_required
 from ..extensions import db
+from ..labels import FILTERS
 from ..proposals.models import Proposal
 from ..voting.services import ballot_choices
 from . import bp
@@ -224,7 +225,7 @@ def manage_create():
             form[error.field if error.field in form else "name"].errors.append(str(error))
         else:
             db.session.commit()
-            flash(f"Cycle “{cycle.name}” created as a draft.", "success")
+            flash(gettext("Cycle “%(cycle)s” created as a draft.", cycle=cycle.name), "success")
             return _to_manage(cycle)
     return render_template("cycles/manage_form.html", form=form, cycle=None)
 
@@ -243,8 +244,9 @@ def manage_edit(slug: str):
             form.neighbourhoods.data = [n.id for n in cycle.neighbourhoods]
     elif form.validate():
         if form.shown_phase.data != cycle.phase:
-            flash(f"The cycle moved to the {cycle.phase} phase while you were editing; some "
-                  "settings may now be fixed. Check the form and save again.", "error")
+            flash(gettext("The cycle moved to the %(phase)s phase while you were editing; some "
+                          "settings may now be fixed. Check the form and save again.",
+                          phase=FILTERS["phase_label"](cycle.phase)), "error")
             form.shown_phase.data = cycle.phase
             form.shown_phase.raw_data = None
             return render_template("cycles/manage_form.html", form=form, cycle=cycle,
@@ -259,7 +261,7 @@ def manage_edit(slug: str):
             flash(str(error), "error")
         else:
             db.session.commit()
-            flash("Saved." if changes else "Nothing changed.", "success")
+            flash(gettext("Saved.") if changes else gettext("Nothing changed."), "success")
             return _to_manage(cycle)
         db.session.rollback()
     return render_template("cycles/manage_form.html", form=form, cycle=cycle, locked=locked)
@@ -289,7 +291,9 @@ def manage_phase(slug: str):
         flash(str(error), "error")
     else:
         db.session.commit()
-        flash(f"Moved from {old} to {cycle.phase}.", "success")
+        flash(gettext("Moved from the %(old)s phase to the %(new)s phase.",
+                      old=FILTERS["phase_label"](old), new=FILTERS["phase_label"](cycle.phase)),
+              "success")
     return _to_manage(cycle)
 
 
@@ -303,10 +307,11 @@ def manage_count(slug: str):
         result = count_cycle(cycle, current_user)
     except (PhaseError, tally.TallyError) as error:
         db.session.rollback()
-        flash(f"Not counted: {error}", "error")
+        flash(gettext("Not counted: %(error)s", error=error), "error")
         return _to_manage(cycle)
     db.session.commit()
-    flash(f"Counted {result.ballots} ballots. Review the result before publishing it.", "success")
+    flash(gettext("Counted %(ballots)s ballots. Review the result before publishing it.",
+                  ballots=format_decimal(result.ballots)), "success")
     return redirect(url_for("cycles.manage_result", slug=cycle.slug, result_id=result.id),
                     code=303)
 
@@ -341,8 +346,8 @@ def manage_publish(slug: str, result_id: int):
         return redirect(url_for("cycles.manage_result", slug=cycle.slug, result_id=result.id),
                         code=303)
     db.session.commit()
-    flash("Result published; funded proposals are marked and the cycle is in implementation.",
-          "success")
+    flash(gettext("Result published; funded proposals are marked and the cycle is in "
+                  "implementation."), "success")
     return _to_manage(cycle)
 
 
@@ -366,8 +371,10 @@ def manage_roll(slug: str):
             problems = getattr(error, "problems", [str(error)])
         else:
             db.session.commit()
-            flash(f"Imported {report.rows} rows: {report.added} added to the roll, "
-                  f"{report.already} already on it.", "success")
+            flash(gettext("Imported %(rows)s rows: %(added)s added to the roll, %(already)s "
+                          "already on it.", rows=format_decimal(report.rows),
+                          added=format_decimal(report.added),
+                          already=format_decimal(report.already)), "success")
             return redirect(url_for("cycles.manage_roll", slug=cycle.slug), code=303)
     return render_template("cycles/manage_roll.html", cycle=cycle, form=form, problems=problems,
                            header=",".join(ROLL_HEADER), table=roll_table(cycle))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -21,6 +22,7 @@ from ..audit.services import record
 from ..auth.models import User
 from ..cycles.models import Cycle
 from ..extensions import db
+from ..labels import FILTERS
 from ..models_base import utcnow
 from ..numbers import COUNT_MAX, NumberRefused, whole
 from ..voting.codes import CODE_LENGTH, code_hash, is_code_of, normalise
@@ -39,7 +41,7 @@ class CommitRefused(PaperRefused):
     """The batch was not committed; ``problems`` lists each serial at fault and why."""
 
     def __init__(self, problems: list[str]):
-        super().__init__("The batch was not committed; nothing was recorded.")
+        super().__init__(gettext("The batch was not committed; nothing was recorded."))
         self.problems = problems
 
 
@@ -53,17 +55,18 @@ class Mismatch:
 
 def check_open(batch: PaperBatch) -> None:
     if batch.status == "committed":
-        raise PaperRefused("This batch is committed; it can no longer change.")
+        raise PaperRefused(gettext("This batch is committed; it can no longer change."))
     if batch.cycle.phase != "voting":
-        raise PaperRefused("Paper ballots can be entered and committed only while voting is "
-                           f"open; this cycle is in the {batch.cycle.phase} phase.")
+        raise PaperRefused(gettext("Paper ballots can be entered and committed only while "
+                                   "voting is open; this cycle is in the %(phase)s phase.",
+                                   phase=FILTERS["phase_label"](batch.cycle.phase)))
 
 
 def create_batch(cycle: Cycle, label: str, actor, polling_place_id=None) -> PaperBatch:
     """A batch names one of its cycle's polling places once the cycle lists any (another
     cycle's place is refused); before then its place is "not recorded"."""
     if cycle.phase != "voting":
-        raise PaperRefused("Paper batches can be started only while voting is open.")
+        raise PaperRefused(gettext("Paper batches can be started only while voting is open."))
     place = None
     has_places = db.session.scalar(select(PollingPlace.id).where(
         PollingPlace.cycle_id == cycle.id).limit(1)) is not None
@@ -76,7 +79,8 @@ def create_batch(cycle: Cycle, label: str, actor, polling_place_id=None) -> Pape
     taken = db.session.scalar(select(PaperBatch.id).where(PaperBatch.cycle_id == cycle.id,
                                                           PaperBatch.label == label))
     if taken is not None:
-        raise PaperRefused(f"This cycle already has a batch labelled “{label}”.")
+        raise PaperRefused(gettext("This cycle already has a batch labelled “%(label)s”.",
+                                   label=label))
     batch = PaperBatch(cycle_id=cycle.id, label=label, status="open", created_by=actor.id,
                        polling_place_id=place.id if place else None)
     db.session.add(batch)
@@ -92,11 +96,13 @@ def voter_ref_for(cycle: Cycle, code: str | None, roll: str | None) -> str:
     the email names."""
     code, roll = (code or "").strip(), (roll or "").strip()
     if bool(code) == bool(roll):
-        raise PaperRefused("Give either the voter's code or their roll entry (one, not both).")
+        raise PaperRefused(gettext("Give either the voter's code or their roll entry (one, not "
+                                   "both)."))
     if code:
         hashed = code_hash(code)
         if len(normalise(code)) != CODE_LENGTH or not is_code_of(cycle, hashed):
-            raise PaperRefused("This voting code is not one of this cycle's codes. Check it.")
+            raise PaperRefused(gettext("This voting code is not one of this cycle's codes. "
+                                       "Check it."))
         return f"code:{hashed}"
     if cycle.use_roll:
         entry = db.session.scalars(select(VoterRollEntry).where(
@@ -104,12 +110,12 @@ def voter_ref_for(cycle: Cycle, code: str | None, roll: str | None) -> str:
             or_(VoterRollEntry.reference == roll, VoterRollEntry.email == roll.lower()))
             .order_by((VoterRollEntry.reference == roll).desc()).limit(1)).first()
         if entry is None:
-            raise PaperRefused("Nobody on this cycle's voter roll has this reference or email "
-                               "address.")
+            raise PaperRefused(gettext("Nobody on this cycle's voter roll has this reference "
+                                       "or email address."))
         return f"roll:{entry.id}"
     user_id = db.session.scalar(select(User.id).where(func.lower(User.email) == roll.lower()))
     if user_id is None:
-        raise PaperRefused("No registered resident has this email address.")
+        raise PaperRefused(gettext("No registered resident has this email address."))
     return f"user:{user_id}"
 
 
@@ -120,17 +126,17 @@ def voter_for(cycle: Cycle, voter_ref: str) -> Voter:
     if kind == "code":
         row = code_row(cycle, ident)
         if row is None:
-            raise PaperRefused("This voting code is not one of this cycle's codes.")
+            raise PaperRefused(gettext("This voting code is not one of this cycle's codes."))
         return code_voter(cycle, row)
     if kind == "roll":
         entry = db.session.get(VoterRollEntry, int(ident))
         if entry is None or entry.cycle_id != cycle.id:
-            raise PaperRefused("This roll entry is no longer on the cycle's roll.")
+            raise PaperRefused(gettext("This roll entry is no longer on the cycle's roll."))
         return roll_voter(cycle, entry)
     user = db.session.get(User, int(ident))
     voter = account_voter(cycle, user) if user is not None else None
     if voter is None:
-        raise PaperRefused("This account is not on the cycle's voter roll.")
+        raise PaperRefused(gettext("This account is not on the cycle's voter roll."))
     return voter
 
 
@@ -158,10 +164,12 @@ def _check_entry(batch: PaperBatch, entry_round: int, serial: str, voter_ref: st
     for other in batch.round_entries(entry_round):
         if other is not skip and other.serial != serial and other.voter_ref == voter_ref \
                 and not other.void_reason:
-            raise PaperRefused(f"This voter is already entered on serial {other.serial} "
-                               f"in round {entry_round}.")
+            raise PaperRefused(gettext("This voter is already entered on serial %(serial)s "
+                                       "in round %(round)s.", serial=other.serial,
+                                       round=entry_round))
     if has_voted(batch.cycle, voter_for(batch.cycle, voter_ref).key):
-        raise PaperRefused("This voter has already voted (online, by code or on paper).")
+        raise PaperRefused(gettext("This voter has already voted (online, by code or on "
+                                   "paper)."))
     return ranking
 
 
@@ -171,18 +179,21 @@ def enter_ballot(batch: PaperBatch, entry_round: int, actor, serial: str, voter_
     second round is only a check if someone else does it."""
     check_open(batch)
     if entry_round not in ROUNDS:
-        raise PaperRefused("A batch is entered in round 1 or round 2.")
+        raise PaperRefused(gettext("A batch is entered in round 1 or round 2."))
     other = 2 if entry_round == 1 else 1
     if actor.id in batch.round_enterers(other):
-        raise PaperRefused(f"You entered round {other} of this batch; round {entry_round} "
-                           "must be entered by another staff member.")
+        raise PaperRefused(gettext("You entered round %(other)s of this batch; round "
+                                   "%(round)s must be entered by another staff member.",
+                                   other=other, round=entry_round))
     serial = serial.strip()
     mine = {e.serial: e for e in batch.round_entries(entry_round)}
     if serial in mine:
-        raise PaperRefused(f"Serial {serial} is already entered in round {entry_round}; "
-                           "correct that entry instead.")
+        raise PaperRefused(gettext("Serial %(serial)s is already entered in round %(round)s; "
+                                   "correct that entry instead.", serial=serial,
+                                   round=entry_round))
     if any(e.serial == serial and e.void_reason for e in batch.entries):
-        raise PaperRefused(f"Serial {serial} was voided in this batch.")
+        raise PaperRefused(gettext("Serial %(serial)s was voided in this batch.",
+                                   serial=serial))
     ranking = _check_entry(batch, entry_round, serial, voter_ref, ranking)
     entry = PaperEntry(serial=serial, entry_round=entry_round, entered_by=actor.id,
                        ranking=ranking, voter_ref=voter_ref, entered_at=utcnow())
@@ -191,8 +202,9 @@ def enter_ballot(batch: PaperBatch, entry_round: int, actor, serial: str, voter_
             db.session.add(entry)
             entry.batch = batch
     except IntegrityError:
-        raise PaperRefused(f"Serial {serial} was just entered in round {entry_round} by "
-                           "someone else.") from None
+        raise PaperRefused(gettext("Serial %(serial)s was just entered in round %(round)s "
+                                   "by someone else.", serial=serial,
+                                   round=entry_round)) from None
     record(actor, "paper.enter", f"paper_batch:{batch.id}", serial=serial, round=entry_round)
     refresh_status(batch)
     return entry
@@ -203,7 +215,7 @@ def correct_entry(entry: PaperEntry, actor, voter_ref: str, ranking: list[int]) 
     batch = entry.batch
     check_open(batch)
     if entry.void_reason:
-        raise PaperRefused(f"Serial {entry.serial} was voided.")
+        raise PaperRefused(gettext("Serial %(serial)s was voided.", serial=entry.serial))
     entry.ranking = _check_entry(batch, entry.entry_round, entry.serial, voter_ref, ranking,
                                  skip=entry)
     entry.voter_ref = voter_ref
@@ -218,10 +230,10 @@ def void_serial(batch: PaperBatch, serial: str, reason: str, actor) -> None:
     check_open(batch)
     reason = (reason or "").strip()
     if not reason:
-        raise PaperRefused("Say why the serial is voided.")
+        raise PaperRefused(gettext("Say why the serial is voided."))
     entries = [e for e in batch.entries if e.serial == serial]
     if not entries:
-        raise PaperRefused(f"Serial {serial} is not in this batch.")
+        raise PaperRefused(gettext("Serial %(serial)s is not in this batch.", serial=serial))
     for entry in entries:
         entry.void_reason = reason
     db.session.flush()
@@ -238,11 +250,12 @@ def mismatches(batch: PaperBatch) -> list[Mismatch]:
         sides = {r: rounds[r].get(serial) for r in ROUNDS}
         if None in sides.values():
             missing = next(r for r, e in sides.items() if e is None)
-            found.append(Mismatch(serial, "missing", f"Missing in round {missing}.", sides))
+            found.append(Mismatch(serial, "missing", gettext("Missing in round %(round)s.",
+                                                             round=missing), sides))
         elif sides[1].ranking != sides[2].ranking:
-            found.append(Mismatch(serial, "ranking", "The rankings differ.", sides))
+            found.append(Mismatch(serial, "ranking", gettext("The rankings differ."), sides))
         elif sides[1].voter_ref != sides[2].voter_ref:
-            found.append(Mismatch(serial, "voter", "The voters differ.", sides))
+            found.append(Mismatch(serial, "voter", gettext("The voters differ."), sides))
     return found
 
 
@@ -264,9 +277,9 @@ def close_entry(batch: PaperBatch, actor) -> list[Mismatch]:
     """Both rounds are typed: compare them and show the differences for resolution."""
     check_open(batch)
     if batch.status != "open":
-        raise PaperRefused("This batch has already been compared.")
+        raise PaperRefused(gettext("This batch has already been compared."))
     if not batch.round_entries(1) or not batch.round_entries(2):
-        raise PaperRefused("Both rounds need entries before they can be compared.")
+        raise PaperRefused(gettext("Both rounds need entries before they can be compared."))
     batch.status = "entered"
     refresh_status(batch)
     found = mismatches(batch)
@@ -292,10 +305,10 @@ def commit_batch(batch: PaperBatch, actor) -> int:
     db.session.refresh(batch, with_for_update=True)
     check_open(batch)
     if batch.status != "reconciled" or mismatches(batch):
-        raise PaperRefused("Only a compared batch with no mismatches can be committed.")
+        raise PaperRefused(gettext("Only a compared batch with no mismatches can be committed."))
     to_cast = [e for e in batch.round_entries(1) if not e.void_reason]
     if not to_cast:
-        raise PaperRefused("The batch has no ballots to commit.")
+        raise PaperRefused(gettext("The batch has no ballots to commit."))
     secrets.SystemRandom().shuffle(to_cast)
     problems = []
     for entry in to_cast:
@@ -308,7 +321,7 @@ def commit_batch(batch: PaperBatch, actor) -> int:
         except (BallotRejected, PaperRefused) as refusal:
             problems.append((entry.serial, str(refusal)))
     if problems:
-        raise CommitRefused([f"Serial {s}: {why}"
+        raise CommitRefused([gettext("Serial %(serial)s: %(why)s", serial=s, why=why)
                              for s, why in sorted(problems, key=lambda p: _serial_order(p[0]))])
     voided = len({e.serial for e in batch.entries if e.void_reason})
     db.session.execute(delete(PaperEntry).where(PaperEntry.batch_id == batch.id))

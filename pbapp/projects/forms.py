@@ -32,6 +32,13 @@ class UpdateForm(FlaskForm):
     body = TextAreaField(_("What happened"), filters=[_strip],
                          validators=[DataRequired(message=_("Write what happened.")),
                                      Length(max=20_000)], render_kw={"rows": 10})
+    title_es = StringField(_("Title in Spanish (optional)"), filters=[_strip],
+                           validators=[Optional(), Length(max=160)])
+    body_es = TextAreaField(_("What happened, in Spanish (optional)"), filters=[_strip],
+                            validators=[Optional(), Length(max=20_000)], render_kw={"rows": 6})
+
+    def spanish(self) -> dict[str, dict[str, str]]:
+        return {"es": {"title": self.title_es.data or "", "body": self.body_es.data or ""}}
 
 
 class PictureForm(PictureFields, FlaskForm):
@@ -54,6 +61,8 @@ class StatusForm(FlaskForm):
     status = SelectField(_("New status"), validators=[InputRequired(message=_("Choose a status."))])
     reason = TextAreaField(_("Reason (public)"), filters=[_strip],
                            validators=[Length(max=2000)])
+    reason_es = TextAreaField(_("Reason in Spanish (optional)"), filters=[_strip],
+                              validators=[Optional(), Length(max=2000)])
 
     def set_choices(self, statuses) -> "StatusForm":
         self.status.choices = [SelectChoice(s, STATUS_LABELS[s]) for s in statuses]

@@ -19,7 +19,7 @@ from ..cycles.models import Result
 from ..extensions import db
 from ..images.services import PictureChange, apply_picture
 from ..labels import N_
-from ..models_base import site_written
+from ..models_base import TranslationRefused, site_written
 from ..proposals.models import Proposal
 from ..proposals.services import is_member
 from .models import (REASON_REQUIRED, STATUS_LABELS, STATUSES, Milestone, Project,
@@ -147,8 +147,10 @@ def set_picture(user, project: Project, change: PictureChange) -> str | None:
 
 # Updates ---------------------------------------------------------------------------------------
 
-def post_update(user, project: Project, title: str, body: str) -> ProjectUpdate:
-    """A dated public note; allowed after completion too, for the closing report."""
+def post_update(user, project: Project, title: str, body: str,
+                translations: dict[str, dict[str, str]] | None = None) -> ProjectUpdate:
+    """A dated public note; allowed after completion too, for the closing report.
+    ``translations`` (``{"es": {"title": ..., "body": ...}}``) are for readers in Spanish."""
     check_manage(user, project, "Posting an update")
     title, body = (title or "").strip(), (body or "").strip()
     if not title:
@@ -156,10 +158,14 @@ def post_update(user, project: Project, title: str, body: str) -> ProjectUpdate:
     if not body:
         raise Invalid("Write what happened.", "body")
     entry = ProjectUpdate(project=project, author_id=user.id, title=title, body=body)
+    try:
+        entry.translate(translations)
+    except TranslationRefused as error:
+        raise Invalid(str(error)) from None
     db.session.add(entry)
     db.session.flush()
     record(user, "project.post_update", f"project:{project.id}", update_id=entry.id,
-           title=title)
+           title=title, **({"translations": entry.translations} if entry.translations else {}))
     return entry
 
 
@@ -238,8 +244,10 @@ def _claim(project: Project, expected: str, to_status: str) -> None:
     set_committed_value(project, "status", to_status)
 
 
-def change_status(user, project: Project, to_status: str, reason: str = "") -> Project:
-    """Move the project one step (see NEXT_STATUSES); pausing or cancelling must say why."""
+def change_status(user, project: Project, to_status: str, reason: str = "",
+                  reason_es: str = "") -> Project:
+    """Move the project one step (see NEXT_STATUSES); pausing or cancelling must say why.
+    ``reason_es`` is the reason for readers in Spanish (optional)."""
     check_open(user, project, "Changing the status")
     reason = (reason or "").strip()
     if to_status not in STATUSES:
@@ -250,11 +258,17 @@ def change_status(user, project: Project, to_status: str, reason: str = "") -> P
     if to_status in REASON_REQUIRED and not reason:
         raise Invalid(f"Say why the project is {STATUS_LABELS[to_status].lower()}; "
                       "residents will read it.", "reason")
+    change = ProjectStatusChange(actor_id=user.id, from_status=project.status,
+                                 to_status=to_status, reason=reason)
+    try:
+        change.translate({"es": {"reason": reason_es or ""}})
+    except TranslationRefused as error:
+        raise Invalid(str(error), "reason_es") from None
     old = project.status
     _claim(project, old, to_status)
-    project.history.append(ProjectStatusChange(actor_id=user.id, from_status=old,
-                                               to_status=to_status, reason=reason))
+    project.history.append(change)
     db.session.flush()
     record(user, "project.status", f"project:{project.id}", old=old, new=to_status,
-           reason=reason)
+           reason=reason, **({"reason_es": change.translations["es"]["reason"]}
+                             if change.translations else {}))
     return project

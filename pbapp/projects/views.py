@@ -197,7 +197,7 @@ def new_update(project_id: int):
     svc.check_manage(current_user, project, "Posting an update")
     form = UpdateForm()
     posted = _submitted(form, project, lambda: svc.post_update(
-        current_user, project, form.title.data, form.body.data),
+        current_user, project, form.title.data, form.body.data, form.spanish()),
         "Update published on the project's page.")
     return posted or render_template("projects/update_form.html", form=form, project=project)
 
@@ -258,7 +258,8 @@ def change_status(project_id: int):
     svc.check_open(current_user, project, "Changing the status")
     form = StatusForm().set_choices(project.next_statuses)
     posted = _submitted(form, project, lambda: svc.change_status(
-        current_user, project, form.status.data, form.reason.data or ""),
+        current_user, project, form.status.data, form.reason.data or "",
+        form.reason_es.data or ""),
         lambda: f"The project is now {project.status_label.lower()}.")
     return posted or render_template("projects/status_form.html", form=form, project=project)
 

@@ -64,6 +64,8 @@ class ReviewForm(FlaskForm):
     feasibility_note = TextAreaField(_("Feasibility"), validators=[Optional(), Length(max=4000)])
     cost_note = TextAreaField(_("Cost check"), validators=[Optional(), Length(max=4000)])
     reason = TextAreaField(_("Reason"), validators=[Length(max=2000)])
+    reason_es = TextAreaField(_("Reason in Spanish (optional)"),
+                              validators=[Optional(), Length(max=2000)])
 
     def validate_reason(self, field) -> None:
         if self.decision.data == "reject" and not (field.data or "").strip():

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -15,6 +16,7 @@ from ..boards.models import Board
 from ..cycles.models import Cycle, Neighbourhood
 from ..extensions import db
 from ..images.services import PictureChange, apply_picture
+from ..labels import FILTERS
 from ..models_base import TranslationRefused
 from .models import Idea, Proposal, StatusChange, current_board_ids
 
@@ -58,13 +60,21 @@ class ProposalFields:
 
 
 def _phase_name(phases: tuple[str, ...]) -> str:
-    return " or ".join(f"“{p}”" for p in phases)
+    return gettext(" or ").join(f"“{FILTERS['phase_label'](p)}”" for p in phases)
+
+
+def _status(proposal: Proposal) -> str:
+    return FILTERS["status_label"](proposal.status).lower()
 
 
 def _require_phase(cycle: Cycle, phases: tuple[str, ...], doing: str) -> None:
+    """``doing`` is already in the reader's language ("Editing a proposal")."""
     if cycle.phase not in phases:
-        raise NotNow(f"{doing} is possible only while the cycle is in the {_phase_name(phases)} "
-                     f"phase; “{cycle.name}” is in the “{cycle.phase}” phase. Nothing was changed.")
+        raise NotNow(gettext(
+            "%(doing)s is possible only while the cycle is in the %(phases)s phase; “%(cycle)s” "
+            "is in the “%(phase)s” phase. Nothing was changed.", doing=doing,
+            phases=_phase_name(phases), cycle=cycle.name,
+            phase=FILTERS["phase_label"](cycle.phase)))
 
 
 def is_member(user, board_id: int) -> bool:
@@ -94,16 +104,18 @@ def _claim(proposal: Proposal, expected: str, to_status: str) -> None:
         update(Proposal).where(Proposal.id == proposal.id, Proposal.status == expected)
         .values(status=to_status).execution_options(synchronize_session=False))
     if moved.rowcount != 1:
-        raise NotNow("Someone changed this proposal a moment ago. Nothing was changed; "
-                     "reload the page to see where it stands.")
+        raise NotNow(gettext("Someone changed this proposal a moment ago. Nothing was changed; "
+                             "reload the page to see where it stands."))
     set_committed_value(proposal, "status", to_status)
 
 
-def _change(proposal: Proposal, actor, to_status: str, reason: str = "") -> None:
+def _change(proposal: Proposal, actor, to_status: str, reason: str = "",
+            translations: dict | None = None) -> None:
     from_status = proposal.status
     _claim(proposal, from_status, to_status)
     proposal.history.append(StatusChange(actor_id=actor.id, from_status=from_status,
-                                         to_status=to_status, reason=reason.strip()))
+                                         to_status=to_status, reason=reason.strip(),
+                                         translations=translations or {}))
 
 
 def _neighbourhoods(cycle: Cycle, ids: list[int]) -> list[Neighbourhood]:
@@ -112,7 +124,7 @@ def _neighbourhoods(cycle: Cycle, ids: list[int]) -> list[Neighbourhood]:
     found = list(db.session.scalars(select(Neighbourhood).where(Neighbourhood.id.in_(ids))))
     allowed = {n.id for n in cycle.neighbourhoods} or {n.id for n in found}
     if len(found) != len(set(ids)) or not {n.id for n in found} <= allowed:
-        raise Refused("Choose neighbourhoods that take part in this cycle.")
+        raise Refused(gettext("Choose neighbourhoods that take part in this cycle."))
     return found
 
 
@@ -120,7 +132,7 @@ def _fill(proposal: Proposal, fields: ProposalFields) -> str | None:
     """Validate everything first, so a refused edit leaves the proposal untouched. Returns
     what happened to the picture, if anything (for the audit log)."""
     if fields.cost < 1:
-        raise Refused("The cost must be a whole amount greater than zero.")
+        raise Refused(gettext("The cost must be a whole amount greater than zero."))
     hoods = _neighbourhoods(proposal.cycle, fields.neighbourhood_ids)
     if fields.translations is not None:
         try:
@@ -142,8 +154,8 @@ def _fill(proposal: Proposal, fields: ProposalFields) -> str | None:
 
 def check_submit_idea(user, cycle: Cycle) -> None:
     if not getattr(user, "is_authenticated", False):
-        raise NotAllowed("Sign in to share an idea.")
-    _require_phase(cycle, IDEA_PHASES, "Sharing an idea")
+        raise NotAllowed(gettext("Sign in to share an idea."))
+    _require_phase(cycle, IDEA_PHASES, gettext("Sharing an idea"))
 
 
 def submit_idea(user, cycle: Cycle, problem: str, place: str, suggestion: str,
@@ -164,12 +176,13 @@ def submit_idea(user, cycle: Cycle, problem: str, place: str, suggestion: str,
 
 def check_create_draft(user, board: Board, cycle: Cycle, idea: Idea | None = None) -> None:
     if not is_member(user, board.id):
-        raise NotAllowed("Only members of this board can draft its proposals.")
-    _require_phase(cycle, DRAFTING_PHASES, "Drafting a proposal")
+        raise NotAllowed(gettext("Only members of this board can draft its proposals."))
+    _require_phase(cycle, DRAFTING_PHASES, gettext("Drafting a proposal"))
     if idea is not None and idea.cycle_id != cycle.id:
-        raise Refused("A proposal developed from an idea belongs to the idea's cycle.")
+        raise Refused(gettext("A proposal developed from an idea belongs to the idea's cycle."))
     if idea is not None and idea.proposal_id is not None:
-        raise NotNow("This idea has already been developed into a proposal. Nothing was changed.")
+        raise NotNow(gettext("This idea has already been developed into a proposal. Nothing "
+                             "was changed."))
 
 
 def create_draft(user, board: Board, cycle: Cycle, fields: ProposalFields,
@@ -192,11 +205,12 @@ def create_draft(user, board: Board, cycle: Cycle, fields: ProposalFields,
 
 def check_edit(user, proposal: Proposal) -> None:
     if not is_member(user, proposal.board_id):
-        raise NotAllowed("Only members of the proposing board can edit this proposal.")
-    _require_phase(proposal.cycle, DRAFTING_PHASES, "Editing a proposal")
+        raise NotAllowed(gettext("Only members of the proposing board can edit this proposal."))
+    _require_phase(proposal.cycle, DRAFTING_PHASES + _sent_back_phases(proposal),
+                   gettext("Editing a proposal"))
     if proposal.status != "draft":
-        raise NotNow(f"Only drafts can be edited; this proposal is {proposal.status}. "
-                     "Nothing was changed.")
+        raise NotNow(gettext("Only drafts can be edited; this proposal is %(status)s. Nothing "
+                             "was changed.", status=_status(proposal)))
 
 
 def update_draft(user, proposal: Proposal, fields: ProposalFields) -> Proposal:
@@ -211,10 +225,13 @@ def update_draft(user, proposal: Proposal, fields: ProposalFields) -> Proposal:
 
 def check_submit(user, proposal: Proposal) -> None:
     if not is_member(user, proposal.board_id):
-        raise NotAllowed("Only members of the proposing board can submit this proposal.")
-    _require_phase(proposal.cycle, SUBMIT_PHASES, "Submitting a proposal")
+        raise NotAllowed(gettext("Only members of the proposing board can submit this "
+                                 "proposal."))
+    _require_phase(proposal.cycle, SUBMIT_PHASES + _sent_back_phases(proposal),
+                   gettext("Submitting a proposal"))
     if proposal.status != "draft":
-        raise NotNow(f"This proposal is already {proposal.status}. Nothing was changed.")
+        raise NotNow(gettext("This proposal is already %(status)s. Nothing was changed.",
+                             status=_status(proposal)))
 
 
 def submit_proposal(user, proposal: Proposal) -> Proposal:
@@ -228,11 +245,11 @@ def submit_proposal(user, proposal: Proposal) -> Proposal:
 
 def check_review(user, proposal: Proposal) -> None:
     if not getattr(user, "is_staff", False):
-        raise NotAllowed("Only staff review proposals.")
-    _require_phase(proposal.cycle, REVIEW_PHASES, "Reviewing a proposal")
+        raise NotAllowed(gettext("Only staff review proposals."))
+    _require_phase(proposal.cycle, REVIEW_PHASES, gettext("Reviewing a proposal"))
     if proposal.status != "submitted":
-        raise NotNow(f"Only submitted proposals can be reviewed; this one is {proposal.status}. "
-                     "Nothing was changed.")
+        raise NotNow(gettext("Only submitted proposals can be reviewed; this one is "
+                             "%(status)s. Nothing was changed.", status=_status(proposal)))
 
 
 #: what a review may decide, and the status each leads to
@@ -240,43 +257,61 @@ DECISIONS = {"accept": "accepted", "reject": "rejected", "send_back": "draft"}
 
 
 def can_send_back(proposal: Proposal) -> bool:
-    """Sending back for changes only helps while the board can still edit and resubmit."""
-    return proposal.cycle.phase in SUBMIT_PHASES
+    """Staff may send a proposal back whenever they review it: while proposals are open, and
+    in the review phase, when the board may still edit and resubmit that one proposal."""
+    return proposal.cycle.phase in REVIEW_PHASES
+
+
+def _sent_back_phases(proposal: Proposal) -> tuple[str, ...]:
+    """A draft staff sent back during review may be edited and resubmitted in that phase, so
+    sending back is a real choice there too; other drafts wait for the next cycle."""
+    last = proposal.history[-1] if proposal.history else None
+    sent_back = (proposal.status == "draft" and last is not None
+                 and (last.from_status, last.to_status) == ("submitted", "draft"))
+    return ("review",) if sent_back else ()
 
 
 def review_proposal(user, proposal: Proposal, decision: str, reason: str = "",
-                    feasibility_note: str = "", cost_note: str = "") -> Proposal:
+                    feasibility_note: str = "", cost_note: str = "",
+                    reason_es: str = "") -> Proposal:
     """submitted → accepted (onto the ballot), rejected, or back to a draft for the board to
-    change and submit again (while proposals are open). A rejection says why, in public; a
-    request for changes says what to change, to the board."""
+    change and submit again (while proposals are open, or in review). A rejection says why,
+    in public; a request for changes says what to change, to the board. ``reason_es`` is the
+    reason in Spanish, for Spanish readers (optional)."""
     check_review(user, proposal)
     if decision not in DECISIONS:
-        raise Refused("Choose to accept, reject or send the proposal back for changes.")
+        raise Refused(gettext("Choose to accept, reject or send the proposal back for "
+                              "changes."))
     if decision == "reject" and not reason.strip():
-        raise Refused("Give the reason for rejecting; residents will read it.")
+        raise Refused(gettext("Give the reason for rejecting; residents will read it."))
     if decision == "send_back":
         if not can_send_back(proposal):
-            raise Refused("Proposals can only be sent back for changes while the cycle takes "
-                          "proposals: the board could not change and resubmit it now. Accept or "
-                          "reject it.")
+            raise Refused(gettext("Proposals can only be sent back for changes while staff "
+                                  "review them. Accept or reject it."))
         if not reason.strip():
-            raise Refused("Say what the board should change.")
-    _change(proposal, user, DECISIONS[decision], reason)
+            raise Refused(gettext("Say what the board should change."))
+    reason_es = (reason_es or "").strip()
+    if len(reason_es) > 2000:
+        raise Refused(gettext("The reason in Spanish is at most 2,000 characters."))
+    _change(proposal, user, DECISIONS[decision], reason,
+            {"es": {"reason": reason_es}} if reason_es else None)
     proposal.feasibility_note = feasibility_note.strip()
     proposal.cost_note = cost_note.strip()
     db.session.flush()
     record(user, f"proposal.{decision}", f"proposal:{proposal.id}", reason=reason.strip(),
-           feasibility_note=proposal.feasibility_note, cost_note=proposal.cost_note)
+           feasibility_note=proposal.feasibility_note, cost_note=proposal.cost_note,
+           **({"reason_es": reason_es} if reason_es else {}))
     return proposal
 
 
 def check_withdraw(user, proposal: Proposal) -> None:
     if not is_member(user, proposal.board_id):
-        raise NotAllowed("Only members of the proposing board can withdraw this proposal.")
-    _require_phase(proposal.cycle, WITHDRAW_PHASES, "Withdrawing a proposal")
+        raise NotAllowed(gettext("Only members of the proposing board can withdraw this "
+                                 "proposal."))
+    _require_phase(proposal.cycle, WITHDRAW_PHASES, gettext("Withdrawing a proposal"))
     if proposal.status not in WITHDRAWABLE:
-        raise NotNow(f"A {proposal.status.replace('_', ' ')} proposal cannot be withdrawn. "
-                     "Nothing was changed.")
+        raise NotNow(gettext("A proposal that is %(status)s cannot be withdrawn. Nothing was "
+                             "changed.", status=_status(proposal)))
 
 
 def withdraw_proposal(user, proposal: Proposal, reason: str = "") -> Proposal:

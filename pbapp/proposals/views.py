@@ -149,13 +149,16 @@ def new():
     back = url_for(".idea", idea_id=idea.id) if idea else url_for(".index")
     try:
         if not cycles:
-            raise svc.NotNow("No budget cycle is open for proposals just now. Nothing was changed.")
+            raise svc.NotNow(_("No budget cycle is open for proposals just now. Nothing was "
+                               "changed."))
         svc.check_create_draft(current_user, boards[0], cycles[0], idea)
     except svc.Refused as error:
         return _refuse(error, back)
     form = NewProposalForm(data=_from_idea(idea) if request.method == "GET" else None)
     form.board.choices = [SelectChoice(b.id, b.name) for b in boards]
-    form.cycle.choices = [SelectChoice(c.id, f"{c.name} ({c.phase})") for c in cycles]
+    form.cycle.choices = [SelectChoice(c.id, _("%(cycle)s (%(phase)s phase)", cycle=c.name,
+                                               phase=FILTERS["phase_label"](c.phase)))
+                          for c in cycles]
     form.neighbourhoods.choices = _hood_choices(idea.cycle if idea else None)
     if request.method == "POST" and form.board.data not in {b.id for b in boards} and \
             db.session.get(Board, form.board.data or 0) is not None:
@@ -171,7 +174,7 @@ def new():
             form.form_errors.append(str(error))
         else:
             db.session.commit()
-            flash("Draft saved. Only your board and staff can see it until it is reviewed.")
+            flash(_("Draft saved. Only your board and staff can see it until it is reviewed."))
             return redirect(url_for(".show", proposal_id=proposal.id), 303)
     return render_template("proposals/form.html", form=form, idea=idea, proposal=None)
 
@@ -205,7 +208,7 @@ def edit(proposal_id: int):
             form.form_errors.append(str(error))
         else:
             db.session.commit()
-            flash("Draft saved.")
+            flash(_("Draft saved."))
             return redirect(back, 303)
     return render_template("proposals/form.html", form=form, idea=None, proposal=proposal)
 
@@ -228,7 +231,7 @@ def submit(proposal_id: int):
     except svc.Refused as error:
         return _refuse(error, back)
     db.session.commit()
-    flash("Submitted for staff review. It can no longer be edited.")
+    flash(_("Submitted for staff review. It can no longer be edited."))
     return redirect(back, 303)
 
 
@@ -247,7 +250,8 @@ def review(proposal_id: int):
     if form.validate_on_submit():
         try:
             svc.review_proposal(current_user, proposal, form.decision.data, form.reason.data or "",
-                                form.feasibility_note.data or "", form.cost_note.data or "")
+                                form.feasibility_note.data or "", form.cost_note.data or "",
+                                reason_es=form.reason_es.data or "")
         except (svc.NotAllowed, svc.NotNow) as error:
             return _refuse(error, back)
         except svc.Refused as error:
@@ -278,7 +282,7 @@ def withdraw(proposal_id: int):
         return show(proposal_id, withdraw_form=form)
     svc.withdraw_proposal(current_user, proposal, form.reason.data or "")
     db.session.commit()
-    flash("Proposal withdrawn.")
+    flash(_("Proposal withdrawn."))
     return redirect(back, 303)
 
 

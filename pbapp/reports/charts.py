@@ -14,27 +14,39 @@ from .participation import NOT_RECORDED
 
 
 def _values(t: dict, key: str) -> list:
-    return [r["cells"][key]["value"] for r in t["rows"]]
+    """The column's values, each printed as its table cell is (3,710 / 3.710; a rate with its
+    one decimal), so the chart and the table beside it say the same; hidden cells are None."""
+    out = []
+    for r in t["rows"]:
+        c = r["cells"][key]
+        out.append(None if c["value"] is None else
+                   {"value": c["value"], "formatter": lambda _v, shown=c["display"]: shown})
+    return out
 
 
-def _label(r: dict) -> str:
-    """A row's name, with "<11" or "—" beside it when its bar is not drawn because it is hidden."""
-    hidden = [c["display"] for c in r["cells"].values() if c["suppressed"]]
-    return f"{r['label']} ({hidden[0]})" if hidden else r["label"]
+def _label(r: dict, keys: list[str], names: list[str]) -> str:
+    """A row's name with its numbers as the table shows them ("Riverside: 812"; two series:
+    "Canal Walk: budget 90,000; spent 12,400"), or "<11" / "—" where a cell is hidden. The
+    numbers are in the label, not on the bars, where a short bar cannot hold them."""
+    shown = [r["cells"][k]["display"] for k in keys]
+    if len(keys) == 1:
+        return gettext("%(name)s: %(value)s", name=r["label"], value=shown[0])
+    return gettext("%(name)s: %(values)s", name=r["label"], values="; ".join(
+        f"{n.lower()} {v}" for n, v in zip(names, shown)))
 
 
-def _bars(t: dict, cid: str, series: list[tuple[str, list]], style=None) -> str:
-    labels = [_label(r) for r in t["rows"]]
-    # bars tall enough for their printed values, and at most five labels on the value axis
-    # (the board report's money axis wrote 0 to 180,000 in steps of 20,000, one over another)
+def _bars(t: dict, cid: str, series: list[tuple[str, str]], style=None) -> str:
+    """``series``: (legend name, column key) pairs."""
+    labels = [_label(r, [k for _, k in series], [n for n, _ in series]) for r in t["rows"]]
+    # at most five labels on the value axis (the board report's money axis wrote 0 to 180,000
+    # in steps of 20,000, one over another)
     config = dict(title=t["title"], height=150 + 34 * len(labels) * len(series),
-                  legend_at_bottom=True, print_values=True, x_labels_major_count=5,
-                  show_minor_x_labels=False)
+                  legend_at_bottom=True, x_labels_major_count=5, show_minor_x_labels=False)
     chart = chart_config(pygal.HorizontalBar, cid, **({"style": style} if style else {}),
                           **config)
     chart.x_labels = labels[::-1]  # pygal draws the first label at the bottom
-    for name, values in series:
-        chart.add(name, values[::-1])
+    for name, key in series:
+        chart.add(name, _values(t, key)[::-1])
     return render_svg(chart)
 
 
@@ -54,7 +66,7 @@ def counts_chart(t: dict) -> Chart:
         summary += "; " + ngettext("%(num)d group is hidden to protect the people counted",
                                    "%(num)d groups are hidden to protect the people counted",
                                    hidden)
-    svg = _bars(t, cid, [(t["columns"][0]["label"], _values(t, "count"))])
+    svg = _bars(t, cid, [(t["columns"][0]["label"], "count")])
     return Chart(cid, t["title"], summary + ".", svg)
 
 
@@ -71,8 +83,8 @@ def budget_chart(t: dict) -> Chart:
         most, name = max(spending)
         summary += "; " + gettext("%(name)s has spent the most (%(spent)s)", name=name,
                                   spent=number(most))
-    svg = _bars(t, cid, [(gettext("Budget"), _values(t, "budget")),
-                         (gettext("Spent"), _values(t, "spent"))], TWO_TONE)
+    svg = _bars(t, cid, [(gettext("Budget"), "budget"), (gettext("Spent"), "spent")],
+                TWO_TONE)
     return Chart(cid, gettext("Budget and spending of each project"), summary + ".", svg)
 
 
@@ -87,7 +99,7 @@ def spending_chart(t: dict) -> Chart:
         most, name = max(used)
         summary += "; " + gettext("most on %(category)s (%(spent)s)", category=name.lower(),
                                   spent=number(most))
-    svg = _bars(t, cid, [(gettext("Spent"), _values(t, "spent"))])
+    svg = _bars(t, cid, [(gettext("Spent"), "spent")])
     return Chart(cid, t["title"], summary + ".", svg)
 
 

@@ -260,3 +260,34 @@ def test_a_closed_cycle_freezes_its_projects(client, login, session_csrf, member
     assert b"Post an update" not in client.get(f"/projects/{project.id}").data
     assert rows() == before
     assert db.session.scalar(select(ProjectUpdate)) is None
+
+
+def test_an_update_and_a_status_reason_given_in_spanish(client, login, csrf, member, project,
+                                                        fresh, rows):
+    """Issue 18: the update and status forms take an optional Spanish version, which Spanish
+    readers see (English readers the original); too long a Spanish text saves nothing."""
+    login(member)
+    url = f"/projects/{project.id}/updates/new"
+    before = rows()
+    too_long = _post(client, csrf, url, title="Contract signed", body="Signed.",
+                     title_es="x" * 161)
+    assert too_long.status_code == 200 and rows() == before
+    assert _post(client, csrf, url, title="Contract signed", body="The **partner** starts.",
+                 title_es="Contrato firmado", body_es="La **entidad** empieza.",
+                 ).status_code == 303
+    status = f"/projects/{project.id}/status"
+    assert _post(client, csrf, status, status="in_progress", reason="Work began.",
+                 reason_es="Empezó el trabajo.").status_code == 303
+    assert _event("project.status").detail["reason_es"] == "Empezó el trabajo."
+    assert _event("project.post_update").detail["translations"] == {
+        "es": {"title": "Contrato firmado", "body": "La **entidad** empieza."}}
+    reader = client.application.test_client()
+    spanish = reader.get(f"/projects/{project.id}", headers={"Accept-Language": "es"})
+    text = spanish.get_data(as_text=True)
+    assert "Contrato firmado" in text and "La <strong>entidad</strong> empieza." in text
+    assert "Empezó el trabajo." in text and "Work began." not in text
+    english = reader.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert "Contract signed" in english and "Work began." in english
+    assert "Contrato firmado" not in english
+    [update] = fresh(project).updates
+    assert update.text("title", "es_MX") == "Contrato firmado"

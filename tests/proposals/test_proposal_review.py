@@ -198,14 +198,62 @@ def test_staff_send_a_proposal_back_for_changes_while_proposals_are_open(
     assert board.get(f"/proposals/{proposal.id}/edit").status_code == 200
 
 
-def test_sending_back_is_not_offered_when_the_board_could_not_resubmit(
-        client, login, csrf, submitted, staff, counts, fresh):
-    proposal, _ = submitted  # the cycle is in its review phase: no more submissions
+def test_staff_send_back_in_the_review_phase_and_the_board_resubmits(
+        app, client, login, csrf, submitted, staff, counts, fresh, make_proposal):
+    """Issue 18: in the review phase the form offered only Accept and Reject. Sending back is
+    offered whenever staff review; the board may then edit and resubmit that proposal (only
+    it) during review, with the reason in Spanish for Spanish readers."""
+    proposal, member = submitted  # the cycle is in its review phase
+    other_draft = make_proposal(proposal.board, proposal.cycle, title="Never submitted")
     login(staff)
     url = f"/proposals/{proposal.id}/review"
-    assert b'value="send_back"' not in client.get(url).data
+    form = client.get(url).get_data(as_text=True)
+    assert 'value="send_back"' in form and "Send back to the board for changes" in form
+    assert 'name="reason_es"' in form
+    spanish = client.get(url, headers={"Accept-Language": "es"}).get_data(as_text=True)
+    assert "Devolver" in spanish and "Motivo en español (opcional)" in spanish
     before = counts()
-    resp = client.post(url, data={"decision": "send_back", "reason": "Change it",
-                                  "csrf_token": csrf(url)})
-    assert resp.status_code == 200 and b"Not a valid choice" in resp.data
+    refused = client.post(url, data={"decision": "send_back", "reason": " ",
+                                     "csrf_token": csrf(url)})
+    assert refused.status_code == 200 and b"Say what the board should change" in refused.data
     assert counts() == before and fresh(proposal).status == "submitted"
+    resp = client.post(url, data={"decision": "send_back", "csrf_token": csrf(url),
+                                  "reason": "Name the delivery partner.",
+                                  "reason_es": "Indica la entidad que lo llevará a cabo."})
+    assert resp.status_code == 303
+    assert fresh(proposal).status == "draft"
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "proposal.send_back"))
+    assert event.detail["reason_es"] == "Indica la entidad que lo llevará a cabo."
+
+    board = app.test_client()
+    with board.session_transaction() as s:
+        s["_user_id"] = member.get_id()
+        s["_fresh"] = True
+    page = board.get(f"/proposals/{proposal.id}", headers={"Accept-Language": "es"})
+    assert "Indica la entidad que lo llevará a cabo." in page.get_data(as_text=True)
+    assert "Name the delivery partner." not in page.get_data(as_text=True)
+    assert "Name the delivery partner." in board.get(f"/proposals/{proposal.id}").get_data(
+        as_text=True)
+    assert board.get(f"/proposals/{proposal.id}/edit").status_code == 200
+    # a draft that was never submitted waits for the next cycle: no edits nor submission now
+    refused = board.get(f"/proposals/{other_draft.id}/edit", headers={"Accept-Language": "es"},
+                        follow_redirects=True).get_data(as_text=True)
+    assert "Editar una propuesta solo es posible mientras el ciclo está en la fase" in refused
+    page_url = f"/proposals/{proposal.id}"
+    token = board.get(page_url).get_data(as_text=True).split('name="csrf_token" value="')[1]
+    token = token.split('"')[0]
+    resp = board.post(f"/proposals/{proposal.id}/submit", data={"csrf_token": token})
+    assert resp.status_code == 303 and fresh(proposal).status == "submitted"
+    resp = board.post(f"/proposals/{other_draft.id}/submit", data={"csrf_token": token})
+    assert resp.status_code == 303 and fresh(other_draft).status == "draft"
+    # once voting opens, a proposal sent back can no longer be resubmitted
+    resp = client.post(url, data={"decision": "send_back", "csrf_token": csrf(url),
+                                  "reason": "One more change."})
+    assert resp.status_code == 303
+    proposal = fresh(proposal)
+    proposal.cycle.phase = "voting"
+    db.session.commit()
+    resp = board.post(f"/proposals/{proposal.id}/submit", data={"csrf_token": token},
+                      follow_redirects=True)
+    assert b"Submitting a proposal is possible only while" in resp.data
+    assert fresh(proposal).status == "draft"
