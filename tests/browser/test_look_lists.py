@@ -160,3 +160,45 @@ def test_maps_read_on_a_phone_in_the_dark_and_the_address_step_is_clean(site, ne
     page.get_by_role("button", name="Continue to the ballot").click()
     expect(page).to_have_url(re.compile(r"/vote/2027-addresses$"))
     assert not found, describe(found)
+
+
+def test_the_directory_is_searched_on_a_phone(new_page, shot):
+    """Help near you at 390 px: without JavaScript the plain GET form searches and filters
+    (the choices stay in the address), a result opens its page with a phone link, and a map's
+    table leads to its neighbourhood's services; with JavaScript htmx swaps the results and keeps
+    the address; nothing sideways, axe clean on the list and a service's page."""
+    wide = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    page = new_page(**PHONE, java_script_enabled=False)
+    page.goto("/projects/")
+    page.locator(".nmap-panel a.nmap-help").first.click()
+    assert "/directory?neighbourhood=" in page.url
+    expect(page.locator("#directory-results li").first).to_be_visible()
+    page.get_by_label("Search").fill("shelter")
+    page.get_by_label("Language spoken").select_option("es")
+    page.get_by_label("Neighbourhood").select_option("")
+    page.get_by_role("button", name="Search").click()
+    assert "q=shelter" in page.url and "language=es" in page.url
+    results = page.locator("#directory-results li h3")
+    expect(results).to_have_text(["Riverside Night Shelter"])
+    assert page.evaluate(wide) <= 0
+    shot(page, "directory-phone-search")
+    results.first.get_by_role("link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Riverside Night Shelter")
+    assert page.locator("a[href^='tel:']").count() == 1 and page.evaluate(wide) <= 0
+    page.goto("/directory?category=nonsense")
+    expect(page.get_by_role("alert")).to_contain_text("nonsense")
+
+    found = {}
+    page = new_page(**PHONE, **AXE_CONTEXT)
+    page.goto("/directory")
+    page.get_by_label("What it helps with").select_option("mental_health")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator("#directory-results li h3")).to_have_count(2)
+    assert "category=mental_health" in page.url and page.evaluate(wide) <= 0
+    if problems := axe_problems(page):
+        found["list"] = problems
+    page.locator("#directory-results li h3 a").first.click()
+    expect(page.locator("a[href^='tel:']")).to_have_count(1)
+    if problems := axe_problems(page):
+        found["service"] = problems
+    assert not found, describe(found)
