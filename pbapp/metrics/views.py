@@ -113,7 +113,11 @@ def series_chart(metric: Metric, points: list[Table], chart_id: str, where: str)
                           y_title=metric.unit or None,
                           x_label_rotation=30 if len(points) > 6 else 0)
     chart.x_labels = [t.period_label for t in points]
-    chart.add(metric.name, [t.total.value for t in points])
+    # each point written as its table cell is (a rate with its one decimal, 3,710 / 3.710)
+    chart.add(metric.name, [None if t.total.value is None else
+                            {"value": t.total.value,
+                             "formatter": lambda _v, shown=t.total.display: shown}
+                            for t in points])
     shown = [t for t in points if t.total.value is not None]
     hidden = sum(1 for t in points if t.total.hidden)
     caption = ngettext("%(num)d period, %(first)s.", "%(num)d periods, %(first)s to %(last)s.",

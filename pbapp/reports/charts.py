@@ -114,8 +114,12 @@ def trend_chart(t: dict) -> Chart:
         values = [None, None]
     css = [f".{cid} .serie-1 .line.reactive {{stroke-dasharray: 8 5 !important}}",
            f".{cid} .serie-2 .line.reactive {{stroke-dasharray: 2 4 !important}}"]
+    # periods ("2025-01-01 – 2025-03-31") are long: centred under the first and last points
+    # they ran off the chart, so they slope from their point, with room kept on the right
+    slope = dict(x_label_rotation=30, margin_right=int(7 * max(map(len, labels), default=0)))
     chart = chart_config(pygal.Line, cid, css=css, title=t["title"], height=360,
-                          legend_at_bottom=True, include_x_axis=False, dots_size=4)
+                          legend_at_bottom=True, include_x_axis=False, dots_size=4,
+                          **(slope if len(labels) > 1 else {}))
     chart.x_labels = labels
     chart.add(gettext("Measured"), values)
     chart.add(gettext("Baseline"), [baseline] * len(labels), show_dots=False)
