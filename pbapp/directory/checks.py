@@ -25,7 +25,8 @@ class CheckFailed(ValueError):
 #: format characters a language needs (zero-width joiner and non-joiner); other format
 #: characters (bidi overrides, zero-width spaces, byte-order marks) hide or reorder text
 ALLOWED_FORMAT = {"\u200c", "\u200d"}
-EMAIL = re.compile(r"^[^@\s<>\"',;]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?\.[A-Za-z]{2,24}$")
+EMAIL = re.compile(r"^[^@\s<>\"',;]{1,64}"
+                   r"@[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?\.[A-Za-z]{2,24}$")
 PHONE = re.compile(r"^\+?[0-9 ().\-]{3,40}$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$")
 

@@ -14,7 +14,7 @@ from ..cycles.models import Neighbourhood
 from ..extensions import db
 from ..projects.models import Project
 from . import bp
-from .forms import CATEGORY_LABELS, ImportForm, ServiceForm, category_label
+from .forms import ImportForm, ServiceForm, category_label
 from .hsds import MAX_BYTES, DirectoryImportInvalid, export_document, import_document
 from .models import CATEGORIES, Service
 from .services import (PAGE_SIZE, add_service, find, keeper_boards, language_choices,
@@ -160,5 +160,4 @@ def import_hsds():
             flash(gettext("Imported the directory: %(added)d new entries, %(updated)d updated.",
                           added=added, updated=updated), "success")
             return redirect(url_for(".import_hsds"), 303)
-    return render_template("directory/import.html", form=form, problems=problems,
-                           labels=CATEGORY_LABELS)
+    return render_template("directory/import.html", form=form, problems=problems)

@@ -24,7 +24,8 @@ def _service(board, name, hoods, langs, category, **kw):
 def world(app, make_user):
     riverside = Neighbourhood(slug="riverside", name="Riverside")
     northgate = Neighbourhood(slug="northgate", name="Northgate")
-    east, north = Board(slug="east-side", name="East side board"), Board(slug="north-side", name="North side board")
+    east = Board(slug="east-side", name="East side board")
+    north = Board(slug="north-side", name="North side board")
     db.session.add_all([riverside, northgate, east, north])
     chair, other = make_user(name="Chair"), make_user(name="North member")
     resident, staff = make_user(), make_user("staff")
