@@ -66,7 +66,8 @@ class Service(Translated, db.Model):
     search_text: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    board: Mapped[Board | None] = relationship()
+    board: Mapped[Board | None] = relationship(
+        backref=backref("services", order_by="Service.name", passive_deletes=True))
     neighbourhoods: Mapped[list[Neighbourhood]] = relationship(
         secondary=service_neighbourhood, order_by=Neighbourhood.name)
     projects: Mapped[list[Project]] = relationship(

@@ -38,6 +38,8 @@ def test_search_and_filters(client, world):
     assert b"Crisis line" in page.data and "HX-Request" in page.headers["Vary"]
     spanish = client.get("/directory/%d" % world.shelter.id, headers={"Accept-Language": "es"})
     assert "Albergue nocturno" in spanish.get_data(as_text=True)
+    board = client.get("/boards/east-side").get_data(as_text=True)  # the board lists its own
+    assert "Riverside Night Shelter" in board and "Northgate Food Bank" not in board
 
 
 def test_bad_parameters_are_named_never_a_500(client, world):
