@@ -82,19 +82,20 @@ def update_details(user: User, *, name: str, neighbourhood_id: int | None,
                    birth_year: int | None) -> list[str]:
     """Save the account's name, neighbourhood and birth year; the names of the changed fields.
 
-    Filling in a detail left blank, or clearing one, never lets anyone vote twice (a blank makes
-    a cycle with that rule refuse); changing one already given may, so it is refused while
-    ``cycle_holding_details`` names a cycle. The audit event names the fields, not their values.
+    Filling in a detail left blank never lets anyone vote twice; changing or clearing one already
+    given may (clearing then filling in again is a change in two steps), so either is refused
+    while ``cycle_holding_details`` names a cycle. The audit event names the fields, not their
+    values.
     """
     changed = []
     eligibility = []
     if neighbourhood_id != user.neighbourhood_id:
         changed.append("neighbourhood")
-        if user.neighbourhood_id is not None and neighbourhood_id is not None:
+        if user.neighbourhood_id is not None:
             eligibility.append("neighbourhood")
     if birth_year != user.birth_year:
         changed.append("birth_year")
-        if user.birth_year is not None and birth_year is not None:
+        if user.birth_year is not None:
             eligibility.append("birth_year")
     if eligibility:
         cycle = cycle_holding_details(user)

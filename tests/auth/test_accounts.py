@@ -127,8 +127,11 @@ def test_no_move_to_another_neighbourhood_while_voting_one_took_part_in_is_open(
     db.session.commit()
     voted(east_cycle, ana)
 
+    # a move, an age change, and a move in two steps (clear it, then fill it in again)
     for data in ({"neighbourhood": str(west.id), "birth_year": "2000"},
-                 {"neighbourhood": str(east.id), "birth_year": "1960"}):
+                 {"neighbourhood": str(east.id), "birth_year": "1960"},
+                 {"neighbourhood": "0", "birth_year": "2000"},
+                 {"neighbourhood": str(east.id), "birth_year": ""}):
         refused = post(client, "/auth/account", name="Ana", **data)
         assert refused.status_code == 200
         assert b"stay as they were until its voting closes" in refused.data
