@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import gettext
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -18,11 +19,11 @@ from ..audit.services import record
 from ..cycles.models import Result
 from ..extensions import db
 from ..images.services import PictureChange, apply_picture
-from ..labels import N_
+from ..labels import FILTERS, N_
 from ..models_base import TranslationRefused, site_written
 from ..proposals.models import Proposal
 from ..proposals.services import is_member
-from .models import (REASON_REQUIRED, STATUS_LABELS, STATUSES, Milestone, Project,
+from .models import (REASON_REQUIRED, STATUSES, Milestone, Project,
                      ProjectStatusChange, ProjectUpdate)
 
 #: a closed cycle's projects are a finished record; they change only during implementation
@@ -111,28 +112,40 @@ def can_manage(user, project: Project) -> bool:
     return bool(getattr(user, "is_staff", False)) or is_member(user, project.board_id)
 
 
-def check_manage(user, project: Project, doing: str = "Changing this project") -> None:
+def _status_word(status: str) -> str:
+    return FILTERS["project_status_label"](status).lower()
+
+
+def _status(project: Project) -> str:
+    return _status_word(project.status)
+
+
+def check_manage(user, project: Project, doing: str = N_("Changing this project")) -> None:
+    """``doing`` is a message id (``N_``), said in the reader's language when refused."""
     if not can_manage(user, project):
-        raise NotAllowed("Only members of the proposing board and staff can change a project.")
+        raise NotAllowed(gettext("Only members of the proposing board and staff can change a "
+                                 "project."))
     if project.cycle.phase not in CHANGE_PHASES:
-        raise NotNow(f"{doing} is possible only while the cycle is in implementation; "
-                     f"“{project.cycle.name}” is {project.cycle.phase}. Nothing was changed.")
+        raise NotNow(gettext("%(doing)s is possible only while the cycle is in implementation; "
+                             "“%(cycle)s” is in the %(phase)s phase. Nothing was changed.",
+                             doing=gettext(doing), cycle=project.cycle.name,
+                             phase=FILTERS["phase_label"](project.cycle.phase)))
 
 
 def check_open(user, project: Project, doing: str) -> None:
     """Milestones and status belong to a project still under way."""
     check_manage(user, project, doing)
     if project.is_final:
-        raise NotNow(f"This project is {project.status_label.lower()}; its milestones and "
-                     "status can no longer change. Nothing was changed.")
+        raise NotNow(gettext("This project is %(status)s; its milestones and status can no "
+                             "longer change. Nothing was changed.", status=_status(project)))
 
 
 # The card's picture -----------------------------------------------------------------------------
 
 def check_picture(user, project: Project) -> None:
     if not getattr(user, "is_staff", False):
-        raise NotAllowed("Only staff choose a project's picture.")
-    check_manage(user, project, "Changing the picture")
+        raise NotAllowed(gettext("Only staff choose a project's picture."))
+    check_manage(user, project, N_("Changing the picture"))
 
 
 def set_picture(user, project: Project, change: PictureChange) -> str | None:
@@ -151,12 +164,12 @@ def post_update(user, project: Project, title: str, body: str,
                 translations: dict[str, dict[str, str]] | None = None) -> ProjectUpdate:
     """A dated public note; allowed after completion too, for the closing report.
     ``translations`` (``{"es": {"title": ..., "body": ...}}``) are for readers in Spanish."""
-    check_manage(user, project, "Posting an update")
+    check_manage(user, project, N_("Posting an update"))
     title, body = (title or "").strip(), (body or "").strip()
     if not title:
-        raise Invalid("Give the update a title.", "title")
+        raise Invalid(gettext("Give the update a title."), "title")
     if not body:
-        raise Invalid("Write what happened.", "body")
+        raise Invalid(gettext("Write what happened."), "body")
     entry = ProjectUpdate(project=project, author_id=user.id, title=title, body=body)
     try:
         entry.translate(translations)
@@ -174,18 +187,18 @@ def post_update(user, project: Project, title: str, body: str,
 def _check_milestone(fields: MilestoneFields) -> MilestoneFields:
     title = (fields.title or "").strip()
     if not title:
-        raise Invalid("Give the milestone a title.", "title")
+        raise Invalid(gettext("Give the milestone a title."), "title")
     if fields.due_on is None:
-        raise Invalid("Give the date it is due.", "due_on")
+        raise Invalid(gettext("Give the date it is due."), "due_on")
     return MilestoneFields(title=title, due_on=fields.due_on, note=(fields.note or "").strip())
 
 
 def save_milestone(user, project: Project, fields: MilestoneFields,
                    milestone: Milestone | None = None) -> Milestone:
     """Add a milestone, or edit one of this project's; a new due date is logged with the old."""
-    check_open(user, project, "Changing milestones")
+    check_open(user, project, N_("Changing milestones"))
     if milestone is not None and milestone.project_id != project.id:
-        raise Invalid("That milestone belongs to another project.")
+        raise Invalid(gettext("That milestone belongs to another project."))
     clean = _check_milestone(fields)
     if milestone is None:
         milestone = Milestone(project=project, title=clean.title, due_on=clean.due_on,
@@ -215,14 +228,15 @@ def _plain(value):
 def complete_milestone(user, project: Project, milestone: Milestone,
                        done_on: date | None = None) -> Milestone:
     """Mark a milestone done on ``done_on`` (today by default); it cannot be done in future."""
-    check_open(user, project, "Completing a milestone")
+    check_open(user, project, N_("Completing a milestone"))
     if milestone.project_id != project.id:
-        raise Invalid("That milestone belongs to another project.")
+        raise Invalid(gettext("That milestone belongs to another project."))
     if milestone.done_on is not None:
-        raise NotNow(f"“{milestone.title}” was already marked done. Nothing was changed.")
+        raise NotNow(gettext("“%(title)s” was already marked done. Nothing was changed.",
+                             title=milestone.title))
     done_on = done_on or date.today()
     if done_on > date.today():
-        raise Invalid("A milestone cannot be done on a future date.", "done_on")
+        raise Invalid(gettext("A milestone cannot be done on a future date."), "done_on")
     milestone.done_on = done_on
     db.session.flush()
     record(user, "project.milestone_done", f"project:{project.id}", milestone_id=milestone.id,
@@ -239,8 +253,8 @@ def _claim(project: Project, expected: str, to_status: str) -> None:
         update(Project).where(Project.id == project.id, Project.status == expected)
         .values(status=to_status).execution_options(synchronize_session=False))
     if moved.rowcount != 1:
-        raise NotNow("Someone changed this project's status a moment ago. Nothing was changed; "
-                     "reload the page to see where it stands.")
+        raise NotNow(gettext("Someone changed this project's status a moment ago. Nothing was "
+                             "changed; reload the page to see where it stands."))
     set_committed_value(project, "status", to_status)
 
 
@@ -248,16 +262,16 @@ def change_status(user, project: Project, to_status: str, reason: str = "",
                   reason_es: str = "") -> Project:
     """Move the project one step (see NEXT_STATUSES); pausing or cancelling must say why.
     ``reason_es`` is the reason for readers in Spanish (optional)."""
-    check_open(user, project, "Changing the status")
+    check_open(user, project, N_("Changing the status"))
     reason = (reason or "").strip()
     if to_status not in STATUSES:
-        raise Invalid("Choose one of the statuses listed.", "status")
+        raise Invalid(gettext("Choose one of the statuses listed."), "status")
     if to_status not in project.next_statuses:
-        raise Invalid(f"A {project.status_label.lower()} project cannot become "
-                      f"{STATUS_LABELS[to_status].lower()}.", "status")
+        raise Invalid(gettext("A project that is %(status)s cannot become %(new)s.",
+                              status=_status(project), new=_status_word(to_status)), "status")
     if to_status in REASON_REQUIRED and not reason:
-        raise Invalid(f"Say why the project is {STATUS_LABELS[to_status].lower()}; "
-                      "residents will read it.", "reason")
+        raise Invalid(gettext("Say why the project is %(status)s; residents will read it.",
+                              status=_status_word(to_status)), "reason")
     change = ProjectStatusChange(actor_id=user.id, from_status=project.status,
                                  to_status=to_status, reason=reason)
     try:

@@ -9,9 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import format_decimal, gettext
+
 from .. import numbers
 from ..audit.services import record
 from ..extensions import db
+from ..labels import N_
 from ..numbers import NumberRefused
 from .models import SPENDING_CATEGORIES, Project, Spending
 from .services import Invalid, NotAllowed, _actor_id, check_manage
@@ -57,20 +60,21 @@ def parse_amount(text: str) -> int:
     """Cents from whole units with at most two decimals; exact, so no float ever rounds money."""
     text = (text or "").strip()
     if not text:
-        raise Invalid("Give the amount.", "amount")
+        raise Invalid(gettext("Give the amount."), "amount")
     try:  # ASCII digits only: Decimal("٥") is 5
         cents = int(numbers.decimal(text, 0, numbers.COUNT_MAX, places=2) * 100)
     except NumberRefused as refused:
         if refused.template != numbers.OUT_OF_RANGE or text.startswith("-"):
-            raise Invalid("Write the amount in digits, with at most two decimals after a point "
-                          "(e.g. 1250 or 1250.50); no commas or currency signs.", "amount"
+            raise Invalid(gettext("Write the amount in digits, with at most two decimals after "
+                                  "a point (e.g. 1250 or 1250.50); no commas or currency "
+                                  "signs."), "amount"
                           ) from None
         cents = MAX_AMOUNT_CENTS + 1  # far too large: refused below with the limit
     if cents <= 0:
-        raise Invalid("The amount must be more than zero.", "amount")
+        raise Invalid(gettext("The amount must be more than zero."), "amount")
     if cents > MAX_AMOUNT_CENTS:
-        raise Invalid(f"One entry cannot be more than {MAX_AMOUNT_CENTS // 100:,}; "
-                      "split it or check the amount.", "amount")
+        raise Invalid(gettext("One entry cannot be more than %(most)s; split it or check the "
+                              "amount.", most=format_decimal(MAX_AMOUNT_CENTS // 100)), "amount")
     return cents
 
 
@@ -86,20 +90,21 @@ def budget_summary(project: Project) -> BudgetSummary:
 def add_spending(user, project: Project, fields: SpendingFields) -> Spending:
     """Record a payment. Going over budget is allowed, because the money has been spent and
     hiding it would be worse; the page flags the overspend instead."""
-    check_manage(user, project, "Recording spending")
+    check_manage(user, project, N_("Recording spending"))
     cents = parse_amount(fields.amount)
     if fields.spent_on is None:
-        raise Invalid("Give the date of the payment.", "spent_on")
+        raise Invalid(gettext("Give the date of the payment."), "spent_on")
     if fields.spent_on > date.today():
-        raise Invalid("Spending cannot be dated in the future; record it once it is paid.",
+        raise Invalid(gettext("Spending cannot be dated in the future; record it once it is "
+                              "paid."),
                       "spent_on")
     if fields.category not in SPENDING_CATEGORIES:
-        raise Invalid("Choose one of the categories listed.", "category")
+        raise Invalid(gettext("Choose one of the categories listed."), "category")
     payee = (fields.payee or "").strip()
     if not payee:
-        raise Invalid("Say who was paid.", "payee")
+        raise Invalid(gettext("Say who was paid."), "payee")
     if len(payee) > 160:
-        raise Invalid("Keep the payee's name under 160 characters.", "payee")
+        raise Invalid(gettext("Keep the payee's name under 160 characters."), "payee")
     entry = Spending(project=project, spent_on=fields.spent_on, amount_cents=cents,
                      category=fields.category, payee=payee, note=(fields.note or "").strip(),
                      entered_by_id=_actor_id(user))
@@ -114,11 +119,11 @@ def add_spending(user, project: Project, fields: SpendingFields) -> Spending:
 def delete_spending(user, project: Project, entry: Spending) -> None:
     """Staff only: undoing a board's record is an oversight task, and the audit log keeps
     what was removed."""
-    check_manage(user, project, "Deleting spending")
+    check_manage(user, project, N_("Deleting spending"))
     if not getattr(user, "is_staff", False):
-        raise NotAllowed("Only staff can delete a spending entry.")
+        raise NotAllowed(gettext("Only staff can delete a spending entry."))
     if entry.project_id != project.id:
-        raise Invalid("That entry belongs to another project.")
+        raise Invalid(gettext("That entry belongs to another project."))
     detail = dict(spending_id=entry.id, amount_cents=entry.amount_cents,
                   spent_on=entry.spent_on.isoformat(), category=entry.category,
                   payee=entry.payee)

@@ -22,7 +22,7 @@ from ..cycles.models import Cycle
 from ..cycles.results_cache import published
 from ..extensions import db
 from ..images.models import Image
-from ..labels import N_
+from ..labels import FILTERS, N_
 from ..metrics.progress import progress_for
 from ..metrics.models import Measurement, Metric, ProjectMetric
 from ..metrics.tables import format_value
@@ -194,11 +194,11 @@ def show(project_id: int, complete_form: CompleteMilestoneForm | None = None,
 @login_required
 def new_update(project_id: int):
     project = _project_or_404(project_id)
-    svc.check_manage(current_user, project, "Posting an update")
+    svc.check_manage(current_user, project, N_("Posting an update"))
     form = UpdateForm()
     posted = _submitted(form, project, lambda: svc.post_update(
         current_user, project, form.title.data, form.body.data, form.spanish()),
-        "Update published on the project's page.")
+        gettext("Update published on the project's page."))
     return posted or render_template("projects/update_form.html", form=form, project=project)
 
 
@@ -229,12 +229,12 @@ def edit_milestone(project_id: int, milestone_id: int):
 
 
 def _milestone_form(project: Project, milestone: Milestone | None):
-    svc.check_open(current_user, project, "Changing milestones")
+    svc.check_open(current_user, project, N_("Changing milestones"))
     form = MilestoneForm(obj=milestone if request.method == "GET" else None)
     posted = _submitted(form, project, lambda: svc.save_milestone(
         current_user, project, svc.MilestoneFields(
             title=form.title.data, due_on=form.due_on.data, note=form.note.data or ""),
-        milestone), "Milestone saved." if milestone else "Milestone added.")
+        milestone), gettext("Milestone saved.") if milestone else gettext("Milestone added."))
     return posted or render_template("projects/milestone_form.html", form=form, project=project,
                            milestone=milestone)
 
@@ -244,10 +244,11 @@ def _milestone_form(project: Project, milestone: Milestone | None):
 def complete_milestone(project_id: int, milestone_id: int):
     project = _project_or_404(project_id)
     milestone = _milestone_or_404(project, milestone_id)
-    svc.check_open(current_user, project, "Completing a milestone")
+    svc.check_open(current_user, project, N_("Completing a milestone"))
     form = CompleteMilestoneForm()
     posted = _submitted(form, project, lambda: svc.complete_milestone(
-        current_user, project, milestone, form.done_on.data), f"“{milestone.title}” marked done.")
+        current_user, project, milestone, form.done_on.data),
+        gettext("“%(title)s” marked done.", title=milestone.text("title", get_locale())))
     return posted or show(project.id, complete_form=form, complete_for=milestone.id)
 
 
@@ -255,12 +256,13 @@ def complete_milestone(project_id: int, milestone_id: int):
 @login_required
 def change_status(project_id: int):
     project = _project_or_404(project_id)
-    svc.check_open(current_user, project, "Changing the status")
+    svc.check_open(current_user, project, N_("Changing the status"))
     form = StatusForm().set_choices(project.next_statuses)
     posted = _submitted(form, project, lambda: svc.change_status(
         current_user, project, form.status.data, form.reason.data or "",
         form.reason_es.data or ""),
-        lambda: f"The project is now {project.status_label.lower()}.")
+        lambda: gettext("The project is now %(status)s.",
+                        status=FILTERS["project_status_label"](project.status).lower()))
     return posted or render_template("projects/status_form.html", form=form, project=project)
 
 
@@ -268,14 +270,15 @@ def change_status(project_id: int):
 @login_required
 def new_spending(project_id: int):
     project = _project_or_404(project_id)
-    svc.check_manage(current_user, project, "Recording spending")
+    svc.check_manage(current_user, project, N_("Recording spending"))
     form = SpendingForm()
 
     def recorded():
         over = spending.budget_summary(project).over_cents
         if over:
-            return f"Spending recorded. The project is now over budget by {money(over)}.", "error"
-        return "Spending recorded."
+            return gettext("Spending recorded. The project is now over budget by %(over)s.",
+                           over=money(over)), "error"
+        return gettext("Spending recorded.")
 
     posted = _submitted(form, project, lambda: spending.add_spending(
         current_user, project, spending.SpendingFields(
@@ -290,21 +293,21 @@ def new_spending(project_id: int):
 def delete_spending(project_id: int, spending_id: int):
     project = _project_or_404(project_id)
     return _carry_out(project, spending.delete_spending, _owned_or_404(Spending, spending_id, project),
-                      done="Spending entry deleted; the audit log keeps what it said.")
+                      done=gettext("Spending entry deleted; the audit log keeps what it said."))
 
 
 @bp.route("/<int:project_id>/targets/new", methods=["GET", "POST"])
 @login_required
 def new_target(project_id: int):
     project = _project_or_404(project_id)
-    svc.check_manage(current_user, project, "Setting metric targets")
+    svc.check_manage(current_user, project, N_("Setting metric targets"))
     form = TargetForm()
     posted = _submitted(form, project, lambda: targets.add_target(
         current_user, project, targets.TargetFields(
             metric_id=form.metric.data, neighbourhood_id=form.neighbourhood.data or None,
             baseline_value=form.baseline_value.data, baseline_period=form.baseline_period.data,
             baseline_on=form.baseline_on.data, target_value=form.target_value.data,
-            target_on=form.target_on.data)), "Metric target added.")
+            target_on=form.target_on.data)), gettext("Metric target added."))
     return posted or render_template("projects/target_form.html", form=form, project=project)
 
 
@@ -313,4 +316,4 @@ def new_target(project_id: int):
 def remove_target(project_id: int, target_id: int):
     project = _project_or_404(project_id)
     return _carry_out(project, targets.remove_target, _owned_or_404(ProjectMetric, target_id, project),
-                      done="Metric target removed.")
+                      done=gettext("Metric target removed."))

@@ -106,7 +106,7 @@ def test_going_over_budget_is_recorded_and_flagged(client, login, csrf, board, m
     assert b'max="100000" value="100000"' in page  # the bar is full, the words say by how much
     # the form warns before the next entry too
     form = _text(client.get(f"/projects/{project.id}/spending/new").data)
-    assert "over budget by 150.50" in form
+    assert "Over budget by 150.50." in form
 
 
 def test_list_shows_budget_and_spent_per_project_in_one_query(client, board, make_project,
