@@ -131,6 +131,9 @@ RECORDS = {
     "Waiting on the county's data-sharing agreement.":
         "A la espera del acuerdo del condado para compartir datos.",
     "Partner contracted": "Entidad contratada",
+    "The site was sold by the council after the vote, so the work cannot go ahead there.":
+        "El ayuntamiento vendió el terreno después de la votación, así que la obra no puede "
+        "hacerse allí.",
 }
 #: project updates, English title -> (título, cuerpo); "{title}" is the project's Spanish title
 UPDATES = {
@@ -215,11 +218,12 @@ def translate_records() -> None:
     their Spanish, after the English story is seeded (texts this file does not know stay as
     they are; the site's own reasons are translated when written)."""
     from .boards.models import Meeting
+    from .cycles.overrides import ResultOverride
     from .extensions import db
     from .projects.models import Milestone, ProjectStatusChange, ProjectUpdate
     from .proposals.models import StatusChange
 
-    for model in (StatusChange, ProjectStatusChange):
+    for model in (StatusChange, ProjectStatusChange, ResultOverride):
         for change in db.session.scalars(db.select(model).where(model.reason.in_(RECORDS))):
             change.translate(record_texts(reason=change.reason))
     for milestone in db.session.scalars(db.select(Milestone)):

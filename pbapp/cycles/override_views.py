@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, url_for
-from flask_babel import gettext, lazy_gettext as _
+from flask_babel import get_locale, gettext, lazy_gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, TextAreaField
@@ -73,7 +73,7 @@ def result_overrides(result: Result, names: dict) -> dict:
     """Both lists and each change, for ``_overrides.html`` (see ``overrides.describe``)."""
     from .overrides import describe
 
-    return describe(result, names)
+    return describe(result, names, get_locale())
 
 
 @bp.app_template_global()

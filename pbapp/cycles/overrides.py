@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..audit.services import record
 from ..extensions import db
-from ..models_base import UTCDateTime, utcnow
+from ..models_base import Translated, UTCDateTime, utcnow
 from ..request_text import CONTROL_IN_TEXT
 from .models import Result
 
@@ -27,11 +27,13 @@ ACTIONS = ("fund", "unfund")
 MAX_REASON = 1000
 
 
-class ResultOverride(db.Model):
-    """One staff decision to fund or unfund a proposal against the count, with its reason."""
+class ResultOverride(Translated, db.Model):
+    """One staff decision to fund or unfund a proposal against the count, with its reason
+    (which may be given in Spanish too)."""
 
     __tablename__ = "result_override"
     __table_args__ = (CheckConstraint("action IN ('fund', 'unfund')", name="action_known"),)
+    TRANSLATED_FIELDS = {"reason": MAX_REASON}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     result_id: Mapped[int] = mapped_column(ForeignKey("result.id", ondelete="CASCADE"),
@@ -152,14 +154,15 @@ def override_winner(result: Result, proposal_id, action: str, reason: str, actor
     return override
 
 
-def describe(result: Result, names: dict) -> dict:
-    """What the pages, report and API show: both lists and every change, in plain data."""
+def describe(result: Result, names: dict, locale=None) -> dict:
+    """What the pages, report and API show: both lists and every change, in plain data; each
+    reason in ``locale`` where it was given in that language (the API keeps the original)."""
     from ..labels import FILTERS
 
     found = final_list(result)
     changes = [{"proposal": str(o.proposal_id),
                 "title": names.get(str(o.proposal_id), str(o.proposal_id)),
-                "action": o.action, "reason": o.reason,
+                "action": o.action, "reason": o.text("reason", locale),
                 "by": (o.actor.name if o.actor else None),
                 "role": (o.actor.role if o.actor else None),
                 "role_label": (FILTERS["role_label"](o.actor.role) if o.actor else None),

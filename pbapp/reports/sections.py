@@ -90,7 +90,7 @@ def override_tables(result: Result, names: dict) -> list[dict]:
     """The computed winners beside the final ones, and each staff change (issue 19)."""
     from ..cycles.overrides import describe
 
-    found = describe(result, names)
+    found = describe(result, names, get_locale())
     words = {True: gettext("funded"), False: gettext("not funded")}
     out = [table("computed-final", gettext("Computed and final"), [
         column("computed", gettext("Computed by the count")), column("final", gettext("Final"))],

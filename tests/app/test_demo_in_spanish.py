@@ -127,3 +127,11 @@ def test_records_in_the_readers_language(client, demo):
           ["Quarterly meeting"])
     check(page(client, url, False), ["<h1>Quarterly meeting</h1>", "Agreed the shortlist"],
           ["Reunión trimestral"])
+    # staff's change to the count (issue 19) gives its reason in the reader's language; the
+    # API keeps the reason as staff wrote it
+    sold_en, sold_es = "sold by the council", "El ayuntamiento vendió el terreno"
+    check(page(client, "/cycles/2026-spring/results", True), [sold_es], [sold_en])
+    check(page(client, "/cycles/2026-spring/results", False), [sold_en], [sold_es])
+    check(page(client, "/reports/cycles/2026-spring", True), [sold_es], [sold_en])
+    api = client.get("/api/v1/cycles/2026-spring/results", headers=ES).get_data(as_text=True)
+    assert sold_en in api and sold_es not in api
