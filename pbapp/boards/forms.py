@@ -72,7 +72,7 @@ class InviteForm(MembershipForm):
             raise ValidationError("Give the new member's name.")
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(TranslationFields, FlaskForm):
     title = StringField(_("Title"), filters=[_strip],
                         validators=[DataRequired(), Length(max=160)])
     starts_at = DateTimeLocalField(_("Starts"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
@@ -81,3 +81,15 @@ class MeetingForm(FlaskForm):
     agenda = TextAreaField(_("Agenda"), validators=[Length(max=50_000)], render_kw={"rows": 8})
     minutes = TextAreaField(_("Minutes"), validators=[Length(max=200_000)],
                             render_kw={"rows": 12})
+    # Optional Spanish texts; residents reading in Spanish see them, else the originals above.
+    title_es = StringField(_("Title in Spanish (optional)"), filters=[_strip],
+                           validators=[Optional(), Length(max=160)])
+    location_es = StringField(_("Location in Spanish (optional)"), filters=[_strip],
+                              validators=[Optional(), Length(max=200)])
+    agenda_es = TextAreaField(_("Agenda in Spanish (optional)"),
+                              validators=[Optional(), Length(max=50_000)], render_kw={"rows": 6})
+    minutes_es = TextAreaField(_("Minutes in Spanish (optional)"),
+                               validators=[Optional(), Length(max=200_000)],
+                               render_kw={"rows": 8})
+
+    TRANSLATED = {"es": ("title", "location", "agenda", "minutes")}

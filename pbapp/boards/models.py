@@ -88,7 +88,7 @@ class Membership(db.Model):
 
 class Meeting(Translated, db.Model):
     __tablename__ = "meeting"
-    TRANSLATED_FIELDS = {"title": 160, "location": 200, "agenda": 20_000, "minutes": 50_000}
+    TRANSLATED_FIELDS = {"title": 160, "location": 200, "agenda": 50_000, "minutes": 200_000}
     MARKDOWN_FIELDS = ("agenda", "minutes")
 
     id: Mapped[int] = mapped_column(primary_key=True)

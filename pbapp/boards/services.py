@@ -234,19 +234,29 @@ def remove_membership(membership: Membership, actor) -> None:
 
 def save_meeting(board: Board, actor, meeting: Meeting | None = None, *, title: str,
                  starts_at: datetime, location: str = "", agenda: str = "",
-                 minutes: str = "") -> Meeting:
-    """Create a meeting (``meeting`` None) or edit one of this board's meetings."""
+                 minutes: str = "", translations: dict | None = None) -> Meeting:
+    """Create a meeting (``meeting`` None) or edit one of this board's meetings; its texts
+    may be given in Spanish too (``translations``, see ``Translated.translate``)."""
     if starts_at is None or starts_at.tzinfo is None:
         raise BoardError("Give the date and time the meeting starts.", "starts_at")
     if meeting is not None and meeting.board_id != board.id:
         raise BoardError("That meeting belongs to another board.")
     created = meeting is None
+    target = Meeting() if created else meeting
+    before = dict(target.translations or {})
+    try:
+        target.translate(translations)
+    except TranslationRefused as error:
+        raise BoardError(str(error)) from None
+    meeting = target
     if created:
-        meeting = Meeting(board=board)
+        meeting.board = board
         db.session.add(meeting)
     fields = {"title": title, "starts_at": starts_at, "location": location, "agenda": agenda,
               "minutes": minutes}
     changed = sorted(k for k, v in fields.items() if created or getattr(meeting, k) != v)
+    if (meeting.translations or {}) != before:
+        changed.append("translations")
     for key, value in fields.items():
         setattr(meeting, key, value)
     db.session.flush()

@@ -221,7 +221,7 @@ def meeting(slug: str, meeting_id: int):
 
 
 def _meeting_page(board: Board, item: Meeting | None):
-    form = MeetingForm(obj=item)
+    form = MeetingForm(obj=item, data=MeetingForm.translation_data(item) if item else None)
     if item is not None and not form.is_submitted():
         form.starts_at.data = to_user_timezone(item.starts_at).replace(tzinfo=None)
     if form.validate_on_submit():
@@ -230,7 +230,8 @@ def _meeting_page(board: Board, item: Meeting | None):
             item = save_meeting(board, current_user, item, title=form.title.data.strip(),
                                 starts_at=local.astimezone(timezone.utc),
                                 location=(form.location.data or "").strip(),
-                                agenda=form.agenda.data or "", minutes=form.minutes.data or "")
+                                agenda=form.agenda.data or "", minutes=form.minutes.data or "",
+                                translations=form.translations())
         except BoardError as error:
             _refused(form, error)
         else:

@@ -119,3 +119,32 @@ def test_the_meeting_form_reads_in_spanish(client, chair):
     es = client.get(NEW, headers={"Accept-Language": "es"}).get_data(as_text=True)
     for label in ("Título", "Empieza", "Lugar", "Orden del día", "Acta"):
         assert f">{label}</label>" in es, label
+
+
+def test_a_meeting_given_in_spanish_too(client, chair, make_meeting, csrf):
+    """Issue 18: the meeting form takes Spanish texts (optional); Spanish readers see them, the
+    edit form shows them again, an edit of only the Spanish is audited, and a too-long one
+    saves nothing."""
+    board, _ = chair
+    meeting = make_meeting(board)
+    url = f"/boards/east-safety/meetings/{meeting.id}/edit"
+    spanish = dict(title_es="Reunión de diciembre", location_es="Biblioteca de Eastfield",
+                   agenda_es="1. Lista de propuestas", minutes_es="Se acordó la **lista**.")
+    base = meeting_form(title=meeting.title, starts_at="2026-09-15T18:00",
+                        location="Community Hall", agenda="1. Shortlist", minutes="Agreed.")
+    before = count(Meeting)
+    long = client.post(url, data={**base, **spanish, "title_es": "x" * 161,
+                                  "csrf_token": csrf(url)})
+    assert long.status_code == 200 and count(Meeting) == before
+    assert client.post(url, data={**base, "csrf_token": csrf(url)}).status_code == 303
+    assert client.post(url, data={**base, **spanish, "csrf_token": csrf(url)}).status_code == 303
+    assert last_event("meeting.update").detail["changed"] == ["translations"]
+    assert "Reunión de diciembre" in client.get(url).get_data(as_text=True)
+    show = f"/boards/east-safety/meetings/{meeting.id}"
+    es = client.get(show, headers={"Accept-Language": "es"}).get_data(as_text=True)
+    assert "<h1>Reunión de diciembre</h1>" in es and "Biblioteca de Eastfield" in es
+    assert "<strong>lista</strong>" in es and "Agreed." not in es
+    en = client.get(show).get_data(as_text=True)
+    assert "Agreed." in en and "Reunión de diciembre" not in en
+    assert "Editar la reunión:" in client.get(url, headers={"Accept-Language": "es"}).get_data(
+        as_text=True)
