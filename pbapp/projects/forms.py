@@ -51,6 +51,18 @@ class MilestoneForm(FlaskForm):
                                     Length(max=160)])
     due_on = DateField(_("Due on"), validators=[InputRequired(message=_("Give the date it is due."))])
     note = TextAreaField(_("Note"), filters=[_strip], validators=[Optional(), Length(max=2000)])
+    title_es = StringField(_("Milestone in Spanish (optional)"), filters=[_strip],
+                           validators=[Optional(), Length(max=160)])
+    note_es = TextAreaField(_("Note in Spanish (optional)"), filters=[_strip],
+                            validators=[Optional(), Length(max=2000)])
+
+    def spanish(self) -> dict[str, dict[str, str]]:
+        return {"es": {"title": self.title_es.data or "", "note": self.note_es.data or ""}}
+
+    @staticmethod
+    def spanish_data(milestone) -> dict[str, str]:
+        texts = (milestone.translations or {}).get("es") or {} if milestone else {}
+        return {"title_es": texts.get("title", ""), "note_es": texts.get("note", "")}
 
 
 class CompleteMilestoneForm(FlaskForm):

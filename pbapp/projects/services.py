@@ -55,6 +55,8 @@ class MilestoneFields:
     title: str
     due_on: date | None
     note: str = ""
+    #: ``{"es": {"title": ..., "note": ...}}``; None leaves the translations as they are
+    translations: dict[str, dict[str, str]] | None = None
 
 
 def _actor_id(actor) -> int | None:
@@ -190,7 +192,8 @@ def _check_milestone(fields: MilestoneFields) -> MilestoneFields:
         raise Invalid(gettext("Give the milestone a title."), "title")
     if fields.due_on is None:
         raise Invalid(gettext("Give the date it is due."), "due_on")
-    return MilestoneFields(title=title, due_on=fields.due_on, note=(fields.note or "").strip())
+    return MilestoneFields(title=title, due_on=fields.due_on, note=(fields.note or "").strip(),
+                           translations=fields.translations)
 
 
 def save_milestone(user, project: Project, fields: MilestoneFields,
@@ -200,13 +203,19 @@ def save_milestone(user, project: Project, fields: MilestoneFields,
     if milestone is not None and milestone.project_id != project.id:
         raise Invalid(gettext("That milestone belongs to another project."))
     clean = _check_milestone(fields)
+    spanish = Milestone(translations=dict(milestone.translations or {}) if milestone else {})
+    try:
+        spanish.translate(clean.translations)
+    except TranslationRefused as error:
+        raise Invalid(str(error)) from None
     if milestone is None:
         milestone = Milestone(project=project, title=clean.title, due_on=clean.due_on,
-                              note=clean.note)
+                              note=clean.note, translations=spanish.translations)
         db.session.add(milestone)
         db.session.flush()
         record(user, "project.milestone_add", f"project:{project.id}",
-               milestone_id=milestone.id, title=clean.title, due_on=clean.due_on.isoformat())
+               milestone_id=milestone.id, title=clean.title, due_on=clean.due_on.isoformat(),
+               **({"translations": milestone.translations} if milestone.translations else {}))
         return milestone
     changes = {}
     for name in ("title", "due_on", "note"):
@@ -214,6 +223,9 @@ def save_milestone(user, project: Project, fields: MilestoneFields,
         if old != new:
             changes[name] = [_plain(old), _plain(new)]
             setattr(milestone, name, new)
+    if (milestone.translations or {}) != spanish.translations:
+        changes["translations"] = [milestone.translations or {}, spanish.translations]
+        milestone.translations = spanish.translations
     if changes:
         db.session.flush()
         record(user, "project.milestone_edit", f"project:{project.id}",

@@ -230,10 +230,13 @@ def edit_milestone(project_id: int, milestone_id: int):
 
 def _milestone_form(project: Project, milestone: Milestone | None):
     svc.check_open(current_user, project, N_("Changing milestones"))
-    form = MilestoneForm(obj=milestone if request.method == "GET" else None)
+    form = MilestoneForm(obj=milestone if request.method == "GET" else None,
+                         data=MilestoneForm.spanish_data(milestone)
+                         if request.method == "GET" else None)
     posted = _submitted(form, project, lambda: svc.save_milestone(
         current_user, project, svc.MilestoneFields(
-            title=form.title.data, due_on=form.due_on.data, note=form.note.data or ""),
+            title=form.title.data, due_on=form.due_on.data, note=form.note.data or "",
+            translations=form.spanish()),
         milestone), gettext("Milestone saved.") if milestone else gettext("Milestone added."))
     return posted or render_template("projects/milestone_form.html", form=form, project=project,
                            milestone=milestone)

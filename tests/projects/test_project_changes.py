@@ -256,7 +256,7 @@ def test_a_closed_cycle_freezes_its_projects(client, login, session_csrf, member
     resp = client.post(f"/projects/{project.id}/updates/new",
                        data={"title": "Late", "body": "x", "csrf_token": session_csrf()})
     assert resp.status_code == 303
-    assert b"is closed" in client.get(f"/projects/{project.id}").data
+    assert b"is in the closed phase" in client.get(f"/projects/{project.id}").data
     assert b"Post an update" not in client.get(f"/projects/{project.id}").data
     assert rows() == before
     assert db.session.scalar(select(ProjectUpdate)) is None
@@ -291,3 +291,23 @@ def test_an_update_and_a_status_reason_given_in_spanish(client, login, csrf, mem
     assert "Contrato firmado" not in english
     [update] = fresh(project).updates
     assert update.text("title", "es_MX") == "Contrato firmado"
+
+
+def test_a_milestone_given_in_spanish(client, login, csrf, member, project, fresh):
+    """Issue 18: the milestone form takes an optional Spanish title and note; the edit form
+    shows them again and an edit of only the Spanish is audited as such."""
+    login(member)
+    url = f"/projects/{project.id}/milestones/new"
+    assert _post(client, csrf, url, title="Staff hired", due_on="2026-09-30", note="Two.",
+                 title_es="Personal contratado", note_es="Dos.").status_code == 303
+    [milestone] = fresh(project).milestones
+    assert milestone.translations == {"es": {"title": "Personal contratado", "note": "Dos."}}
+    edit = f"/projects/{project.id}/milestones/{milestone.id}/edit"
+    form = client.get(edit, headers={"Accept-Language": "es"}).get_data(as_text=True)
+    assert 'value="Personal contratado"' in form and "Editar Staff hired" in form
+    assert _post(client, csrf, edit, title="Staff hired", due_on="2026-09-30", note="Two.",
+                 title_es="Personal contratado y formado", note_es="Dos.").status_code == 303
+    assert list(_event("project.milestone_edit").detail["changes"]) == ["translations"]
+    page = client.get(f"/projects/{project.id}", headers={"Accept-Language": "es"})
+    assert "Personal contratado y formado" in page.get_data(as_text=True)
+    assert "Staff hired" in client.get(f"/projects/{project.id}").get_data(as_text=True)
