@@ -217,7 +217,7 @@ def translate_records() -> None:
     """Give the demo's review and status reasons, milestones, project updates and meetings
     their Spanish, after the English story is seeded (texts this file does not know stay as
     they are; the site's own reasons are translated when written)."""
-    from .boards.models import Meeting
+    from .boards.models import Board, Meeting
     from .cycles.overrides import ResultOverride
     from .extensions import db
     from .projects.models import Milestone, ProjectStatusChange, ProjectUpdate
@@ -230,6 +230,10 @@ def translate_records() -> None:
         milestone.translate(record_texts(title=milestone.title, note=milestone.note))
     for update in db.session.scalars(db.select(ProjectUpdate)):
         update.translate(update_texts(update.title, update.project.text("title", "es")))
+    for board in db.session.scalars(db.select(Board).where(Board.slug.in_(BOARDS))):
+        name, purpose = BOARDS[board.slug]
+        board.translate({"es": {"name": name, "purpose": purpose, "charter": (
+            f"# Carta constitutiva\n\n{purpose}\n\nLos miembros tienen mandatos de dos años.")}})
     quarterly = db.select(Meeting).where(Meeting.title == "Quarterly meeting")
     for meeting in db.session.scalars(quarterly):
         meeting.translate({"es": dict(MEETING)})

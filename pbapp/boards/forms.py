@@ -40,8 +40,10 @@ class BoardForm(TranslationFields, FlaskForm):
     name_es = StringField(_("Name in Spanish"), filters=[_strip],
                           validators=[Optional(), Length(max=160)])
     purpose_es = TextAreaField(_("Purpose in Spanish"), validators=[Optional(), Length(max=2000)])
+    charter_es = TextAreaField(_("Charter in Spanish (optional)"),
+                               validators=[Optional(), Length(max=50_000)], render_kw={"rows": 8})
 
-    TRANSLATED = {"es": ("name", "purpose")}
+    TRANSLATED = {"es": ("name", "purpose", "charter")}
 
 
 class MembershipForm(FlaskForm):

@@ -23,7 +23,8 @@ board_neighbourhood = Table(
 
 class Board(Translated, db.Model):
     __tablename__ = "board"
-    TRANSLATED_FIELDS = {"name": 160, "purpose": 2000}
+    TRANSLATED_FIELDS = {"name": 160, "purpose": 2000, "charter": 50_000}
+    MARKDOWN_FIELDS = ("charter",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)

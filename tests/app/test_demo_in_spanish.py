@@ -125,8 +125,9 @@ def records_in_the_readers_language(client):
     check(page(client, url, True), ["<h1>Reunión trimestral</h1>", "Centro comunitario",
                                     "Presupuesto", "Se acordó la lista"],
           ["Quarterly meeting", "Community Hall", "Agreed the shortlist"])
-    check(page(client, f"/boards/{meeting.board.slug}", True), ["Reunión trimestral"],
-          ["Quarterly meeting"])
+    check(page(client, f"/boards/{meeting.board.slug}", True),
+          ["Reunión trimestral", "Los miembros tienen mandatos de dos años."],
+          ["Quarterly meeting", "Members serve two-year terms."])
     check(page(client, url, False), ["<h1>Quarterly meeting</h1>", "Agreed the shortlist"],
           ["Reunión trimestral"])
     # staff's change to the count (issue 19) gives its reason in the reader's language; the
