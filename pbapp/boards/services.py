@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from ..audit.services import record
@@ -93,10 +94,11 @@ def user_by_email(email: str) -> User | None:
 
 def _check_slug(slug: str, board: Board | None = None) -> None:
     if not SLUG_RE.match(slug) or slug in RESERVED_SLUGS:
-        raise BoardError("Use lower-case letters, digits and single hyphens (not “new”).", "slug")
+        raise BoardError(gettext("Use lower-case letters, digits and single hyphens (not "
+                                 "“new”)."), "slug")
     taken = db.session.scalar(select(Board.id).where(Board.slug == slug))
     if taken is not None and (board is None or taken != board.id):
-        raise BoardError("Another board already uses this address.", "slug")
+        raise BoardError(gettext("Another board already uses this address."), "slug")
 
 
 def _neighbourhoods(ids) -> list[Neighbourhood]:
@@ -104,17 +106,17 @@ def _neighbourhoods(ids) -> list[Neighbourhood]:
     found = list(db.session.scalars(select(Neighbourhood).where(Neighbourhood.id.in_(ids))
                                     .order_by(Neighbourhood.name))) if ids else []
     if len(found) != len(ids):
-        raise BoardError("Choose neighbourhoods from the list.", "neighbourhoods")
+        raise BoardError(gettext("Choose neighbourhoods from the list."), "neighbourhoods")
     return found
 
 
 def _check_term(seat: str, term_start: date, term_end: date | None) -> None:
     if seat not in SEATS:
-        raise BoardError("Choose a seat from the list.", "seat")
+        raise BoardError(gettext("Choose a seat from the list."), "seat")
     if term_start is None:
-        raise BoardError("Give the date the term starts.", "term_start")
+        raise BoardError(gettext("Give the date the term starts."), "term_start")
     if term_end is not None and term_end < term_start:
-        raise BoardError("The term cannot end before it starts.", "term_end")
+        raise BoardError(gettext("The term cannot end before it starts."), "term_end")
 
 
 def _terms(m: Membership) -> dict:
@@ -176,12 +178,13 @@ def invite_member(board: Board, actor, *, email: str, seat: str, term_start: dat
     created = False
     if create_account:
         if not getattr(actor, "is_admin", False):
-            raise BoardError("Only an administrator can create accounts.", "account")
+            raise BoardError(gettext("Only an administrator can create accounts."), "account")
         if user is not None:
-            raise BoardError("An account already uses this email; add it as an existing account.",
+            raise BoardError(gettext("An account already uses this email; add it as an "
+                                     "existing account."),
                              "email")
         if not name.strip():
-            raise BoardError("Give the new member's name.", "name")
+            raise BoardError(gettext("Give the new member's name."), "name")
         created = True
         user = User(email=email.lower(), name=name.strip(), role="resident")
         user.set_password(secrets.token_urlsafe(32))  # known to nobody, until the link sets one
@@ -190,9 +193,11 @@ def invite_member(board: Board, actor, *, email: str, seat: str, term_start: dat
         record(actor, "user.create", f"user:{user.id}", role="resident", via="board invite",
                board=board.slug)
     elif user is None:
-        raise BoardError("No account uses this email. Check it, or create an account.", "email")
+        raise BoardError(gettext("No account uses this email. Check it, or create an "
+                                 "account."), "email")
     elif board.member(user) is not None:
-        raise BoardError(f"{user.name} is already a member of this board.", "email")
+        raise BoardError(gettext("%(name)s is already a member of this board.", name=user.name),
+                         "email")
     refuse_own_seat(None, actor, user)
     membership = Membership(user=user, seat=seat, organisation=organisation, is_chair=is_chair,
                             term_start=term_start, term_end=term_end)
@@ -238,9 +243,9 @@ def save_meeting(board: Board, actor, meeting: Meeting | None = None, *, title: 
     """Create a meeting (``meeting`` None) or edit one of this board's meetings; its texts
     may be given in Spanish too (``translations``, see ``Translated.translate``)."""
     if starts_at is None or starts_at.tzinfo is None:
-        raise BoardError("Give the date and time the meeting starts.", "starts_at")
+        raise BoardError(gettext("Give the date and time the meeting starts."), "starts_at")
     if meeting is not None and meeting.board_id != board.id:
-        raise BoardError("That meeting belongs to another board.")
+        raise BoardError(gettext("That meeting belongs to another board."))
     created = meeting is None
     target = Meeting() if created else meeting
     before = dict(target.translations or {})

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from flask_babel import format_decimal, gettext
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..audit.services import record
 from ..extensions import db
+from ..labels import FILTERS
 from ..models_base import Translated, UTCDateTime, utcnow
 from ..request_text import CONTROL_IN_TEXT
 from .models import Result
@@ -119,32 +121,38 @@ def override_winner(result: Result, proposal_id, action: str, reason: str, actor
     that changes nothing, without a reason, or when funding would exceed the budget."""
     cycle = result.cycle
     if cycle.phase != "counting":
-        raise OverrideRefused(f"Winners can be changed only after the count and before "
-                              f"publishing; the cycle is in the {cycle.phase} phase.")
+        raise OverrideRefused(gettext("Winners can be changed only after the count and before "
+                                      "publishing; the cycle is in the %(phase)s phase.",
+                                      phase=FILTERS["phase_label"](cycle.phase)))
     if result.published_at is not None:
-        raise OverrideRefused("This result is published; its winners can no longer change.")
+        raise OverrideRefused(gettext("This result is published; its winners can no longer "
+                                      "change."))
     if action not in ACTIONS:
-        raise OverrideRefused("Choose to fund or to unfund.", "action")
+        raise OverrideRefused(gettext("Choose to fund or to unfund."), "action")
     candidates = {str(c) for c in result.data.get("candidates", [])}
     pid = str(proposal_id).strip()
     if not pid.isascii() or not pid.isdigit() or pid not in candidates:
-        raise OverrideRefused("Choose a proposal that was on this count's ballot.", "proposal")
+        raise OverrideRefused(gettext("Choose a proposal that was on this count's ballot."),
+                              "proposal")
     reason = clean_reason(reason)
     if not reason:
-        raise OverrideRefused("Give the reason: residents will read it beside the change.",
+        raise OverrideRefused(gettext("Give the reason: residents will read it beside the "
+                                      "change."),
                               "reason")
     current = final_list(result)
     if action == "fund" and pid in current.final:
-        raise OverrideRefused("This proposal is already in the final list.", "proposal")
+        raise OverrideRefused(gettext("This proposal is already in the final list."),
+                              "proposal")
     if action == "unfund" and pid not in current.final:
-        raise OverrideRefused("This proposal is not in the final list.", "proposal")
+        raise OverrideRefused(gettext("This proposal is not in the final list."), "proposal")
     if action == "fund" and current.budget_cents is not None:
         after = (current.cost_cents or 0) + _costs(result).get(pid, 0)
         if after > current.budget_cents:
             over = (after - current.budget_cents) / 100
-            raise OverrideRefused(f"Funding it would take the final list {over:,.2f} over the "
-                                  f"budget. Unfund another proposal first (with its reason).",
-                                  "proposal")
+            raise OverrideRefused(gettext(
+                "Funding it would take the final list %(over)s over the budget. Unfund another "
+                "proposal first (with its reason).", over=format_decimal(over, "#,##0.00")),
+                "proposal")
     override = ResultOverride(result_id=result.id, proposal_id=int(pid), action=action,
                               reason=reason, actor_id=getattr(actor, "id", None))
     db.session.add(override)
@@ -157,8 +165,6 @@ def override_winner(result: Result, proposal_id, action: str, reason: str, actor
 def describe(result: Result, names: dict, locale=None) -> dict:
     """What the pages, report and API show: both lists and every change, in plain data; each
     reason in ``locale`` where it was given in that language (the API keeps the original)."""
-    from ..labels import FILTERS
-
     found = final_list(result)
     changes = [{"proposal": str(o.proposal_id),
                 "title": names.get(str(o.proposal_id), str(o.proposal_id)),

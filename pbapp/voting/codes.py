@@ -143,15 +143,15 @@ def generate_roll_codes(cycle: Cycle, batch: str | None = None,
     its roll entry, so it and the entry's account share one ballot. ``progress`` wraps an
     iterable to show progress (a command's bar)."""
     if not cycle.use_roll:
-        raise CodesRefused("This cycle does not use a voter roll: turn “Voters must be on the "
-                           "roll” on, import the roll, then make its codes.")
+        raise CodesRefused(gettext("This cycle does not use a voter roll: turn “Voters must be "
+                                   "on the roll” on, import the roll, then make its codes."))
     if not cycle.vote_by_code:
-        raise CodesRefused("This cycle does not take votes with codes: allow voting with a "
-                           "code first.")
+        raise CodesRefused(gettext("This cycle does not take votes with codes: allow voting "
+                                   "with a code first."))
     entries = roll_entries_without_code(cycle)
     if not entries:
-        raise CodesRefused("Every person on this cycle's roll already has a personal code "
-                           "(or the roll is empty).")
+        raise CodesRefused(gettext("Every person on this cycle's roll already has a personal "
+                                   "code (or the roll is empty)."))
     codes = list(_unique_codes(len(entries), progress and progress(range(len(entries)))).items())
     db.session.add_all(VotingCode(cycle_id=cycle.id, code_hash=h, batch=batch,
                                   roll_entry_id=entry.id)
