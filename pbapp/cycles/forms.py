@@ -92,6 +92,8 @@ class CycleForm(TranslationFields, FlaskForm):
     vote_by_code = BooleanField(_("Residents can vote with a one-time voting code"), default=True)
     use_roll = BooleanField(_("Voters must be on the voter roll (every channel: accounts by "
                             "verified email, personal codes, paper by roll id)"), default=False)
+    require_address = BooleanField(_("Account voters must give an address in the cycle's address "
+                                     "register (flask addresses import)"), default=False)
     proposals_open = LocalDateTimeField(_("Proposals open"), validators=[Optional()])
     voting_opens = LocalDateTimeField(_("Voting opens"), validators=[Optional()])
     voting_closes = LocalDateTimeField(_("Voting closes"), validators=[Optional()])
@@ -142,7 +144,7 @@ class CycleForm(TranslationFields, FlaskForm):
         out = {}
         for name in ("name", "slug", "description", "method", "max_ranks", "scoring",
                      "threshold", "proposals_open", "voting_opens", "voting_closes", "min_age",
-                     "vote_by_account", "vote_by_code", "use_roll"):
+                     "vote_by_account", "vote_by_code", "use_roll", "require_address"):
             if name in self._fields:
                 value = self[name].data
                 out[name] = value.strip() if isinstance(value, str) else value

@@ -7,9 +7,9 @@ tables, never from raw rows.
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import format_datetime, get_locale, gettext
+from flask_babel import get_locale, gettext
 
-from .. import tally
+from .. import dates, tally
 from ..cycles.charts import outcome_words
 from ..cycles.models import Cycle, Result
 from ..cycles.views import describe_rounds, in_reader_language
@@ -105,7 +105,7 @@ def override_tables(result: Result, names: dict) -> list[dict]:
                            else gettext("not funded")),
             "reason": cell(c["reason"]), "by": cell(c["by"]),
             "role": cell(c["role"], c["role_label"] or ""),
-            "at": cell(c["at"].isoformat(), format_datetime(c["at"], "medium"))})
+            "at": cell(c["at"].isoformat(), dates.moment(c["at"]))})
          for i, c in enumerate(found["changes"], 1)], header=gettext("Proposal")))
     return out
 
