@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from flask_babel import force_locale
 from sqlalchemy import insert, select
 
+from . import demo_spanish
 from .extensions import db
 from .metrics.models import Measurement, Metric, ProjectMetric
 from .metrics.progress import judge, latest_for
@@ -183,6 +184,7 @@ def seed_catalogue() -> dict[str, Metric]:
                                better=better, source=source, supplier=supplier,
                                frequency="quarterly", sharing_what=sharing[0],
                                sharing_consent=sharing[1], sharing_retention=sharing[2])
+            have[key].translate(demo_spanish.metric_texts(key))
             db.session.add(have[key])
     db.session.flush()
     return have
@@ -324,6 +326,8 @@ def _fit(target: ProjectMetric, wanted: str, latest, baseline) -> None:
     target.baseline_period = quarter_words(first.period_start, first.period_end)
     if first.period_end != BASELINE_ON:
         target.baseline_period += ", its first quarter"
+    target.translate(demo_spanish.quarter_words(first.period_start, first.period_end,
+                                                first.period_end != BASELINE_ON))
     direction = -1 if metric.lower_is_better else 1
     gained = (value - target.baseline_value) * direction
     share = max((on - target.baseline_on).days, 1) / (target.target_on - target.baseline_on).days

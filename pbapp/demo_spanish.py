@@ -238,3 +238,103 @@ def translate_records() -> None:
     for meeting in db.session.scalars(quarterly):
         meeting.translate({"es": dict(MEETING)})
     db.session.flush()
+
+
+#: the demo's shared metrics by key: (nombre, unidad, definición)
+METRICS = {
+    "violent-incidents": (
+        "Incidentes violentos", "incidentes",
+        "Violencia contra las personas registrada por la Policía de la Ciudad, según el lugar "
+        "donde ocurrió: agresiones con o sin lesiones, robos con violencia y amenazas de muerte. "
+        "Un incidente cuenta una vez, tenga las víctimas que tenga; los desgloses describen a su "
+        "primera víctima."),
+    "assault-admissions": (
+        "Ingresos hospitalarios por agresión", "ingresos",
+        "Ingresos de urgencia en los dos hospitales de la ciudad por lesiones causadas por una "
+        "agresión, contados según el barrio donde vive el paciente."),
+    "ambulance-violence-responses": (
+        "Salidas de ambulancia por violencia", "salidas",
+        "Llamadas atendidas por una ambulancia en las que el equipo registró una agresión como "
+        "causa, según el lugar de la llamada."),
+    "days-to-intervention": (
+        "Días desde la derivación hasta la intervención", "días",
+        "Para las personas derivadas en el trimestre a un servicio de prevención de la "
+        "violencia, la mediana de días desde la derivación hasta el primer contacto en persona; "
+        "se muestra junto con el número de casos."),
+    "service-linkage-rate": (
+        "Tasa de vinculación a servicios", "% de derivaciones",
+        "Proporción de las personas derivadas tras una lesión o un incidente violento que "
+        "estuvieron en contacto con al menos un servicio de apoyo en un plazo de 30 días."),
+    "repeat-victimisation": (
+        "Victimización repetida", "% de víctimas",
+        "Proporción de las víctimas de violencia del trimestre que también fueron víctimas de un "
+        "incidente violento registrado en los 12 meses anteriores."),
+    "feel-safe": (
+        "Vecinos que se sienten seguros", "% de vecinos",
+        "Proporción de quienes respondieron a la encuesta vecinal que se sienten muy o bastante "
+        "seguros al caminar solos por su barrio de noche."),
+    "trust-institutions": (
+        "Confianza en las instituciones locales", "% de vecinos",
+        "Proporción de quienes respondieron a la encuesta vecinal que confían mucho o bastante "
+        "en el ayuntamiento, la policía y los servicios de salud, en promedio entre los tres."),
+}
+#: the data-sharing agreements by source: (qué se comparte, consentimiento, conservación)
+SHARING = {
+    "police": (
+        "Recuentos de incidentes registrados por barrio y trimestre, y de víctimas por franja de "
+        "edad, género, origen étnico y discapacidad tal como los registró el agente. Ningún "
+        "nombre, dirección, fecha ni número de denuncia sale de la policía.",
+        "Sin consentimiento individual: estadísticas agregadas compartidas para una función "
+        "pública según el protocolo de intercambio de información de la alianza por la seguridad "
+        "comunitaria.",
+        "La alianza conserva y publica los datos agregados sin plazo; la policía conserva los "
+        "registros originales según su propio calendario de conservación."),
+    "health": (
+        "Recuentos trimestrales por barrio de residencia, franja de edad, género, origen étnico "
+        "y discapacidad. Ni fechas de nacimiento, ni códigos postales, ni números de paciente.",
+        "Datos agregados y anonimizados según un acuerdo de intercambio de datos con el "
+        "proveedor; nadie puede ser identificado, así que no se pide consentimiento individual. "
+        "Los recuentos de 1 a 10 nunca se publican.",
+        "Los datos agregados se conservan 10 años; los historiales de los pacientes quedan en "
+        "manos del proveedor según su política."),
+    "case": (
+        "Por derivación: la fecha de derivación, la del primer contacto, el barrio y los datos "
+        "demográficos, reunidos en el sistema de casos compartido de las entidades. Solo salen "
+        "de él medianas, tasas y recuentos de casos.",
+        "Al ser derivadas, las personas aceptan que se las cuente en estadísticas anónimas; "
+        "quien no acepta queda fuera de los desgloses.",
+        "Las fechas de cada caso se borran del extracto común a los 24 meses; las cifras "
+        "publicadas se conservan."),
+    "survey": (
+        "Respuestas anónimas a la encuesta con el barrio, la franja de edad, el género, el "
+        "origen étnico y la discapacidad de quien responde; sin nombres ni datos de contacto.",
+        "Quienes responden dan su consentimiento al participar; se puede saltar cualquier "
+        "pregunta.",
+        "Las respuestas se conservan 5 años para ver tendencias y después se borran; las cifras "
+        "publicadas se conservan."),
+}
+#: which agreement each demo metric's sharing texts are
+METRIC_SHARING = {"violent-incidents": "police", "repeat-victimisation": "police",
+                  "assault-admissions": "health", "ambulance-violence-responses": "health",
+                  "days-to-intervention": "case", "service-linkage-rate": "case",
+                  "feel-safe": "survey", "trust-institutions": "survey"}
+MONTHS = ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic")
+
+
+def metric_texts(key: str) -> dict[str, dict[str, str]]:
+    """A demo metric's translations (name, unit, definition, agreement), or none for a key
+    this file does not know."""
+    if key not in METRICS:
+        return {}
+    name, unit, definition = METRICS[key]
+    texts = {"name": name, "unit": unit, "definition": definition}
+    if key in METRIC_SHARING:
+        what, consent, retention = SHARING[METRIC_SHARING[key]]
+        texts.update(sharing_what=what, sharing_consent=consent, sharing_retention=retention)
+    return {"es": texts}
+
+
+def quarter_words(start, end, first: bool = False) -> dict[str, dict[str, str]]:
+    """A demo target's baseline period in Spanish (``first``: the project's first quarter)."""
+    words = f"{MONTHS[start.month - 1]}–{MONTHS[end.month - 1]} {end.year}"
+    return {"es": {"baseline_period": words + (", su primer trimestre" if first else "")}}

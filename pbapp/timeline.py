@@ -157,11 +157,12 @@ def _metric_entries(project) -> list[Entry]:
     for target in db.session.scalars(select(ProjectMetric).where(
             ProjectMetric.project_id == project.id).order_by(ProjectMetric.id)):
         metric = target.metric
+        name = metric.text("name", get_locale())
         url = url_for("metrics.show", key=metric.key)
         out.append(_entry(target.baseline_on, "baseline",
-                          gettext("Baseline of %(metric)s: %(value)s", metric=metric.name,
+                          gettext("Baseline of %(metric)s: %(value)s", metric=name,
                                   value=format_decimal(target.baseline_value)),
-                          target.baseline_period, url))
+                          target.text("baseline_period", get_locale()), url))
         scopes = [("project", str(project.id)),
                   ("neighbourhood", target.neighbourhood.slug) if target.neighbourhood
                   else ("city", "")]
@@ -173,7 +174,7 @@ def _metric_entries(project) -> list[Entry]:
                 if t.period_end > target.baseline_on:
                     out.append(_entry(t.period_end, "measurement",
                                       gettext("%(metric)s measured: %(value)s",
-                                              metric=metric.name, value=t.total.display),
+                                              metric=name, value=t.total.display),
                                       gettext("Period %(start)s to %(end)s.",
                                               start=t.period_start.isoformat(),
                                               end=t.period_end.isoformat()), url))

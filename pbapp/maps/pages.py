@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import gettext, ngettext
+from flask_babel import get_locale, gettext, ngettext
 from sqlalchemy import select
 
 from ..cycles.models import Neighbourhood
@@ -108,13 +108,14 @@ def metric_map(metric) -> MapPanel | None:
     table = max(latest, key=lambda t: (t.period_end, t.period_start))
     cells = {c.group: (c.value if c.hidden is None else None, c.hidden, c.display)
              for c in table.cells}
-    title = gettext("Map: %(metric)s by neighbourhood, %(period)s", metric=metric.name,
+    name = metric.text("name", get_locale())
+    title = gettext("Map: %(metric)s by neighbourhood, %(period)s", metric=name,
                     period=table.period_label)
     panel = value_map(f"map-metric-{metric.id}", title, cells)
     rows = [Row(name, [cells[slug][2] if slug in cells else "–"], slug)
             for slug, name in _names()]
-    return MapPanel(panel, [metric.unit or gettext("Value")], rows,
-                    gettext("%(metric)s by neighbourhood, %(period)s", metric=metric.name,
+    return MapPanel(panel, [metric.text("unit", get_locale()) or gettext("Value")], rows,
+                    gettext("%(metric)s by neighbourhood, %(period)s", metric=name,
                             period=table.period_label),
                     gettext("Darker is higher. Hatched areas are hidden to protect small "
                             "numbers; they are never coloured."))

@@ -11,6 +11,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from ..form_fields import TranslationFields
 from ..number_inputs import WholeNumberField
 from .models import BREAKDOWNS, DIRECTIONS, FREQUENCIES, KINDS, SCOPES, SOURCES
 from .tables import BREAKDOWN_LABELS
@@ -35,7 +36,7 @@ def _text(label, limit: int, required=None, area: bool = False):
                 render_kw={"rows": 3} if area else None)
 
 
-class MetricForm(FlaskForm):
+class MetricForm(TranslationFields, FlaskForm):
     key = _text(_("Key"), 60, _("Give the metric a key."))
     name = _text(_("Name"), 160, _("Give the metric a name."))
     definition = _text(_("Definition"), 5000, area=True)
@@ -51,6 +52,16 @@ class MetricForm(FlaskForm):
     sharing_what = _text(_("What is shared"), 5000, area=True)
     sharing_consent = _text(_("Consent"), 5000, area=True)
     sharing_retention = _text(_("Retention"), 5000, area=True)
+    # Optional Spanish words; residents reading in Spanish see them, else the originals above.
+    name_es = _text(_("Name in Spanish (optional)"), 160)
+    definition_es = _text(_("Definition in Spanish (optional)"), 5000, area=True)
+    unit_es = _text(_("Unit in Spanish (optional)"), 40)
+    sharing_what_es = _text(_("What is shared, in Spanish (optional)"), 5000, area=True)
+    sharing_consent_es = _text(_("Consent, in Spanish (optional)"), 5000, area=True)
+    sharing_retention_es = _text(_("Retention, in Spanish (optional)"), 5000, area=True)
+
+    TRANSLATED = {"es": ("name", "definition", "unit", "sharing_what", "sharing_consent",
+                         "sharing_retention")}
 
 
 class MeasurementForm(FlaskForm):

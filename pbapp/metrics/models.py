@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..auth.models import User
 from ..cycles.models import Neighbourhood
 from ..extensions import db
-from ..models_base import UTCDateTime, utcnow
+from ..models_base import Translated, UTCDateTime, utcnow
 
 #: count: people or events counted (small cells hidden); percent and rate: numerator over
 #: denominator (shown only with a denominator of at least 11); median: a statistic of n cases
@@ -29,8 +29,14 @@ SCOPES = ("city", "neighbourhood", "project")
 BREAKDOWNS = ("age_band", "gender", "race_ethnicity", "disability", "neighbourhood")
 
 
-class Metric(db.Model):
-    """A shared measure with its definition and the data-sharing agreement behind it."""
+class Metric(Translated, db.Model):
+    """A shared measure with its definition and the data-sharing agreement behind it. Its
+    public words (name, unit, definition, the agreement) may be given in Spanish too; pages
+    and reports show ``metric.text(field, locale)``, the API the stored text."""
+
+    TRANSLATED_FIELDS = {"name": 160, "unit": 40, "definition": 5000, "sharing_what": 5000,
+                         "sharing_consent": 5000, "sharing_retention": 5000}
+    MARKDOWN_FIELDS = ("definition",)
 
     __tablename__ = "metric"
     __table_args__ = (CheckConstraint("rate_per IS NULL OR rate_per > 0", name="rate_per_positive"),)
@@ -115,14 +121,16 @@ class Measurement(db.Model):
         return self.numerator / self.denominator * scale
 
 
-class ProjectMetric(db.Model):
+class ProjectMetric(Translated, db.Model):
     """A metric a funded project aims to move: where it started and where it should get to.
+    Its baseline period's words may be given in Spanish too.
 
     Progress reads the latest total measured for the project itself, else for
     ``neighbourhood`` (when set), else for the city.
     """
 
     __tablename__ = "project_metric"
+    TRANSLATED_FIELDS = {"baseline_period": 60}
     __table_args__ = (UniqueConstraint("project_id", "metric_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -17,6 +17,7 @@ from .. import numbers
 from ..audit.services import record
 from ..cycles.models import Neighbourhood
 from ..extensions import db
+from ..models_base import TranslationRefused
 from ..numbers import COUNT_MAX, DB_INT_MAX, NumberRefused
 from ..projects.models import Project
 from .models import (BREAKDOWNS, DIRECTIONS, FREQUENCIES, KINDS, SCOPES, SOURCES, Measurement,
@@ -85,9 +86,17 @@ def _check_metric(values: MetricFields, metric: Metric | None) -> None:
         raise Invalid(problems)
 
 
-def save_metric(actor, values: MetricFields, metric: Metric | None = None) -> Metric:
-    """Create a metric, or change one; the audit event names the fields that changed."""
+def save_metric(actor, values: MetricFields, metric: Metric | None = None,
+                translations: dict | None = None) -> Metric:
+    """Create a metric, or change one; the audit event names the fields that changed (a
+    changed Spanish name is ``name_es``). ``translations`` (``{"es": {"name": ...}}``) replaces
+    the words given in each language; empty ones show the original instead."""
     _check_metric(values, metric)
+    probe = Metric(translations=dict(metric.translations or {}) if metric else {})
+    try:
+        probe.translate(translations)  # checked before the metric is touched
+    except TranslationRefused as error:
+        raise Invalid([(None, str(error))]) from None
     created = metric is None
     key_was = None if created else metric.key
     if created:
@@ -97,6 +106,12 @@ def save_metric(actor, values: MetricFields, metric: Metric | None = None) -> Me
                if getattr(metric, f.name, None) != getattr(values, f.name)]
     for name in changed:
         setattr(metric, name, getattr(values, name))
+    before = metric.translations or {}
+    changed += [f"{name}_{locale}" for locale in sorted(set(before) | set(probe.translations))
+                for name in Metric.TRANSLATED_FIELDS
+                if (before.get(locale) or {}).get(name) != (probe.translations.get(locale) or {})
+                .get(name)]
+    metric.translations = probe.translations
     try:
         with db.session.begin_nested():
             db.session.flush()

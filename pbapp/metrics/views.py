@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pygal
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext, ngettext
+from flask_babel import get_locale, gettext, ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -107,14 +107,14 @@ class ScopeView:
 
 def series_chart(metric: Metric, points: list[Table], chart_id: str, where: str) -> Chart:
     """The totals as a line; a hidden total is a gap, and its number never reaches the SVG."""
-    title = gettext("%(metric)s: %(where)s", metric=metric.name, where=where)
+    title = gettext("%(metric)s: %(where)s", metric=metric.text("name", get_locale()), where=where)
     chart = chart_config(pygal.Line, chart_id, title=title, height=360, show_legend=False,
                           allow_interruptions=True, include_x_axis=True, dots_size=4,
-                          y_title=metric.unit or None,
+                          y_title=metric.text("unit", get_locale()) or None,
                           x_label_rotation=30 if len(points) > 6 else 0)
     chart.x_labels = [t.period_label for t in points]
     # each point written as its table cell is (a rate with its one decimal, 3,710 / 3.710)
-    chart.add(metric.name, [None if t.total.value is None else
+    chart.add(metric.text("name", get_locale()), [None if t.total.value is None else
                             {"value": t.total.value,
                              "formatter": lambda _v, shown=t.total.display: shown}
                             for t in points])
@@ -203,14 +203,15 @@ def edit(key: str):
 
 
 def _metric_form(metric: Metric | None):
-    form = MetricForm(obj=metric if request.method == "GET" else None)
+    form = MetricForm(obj=metric if request.method == "GET" else None,
+                      data=MetricForm.translation_data(metric) if metric else None)
     if form.validate_on_submit():
         values = svc.MetricFields(**{name: form[name].data or "" for name in (
             "key", "name", "definition", "unit", "kind", "better", "source", "supplier",
             "frequency", "sharing_what", "sharing_consent", "sharing_retention")},
             rate_per=form.rate_per.data)
         try:
-            saved = svc.save_metric(current_user, values, metric)
+            saved = svc.save_metric(current_user, values, metric, form.translations())
         except svc.Invalid as error:
             _pin(form, error)
         else:

@@ -142,9 +142,9 @@ def progress_table(project: Project, progress: list[Progress]) -> dict:
     for p in progress:
         t, m = p.target, p.target.metric
         latest = p.latest.total if p.latest else None
-        rows.append(row(m.key, m.name, {
+        rows.append(row(m.key, m.text("name", get_locale()), {
             "baseline": cell(t.baseline_value, format_value(m, t.baseline_value)),
-            "baseline_period": cell(t.baseline_period),
+            "baseline_period": cell(t.text("baseline_period", get_locale())),
             "latest": (cell(latest.value, latest.display, latest.hidden) if latest
                        else cell(None, "–")),
             "latest_period": cell(p.latest.period_label if p.latest else None),
@@ -172,7 +172,7 @@ def _scope_words(scope: str, ref: str) -> str:
 
 def equity_tables(progress: list[Progress]) -> list[dict]:
     """For each metric targeted, the breakdown tables of its latest period that has any."""
-    out, seen = [], set()
+    out, seen, locale = [], set(), get_locale()
     for p in progress:
         metric = p.target.metric
         scope, ref = target_scope(p)
@@ -187,30 +187,32 @@ def equity_tables(progress: list[Progress]) -> list[dict]:
             if (t.period_start, t.period_end) != latest:
                 continue
             title = gettext("%(metric)s by %(breakdown)s, %(where)s, %(period)s",
-                            metric=metric.name,
+                            metric=metric.text("name", locale),
                             breakdown=gettext(BREAKDOWN_LABELS[t.breakdown]).lower(),
                             where=_scope_words(scope, ref), period=t.period_label)
             out.append(from_metric(t, f"equity-{metric.key}-{scope}{'-' + ref if ref else ''}"
                                    f"-{t.breakdown}", title,
                                    gettext(BREAKDOWN_LABELS[t.breakdown]),
-                                   metric.unit or gettext("Value"), gettext("Total")))
+                                   metric.text("unit", locale) or gettext("Value"),
+                                   gettext("Total")))
     return out
 
 
 def trend_table(p: Progress) -> dict:
     """A target's metric over time (protected totals) with its baseline and target."""
-    t, m = p.target, p.target.metric
+    t, m, locale = p.target, p.target.metric, get_locale()
     scope, ref = target_scope(p)
     points = series(m, scope, ref)
     rows = [row(f"{s.period_start.isoformat()}..{s.period_end.isoformat()}", s.period_label,
                 {"value": cell(s.total.value, s.total.display, s.total.hidden)}) for s in points]
     out = table(f"trend-{p.target.project_id}-{m.key}",
-                gettext("%(metric)s over time, %(where)s", metric=m.name,
+                gettext("%(metric)s over time, %(where)s", metric=m.text("name", locale),
                         where=_scope_words(scope, ref)),
-                [column("value", m.unit or gettext("Value"), numeric=True)], rows,
+                [column("value", m.text("unit", locale) or gettext("Value"), numeric=True)], rows,
                 caption=gettext("Baseline %(baseline)s (%(period)s); target %(target)s by "
                                 "%(date)s.", baseline=format_value(m, t.baseline_value),
-                                period=t.baseline_period, target=format_value(m, t.target_value),
+                                period=t.text("baseline_period", locale),
+                                target=format_value(m, t.target_value),
                                 date=day(t.target_on)["display"]),
                 header=gettext("Period"))
     out["baseline"] = {"value": t.baseline_value, "period": t.baseline_period,

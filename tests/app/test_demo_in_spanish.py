@@ -138,3 +138,27 @@ def records_in_the_readers_language(client):
     check(page(client, "/reports/cycles/2026-spring", True), [sold_es], [sold_en])
     api = client.get("/api/v1/cycles/2026-spring/results", headers=ES).get_data(as_text=True)
     assert sold_en in api and sold_es not in api
+
+
+def metrics_in_the_readers_language(client):
+    """Issue 18: a metric's name, unit, definition and agreement, and a target's baseline
+    period, read in Spanish on the metric page, the catalogue, the project page and its report;
+    English pages and the API keep the English. (On the same seeded city.)"""
+    from pbapp.metrics.models import Metric, ProjectMetric
+
+    target = db.session.scalars(select(ProjectMetric).join(Metric).where(
+        Metric.key == "feel-safe").order_by(ProjectMetric.id)).first()
+    english = ["Residents who feel safe", "% of residents"]
+    spanish = ["Vecinos que se sienten seguros", "% de vecinos"]
+    about_en = ["walking alone in their neighbourhood after dark", "Respondents consent"]
+    about_es = ["al caminar solos por su barrio de noche", "dan su consentimiento al participar"]
+    check(page(client, "/metrics/feel-safe", True), spanish + about_es, english + about_en)
+    check(page(client, "/metrics/feel-safe", False), english + about_en, spanish + about_es)
+    check(page(client, "/metrics/", True), spanish, english)
+    period_es = target.text("baseline_period", "es")
+    assert period_es != target.baseline_period and period_es.startswith("ene–mar")
+    for url in (f"/projects/{target.project_id}", f"/reports/projects/{target.project_id}"):
+        check(page(client, url, True), [*spanish, period_es], english)
+        check(page(client, url, False), [*english, target.baseline_period], spanish)
+    api = client.get(f"/api/v1/projects/{target.project_id}", headers=ES).get_data(as_text=True)
+    assert "Residents who feel safe" in api and "Vecinos que se sienten" not in api

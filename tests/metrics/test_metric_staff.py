@@ -99,6 +99,37 @@ def test_staff_edit_a_metric_and_the_change_is_audited(client, staff, csrf, make
     assert "name" in event.detail["changed"] and "key" not in event.detail["changed"]
 
 
+def test_staff_give_the_metric_in_spanish_and_it_is_audited(client, staff, csrf, make_metric):
+    """Issue 18: optional Spanish words; Spanish readers see them, English ones and the API
+    the originals; a Spanish unit too long is refused and changes nothing."""
+    metric = make_metric("violent-injuries", name="Violent injuries", unit="injuries")
+    url, es = "/metrics/violent-injuries/edit", {"Accept-Language": "es"}
+    data = {**METRIC_FORM, "key": "violent-injuries", "name": "Violent injuries",
+            "unit": "injuries", "kind": "count", "name_es": " Lesiones por violencia ",
+            "unit_es": "lesiones", "definition_es": "Cuenta *todas* las lesiones."}
+    too_long = client.post(url, data={**data, "unit_es": "x" * 41, "csrf_token": csrf(url)})
+    assert too_long.status_code == 200
+    db.session.expire_all()
+    assert db.session.get(Metric, metric.id).translations == {}
+    assert client.post(url, data={**data, "csrf_token": csrf(url)}).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Metric, metric.id).translations == {"es": {
+        "name": "Lesiones por violencia", "unit": "lesiones",
+        "definition": "Cuenta *todas* las lesiones."}}
+    changed = _audit("metric.update")[-1].detail["changed"]
+    assert {"name_es", "unit_es", "definition_es"} <= set(changed) and "name" not in changed
+    assert 'value="Lesiones por violencia"' in client.get(url).data.decode()
+    spanish = client.get("/metrics/violent-injuries", headers=es).data.decode()
+    assert "<h1>Lesiones por violencia</h1>" in spanish and "<em>todas</em>" in spanish
+    assert "Violent injuries" not in spanish
+    assert "<h1>Violent injuries</h1>" in client.get("/metrics/violent-injuries").data.decode()
+    # emptied, the English shows again
+    assert client.post(url, data={**data, "name_es": "", "unit_es": "", "definition_es": "",
+                                  "csrf_token": csrf(url)}).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Metric, metric.id).translations == {}
+
+
 def test_editing_to_another_metrics_key_is_refused(client, staff, csrf, make_metric):
     make_metric("violent-injuries")
     make_metric("feel-safe", kind="percent")
