@@ -2,6 +2,7 @@
 repeat every rule."""
 from __future__ import annotations
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _  # lazy: read in each request's language
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -122,8 +123,10 @@ class TargetForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        metrics = db.session.execute(select(Metric.id, Metric.name).order_by(Metric.name)).all()
-        self.metric.choices = [(_NONE, "Choose a metric")] + [(m.id, m.name) for m in metrics]
+        metrics = db.session.scalars(select(Metric).order_by(Metric.name)).all()
+        locale = get_locale()
+        self.metric.choices = [(_NONE, "Choose a metric")] + [(m.id, m.text("name", locale))
+                                                              for m in metrics]
         places = db.session.execute(select(Neighbourhood.id, Neighbourhood.name)
                                     .order_by(Neighbourhood.name)).all()
         self.neighbourhood.choices = [(_NONE, "Whole city")] + [(n.id, n.name) for n in places]

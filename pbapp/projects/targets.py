@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -56,7 +56,8 @@ def add_target(user, project: Project, fields: TargetFields) -> ProjectMetric:
     if db.session.scalar(select(ProjectMetric.id).where(
             ProjectMetric.project_id == project.id, ProjectMetric.metric_id == metric.id)):
         raise Invalid(gettext("This project already has a target for “%(metric)s”; remove "
-                              "that one first to set a different target.", metric=metric.name),
+                              "that one first to set a different target.",
+                              metric=metric.text("name", get_locale())),
                       "metric")
     baseline = _check_number(metric, fields.baseline_value, "baseline_value", "baseline")
     period = (fields.baseline_period or "").strip()
@@ -87,7 +88,7 @@ def add_target(user, project: Project, fields: TargetFields) -> ProjectMetric:
             db.session.add(row)
     except IntegrityError:  # someone set the same metric a moment ago
         raise Invalid(gettext("This project already has a target for “%(metric)s”.",
-                              metric=metric.name), "metric")
+                              metric=metric.text("name", get_locale())), "metric")
     record(user, "project.target_add", f"project:{project.id}", target_id=row.id,
            metric=metric.key, neighbourhood=neighbourhood.slug if neighbourhood else None,
            baseline_value=baseline, baseline_period=period,
