@@ -16,7 +16,9 @@ def test_ballot_and_participation_share_nothing_but_the_cycle(app):
     assert ballot & participation == {"id", "cycle_id", "channel"}
     assert "voter_key" not in ballot and not {"ballot_id", "receipt_hash"} & participation
     ballot_fks = {fk["referred_table"] for fk in inspect(db.engine).get_foreign_keys("ballot")}
-    assert ballot_fks == {"cycle"}
+    # a paper ballot names where it was cast (issue 19), which the participation row never does
+    assert ballot_fks == {"cycle", "polling_place"}
+    assert not {"polling_place_id", "batch_id"} & participation
     # a ballot carries its day only, never a time that could be matched to voted_at
     assert str(Ballot.__table__.c.cast_on.type) == "DATE"
 
