@@ -213,10 +213,13 @@ def test_pages_are_validated_and_a_page_past_the_end_is_empty(api, world, monkey
 def test_unknown_paths_and_other_methods_answer_json(api, world, client):
     api.json(f"/api/v1/projects/{world.project.id + 1000}", 404)
     api.json("/api/v1/proposals/not-a-number", 404)
-    for url in ("/api/v1/nothing", "/api/v1/", "/api/v1/cycles/spring/extra"):
+    for url in ("/api/v1/nothing", "/api/v1/nothing/", "/api/v1/cycles/spring/extra"):
         response = client.get(url)
         assert response.status_code == 404 and response.is_json
         assert response.get_json()["error"]["status"] == 404
+    # /api/v1/ itself is the index (issue 23), JSON too
+    index = client.get("/api/v1/")
+    assert index.status_code == 200 and index.is_json
     response = client.post("/api/v1/cycles", data={"x": "1"})
     assert response.status_code == 405 and response.is_json
     assert response.get_json()["error"]["message"] == "The API is read-only: only GET is allowed."
