@@ -82,7 +82,8 @@ def test_tables_and_charts_write_numbers_alike(client, make_cycle, make_proposal
     for headers, cost, budget in (({}, "11,500", "14,000"), (ES, "11.500", "14.000")):
         page = client.get("/cycles/sentences/results", headers=headers).get_data(as_text=True)
         table = page.split("<table class=\"stack\">")[1].split("</table>")[0]
-        assert re.search(rf'<th scope="row">Youth centre</th><td class="num"[^>]*>{cost}</td>', table)
+        assert re.search(rf'<th scope="row"><a href="/proposals/\d+">Youth centre</a></th>'
+                         rf'<td class="num"[^>]*>{cost}</td>', table)
         charts = "".join(re.findall(r"<svg\b.*?</svg>", page, re.S))
         assert f"{budget}" in charts and "14000" not in charts
         assert re.search(rf">Youth centre \([^)]*\): 15<", charts)  # the score, as in the table
