@@ -19,15 +19,15 @@ from ..number_inputs import WholeNumberField, coerce_id
 from ..numbers import DB_INT_MAX
 
 METHOD_LABELS = {
-    "irv": "Instant runoff (one winner)",
-    "stv": "Single transferable vote (several seats)",
-    "schulze": "Schulze (Condorcet)",
-    "ranked_pairs": "Ranked pairs (Condorcet)",
-    "borda": "Borda count",
-    "greedy": "Greedy by points within the budget",
-    "greedy-no-skip": "Greedy, stopping at the first that does not fit",
-    "greedy-threshold": "Greedy with a minimum support",
-    "equal-shares": "Method of Equal Shares",
+    "irv": _("Instant runoff (one winner)"),
+    "stv": _("Single transferable vote (several seats)"),
+    "schulze": _("Schulze (Condorcet)"),
+    "ranked_pairs": _("Ranked pairs (Condorcet)"),
+    "borda": _("Borda count (points by rank)"),
+    "greedy": _("Greedy by points within the budget"),
+    "greedy-no-skip": _("Greedy, stopping at the first that does not fit"),
+    "greedy-threshold": _("Greedy with a minimum support"),
+    "equal-shares": _("Method of Equal Shares (proportional)"),
 }
 
 
