@@ -262,7 +262,8 @@ def test_extending_the_close_needs_a_public_reason(london, staff_cycle):
 
 @pytest.mark.parametrize("typed, message", [
     (lambda old: old - timedelta(days=1), b"can only move later, not earlier"),
-    (lambda old: None, b"cannot be removed"),
+    # the form itself requires the close while voting (issue 23)
+    (lambda old: None, b"Voting is open, so it needs a closing time; it can only move later."),
 ])
 def test_the_close_cannot_move_earlier_or_away_during_voting(london, staff_cycle, typed, message):
     """Guards against shutting residents out early: refused even with a reason, nothing changes."""
