@@ -187,8 +187,16 @@ SCHEMAS = {
         "pairwise": null(array(array(NUM))),
         "ballot_files": mapping(URL, "The ballots counted, shuffled, by file format."),
         "turnout": array(ref("TurnoutRow")),
+        "polling_places": array(ref("PollingPlaceRow")),
         "links": ref("Links"),
     }, "A published count, round by round. Candidate ids are proposal ids."),
+    "PollingPlaceRow": obj({
+        "place": {**STR, "description": "The polling place's id, or `not-recorded` for paper "
+                                        "ballots entered without one."},
+        "name": STR,
+        "ballots": ref("ProtectedCount"),
+    }, "Paper ballots cast at a polling place, protected together with the channels' turnout "
+       "(a place of 1 to 10 is hidden, and so is any place that would give a hidden one back)."),
     "ProtectedCount": obj({
         "value": null(INT),
         "suppressed": null({"enum": ["small", "complementary"]}),

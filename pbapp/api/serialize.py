@@ -154,6 +154,7 @@ def result(c: Cycle, r: Result) -> dict:
         "ballot_files": {fmt: url_for("cycles.ballots_file", slug=c.slug, fmt=fmt)
                          for fmt in FORMATS},
         "turnout": turnout(c),
+        "polling_places": polling_places(c),
         "links": {"self": url_for("api.cycle_results", slug=c.slug),
                   "html": url_for("cycles.results", slug=c.slug)},
     }
@@ -181,6 +182,20 @@ def turnout(c: Cycle) -> list[dict]:
              **{name: {"value": cells[name][channel][0], "suppressed": cells[name][channel][1]}
                 for name in ("voters", "roll_checked", "roll_unchecked")}}
             for channel in cells["voters"]]
+
+
+def polling_places(c: Cycle) -> list[dict]:
+    """Paper ballots per polling place (issue 19) under the same small-cell rules as the
+    results page: protected together with the channels, so no difference gives one back."""
+    from ..cycles.stats import turnout_by_channel
+    from ..paper.turnout import place_turnout
+
+    found = place_turnout(c.id, turnout_by_channel(c.id))
+    if found is None:
+        return []
+    return [{"place": row.key, "name": row.label,
+             "ballots": {"value": None if row.hidden else row.ballots,
+                         "suppressed": row.hidden}} for row in found.rows]
 
 
 def project(p: Project, spent: int) -> dict:

@@ -155,6 +155,11 @@ def test_results_report_and_file_hide_a_small_place(client, counted):
     paper_rows = [r for r in rows[1:] if r[1] == "paper"]
     assert len(paper_rows) == 23 and {r[2] for r in paper_rows} == {"withheld"}
     assert sum(r[1] == "online" for r in rows[1:]) == 40
+    # the API says the same, hidden cells null with the reason, never 3 or 20
+    api = client.get("/api/v1/cycles/counted/results").json["polling_places"]
+    assert {p["name"] for p in api} == {"Big Hall", "Tiny Hut", "Not recorded"}
+    assert {p["name"]: p["ballots"]["suppressed"] for p in api}["Tiny Hut"] == "small"
+    assert not {3, 20} & {p["ballots"]["value"] for p in api}
 
 
 def test_the_ballots_file_still_recounts_and_names_large_places(client, counted, tmp_path):
@@ -173,6 +178,9 @@ def test_the_ballots_file_still_recounts_and_names_large_places(client, counted,
     assert election.profile.counts.sum() == 30 + 12 + 14 + 12 + 11
     page = client.get("/cycles/counted/results").text
     assert "Big Hall" in page and ">14<" in page and ">12<" in page
+    api = client.get("/api/v1/cycles/counted/results").json["polling_places"]
+    assert {p["name"]: p["ballots"]["value"] for p in api} == {
+        "Big Hall": 14, "Tiny Hut": 12, "Not recorded": 11}
 
 
 def test_a_place_from_before_places_is_not_recorded(client, counted):
