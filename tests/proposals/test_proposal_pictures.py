@@ -146,10 +146,10 @@ def test_the_list_counts_proposals_by_status_and_cycle(client, world, make_cycle
     make_proposal(world["board"], other, status="draft", title="Hidden draft")
     page = client.get("/proposals/").get_data(as_text=True)
     assert "4 proposals" in page
-    assert "accepted&nbsp;(3)" in page and "rejected&nbsp;(1)" in page
+    assert "Accepted&nbsp;(3)" in page and "Rejected&nbsp;(1)" in page
     assert "Cycle 2027-spring&nbsp;(3)" in page and "Cycle 2027-autumn&nbsp;(1)" in page
-    assert "Hidden draft" not in page and "draft&nbsp;(" not in page
+    assert "Hidden draft" not in page and "Draft&nbsp;(" not in page
     page = client.get("/proposals/?status=accepted").get_data(as_text=True)
     assert "3 proposals" in page and "Cycle 2027-spring&nbsp;(2)" in page
     page = client.get("/proposals/?cycle=2027-autumn").get_data(as_text=True)
-    assert "1 proposal<" in page and "rejected" not in page.split('id="proposal-list"')[1]
+    assert "1 proposal<" in page and "Rejected" not in page.split('id="proposal-list"')[1]
