@@ -129,8 +129,9 @@ def test_account_pages_and_errors(client, demo, make_user, login):
           ["Email address", "Password", "No account yet"])
     check(spanish(client, "/auth/register"),
           ["Crear una cuenta", "Repite la contraseña", "Prefiero no decirlo",
-           "Año de nacimiento (opcional)"],
-          ["Create an account", "Repeat the password", "Prefer not to say", "Birth year"])
+           "Año de nacimiento", "Sin él no puedes votar en un ciclo con edad mínima."],
+          ["Create an account", "Repeat the password", "Prefer not to say", "Birth year",
+           "Without it you cannot vote"])
     check(spanish(client, "/no-such-page", status=404),
           ["Página no encontrada", "Volver a la página de inicio"],
           ["Page not found", "Back to the home page"])
