@@ -97,7 +97,7 @@ def test_staff_sets_a_target_and_removes_it(client, login, csrf, make_user, proj
     status, text = _row(page, "Shootings")
     assert status == "no_data"
     assert "Lower is better" in text and "Riverside" in text
-    assert "120.5 Jan–Dec 2025" in text and "90 by 31 Dec 2027" in text
+    assert "120.5 Jan–Dec 2025" in text and "90 by 31 December 2027" in text
     assert "No data yet" in text
 
     remove = f"{show}/targets/{target.id}/remove"
@@ -270,7 +270,7 @@ def test_progress_statuses_through_the_page(client, board, make_project, make_me
     status, text = _row(page, "Assaults")
     assert status == "achieved" and "Achieved" in text
     assert "120 2025" in text and "85 2026 · measured for this project" in text
-    assert "90 by 31 Dec 2027" in text
+    assert "90 by 31 December 2027" in text
 
     status, text = _row(page, "Violent injury ER visits")
     assert status == "on_track" and "On track" in text
