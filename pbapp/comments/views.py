@@ -5,6 +5,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from .. import page_memory
 from ..auth.permissions import staff_required
 from ..extensions import db, limiter
 from ..projects.models import Project
@@ -13,6 +14,10 @@ from . import bp, notify
 from . import services as svc
 from .forms import CommentForm, FlagForm, HideForm, KeepForm
 from .models import Comment
+
+# a project page is kept for signed-out readers (page_memory): a comment posted, edited or hidden
+# must show at once, so a commit writing one forgets the kept pages
+page_memory.watch(Comment)
 
 #: per account, counted only when a comment or flag was made (so a refused one costs nothing)
 COMMENTS_PER_ACCOUNT = "10 per 10 minutes"

@@ -2,6 +2,7 @@
 funded project, the transparency report, and the ballots as CSV to recount; then the same in
 Spanish, switched with the footer's language form.
 """
+import csv
 import re
 
 from browser_helpers import SPRING_NAME, SPRING_NAME_ES
@@ -70,9 +71,13 @@ def test_public_reads_results_project_report_and_downloads_ballots(new_page, sho
     saved = tmp_path / download.suggested_filename
     download.save_as(saved)
     lines = saved.read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "Ballot,Rank 1,Rank 2,Rank 3,Rank 4,Rank 5"
+    # each ballot's channel and polling place ("withheld" where fewer than 11 share one), then ranks
+    assert lines[0] == "Ballot,Channel,Polling place,Rank 1,Rank 2,Rank 3,Rank 4,Rank 5"
     assert len(lines) == 1 + 200
-    assert re.fullmatch(r"1(,\d*){5}", lines[1]), lines[1]
+    first = next(csv.reader([lines[1]]))
+    assert first[0] == "1" and first[1] in ("online", "code", "paper", "withheld"), first
+    assert first[2] if first[1] == "paper" else first[2] in ("", "withheld"), first  # paper's place
+    assert all(re.fullmatch(r"\d*", c) for c in first[3:]) and len(first) == 8, first
 
 
 def test_public_reads_results_in_spanish(new_page, shot):
