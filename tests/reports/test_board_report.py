@@ -34,10 +34,10 @@ def test_board_report_shows_public_proposals_projects_and_meetings(client, track
         assert hidden not in body
     proposals = html_rows(table_html(body, "proposals"))
     assert proposals == [
-        ("Garden", ["Spring 2026", "500", "not funded", ""]),
-        ("Street lights", ["Spring 2026", "400", "funded", "Planned"]),
-        ("Too costly", ["Spring 2026", "900", "rejected", ""]),
-        ("Youth centre", ["Spring 2026", "300", "funded", "Planned"])]
+        ("Garden", ["Spring 2026", "500", "Not funded", ""]),
+        ("Street lights", ["Spring 2026", "400", "Funded", "Planned"]),
+        ("Too costly", ["Spring 2026", "900", "Rejected", ""]),
+        ("Youth centre", ["Spring 2026", "300", "Funded", "Planned"])]
     funded = table_html(body, "projects")
     assert row_cells(funded, "Street lights")[1:] == ["400", "200", "Planned"]
     assert row_cells(funded, "Youth centre")[1:] == ["300", "0", "Planned"]

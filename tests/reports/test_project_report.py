@@ -34,9 +34,9 @@ def test_project_report_money_and_delivery(client, tracked):
     assert row_cells(spending, "Total spent") == ["200"]
     assert b"Spent 200 of the 400 budget; most on staff (150)." in spending
     assert html_rows(table_html(body, "milestones")) == [
-        ("Poles installed", ["Aug 1, 2026", "Jul 20, 2026", "On time."])]
+        ("Poles installed", ["1 August 2026", "20 July 2026", "On time."])]
     history = html_rows(table_html(body, "status-history"))
-    assert ("In progress", ["May 2, 2026", "Planned", "Contract signed."]) in history
+    assert ("In progress", ["2 May 2026", "Planned", "Contract signed."]) in history
     updates = table_html(body, "updates")
     assert b"<strong>All</strong> lit." in updates and b"<script>" not in updates
 
@@ -54,7 +54,7 @@ def test_project_report_metric_trend_hides_small_counts(client, tracked):
     assert b"7" not in measured and b"38" in measured and b"35" in measured
     assert b">7<" not in svg
     assert (b"Latest 35 (2026-04-01 \xe2\x80\x93 2026-06-30); baseline 40 (2025); target 30 by "
-            b"Jun 30, 2027.") in trend
+            b"30 June 2027.") in trend
     equity = html_rows(table_html(body, "equity-violent-injuries-city-age_band"))
     assert equity == [("18-24", ["<11"]), ("25-34", ["20"]), ("35-44", ["—"]), ("Total", ["35"])]
 
