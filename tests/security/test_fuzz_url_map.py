@@ -58,7 +58,8 @@ VALUE_OF = {"proposal_id": "proposal", "project_id": "project", "milestone_id": 
             "idea_id": "idea", "user_id": "resident_id", "spending_id": "spending",
             "target_id": "target", "batch_id": "batch", "entry_round": "round",
             "serial": "serial", "token": "verify_link", "fmt": "fmt", "rest": "rest",
-            "filename": "filename", "image_id": "image_id", "name": "image_name"}
+            "filename": "filename", "image_id": "image_id", "name": "image_name",
+            "service_id": "service", "comment_id": "comment", "place_id": "place"}
 #: the value an endpoint needs where the kind's usual one would only redirect
 VALUE_FOR = {("proposals.edit", "proposal_id"): "draft", ("proposals.submit", "proposal_id"):
              "draft", ("proposals.withdraw", "proposal_id"): "draft",
@@ -105,8 +106,9 @@ def _more_values() -> dict:
     from pbapp.images.models import Image
     from pbapp.metrics.models import ProjectMetric
     from pbapp.models_base import utcnow
-    from pbapp.paper.models import PaperBatch, PaperEntry
-    from pbapp.projects.models import Spending
+    from pbapp.comments.models import Comment
+    from pbapp.paper.models import PaperBatch, PaperEntry, PollingPlace
+    from pbapp.projects.models import Project, Spending
 
     staff = db.session.scalar(select(User).where(User.email == EMAILS["staff"]))
     resident = db.session.scalar(select(User).where(User.email == EMAILS["resident"]))
@@ -119,12 +121,17 @@ def _more_values() -> dict:
                               entered_by=staff.id, ranking=[], voter_ref=f"user:{resident.id}",
                               entered_at=utcnow()))
     first = lambda column: db.session.scalar(select(column).order_by(column).limit(1))  # noqa
+    comment = Comment(project_id=first(Project.id), author_id=resident.id, body="A comment")
+    place = PollingPlace(cycle_id=voting.id, name="Fuzz library", address="1 High Street")
+    db.session.add_all([comment, place])
+    db.session.flush()
     image = db.session.scalar(select(Image).order_by(Image.id).limit(1))
     return {"image_id": image.id, "image_name": image.filename, "batch": batch.id, "round": 1, "serial": "A-1", "resident_id": resident.id,
             "spending": first(Spending.id), "target": first(ProjectMetric.id), "fmt": "csv",
             "rest": "nothing-here", "filename": "css/site.css", "metric": "violent-incidents",
             "open_cycle": "2027-open", "published_cycle": "2026-spring",
-            "voting_cycle": "2026-autumn", "code_cycle": "2026-youth-fund"}
+            "voting_cycle": "2026-autumn", "code_cycle": "2026-youth-fund",
+            "comment": comment.id, "place": place.id}
 
 
 @pytest.fixture(scope="module")
