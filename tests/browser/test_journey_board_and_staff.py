@@ -18,7 +18,7 @@ TITLE = "Bleed-control kits in corner shops"
 def move_cycle(page, to: str) -> None:
     """Press the phase step on the cycle's manage page and wait for the new phase."""
     page.get_by_role("button", name=f"Move to {to}").click()
-    expect(page.get_by_role("status")).to_contain_text(f"to {to}.")
+    expect(page.get_by_role("status")).to_contain_text(f"to the {to} phase.")
     expect(page.locator("[aria-current=step]")).to_have_text(f"{to} (now)")
 
 
@@ -51,7 +51,7 @@ def test_board_proposes_staff_run_the_cycle_and_the_public_reads_the_result(site
     chair.get_by_role("link", name="Draft a proposal").click()
     expect(chair.get_by_role("heading", name="Draft a proposal")).to_be_visible()
     chair.get_by_label("Proposing board").select_option(label="Eastside Community Safety Board")
-    chair.get_by_label("Budget cycle").select_option(label=f"{CYCLE} (proposals)")
+    chair.get_by_label("Budget cycle").select_option(label=f"{CYCLE} (proposals phase)")
     chair.get_by_label("Title", exact=True).fill(TITLE)
     chair.get_by_label("Summary", exact=True).fill("Trauma kits and training in 30 shops.")
     chair.get_by_label("Problem it addresses").fill("Stab wounds bleed out before help comes.")
@@ -79,7 +79,7 @@ def test_board_proposes_staff_run_the_cycle_and_the_public_reads_the_result(site
     staff.get_by_role("link", name=CYCLE).click()
     move_cycle(staff, "review")
     move_cycle(staff, "voting")
-    expect(staff.get_by_text("1 proposals made, 1 on the ballot, 0 ballots cast.")).to_be_visible()
+    expect(staff.get_by_text("Proposals made: 1; on the ballot: 1; ballots cast: 0.")).to_be_visible()
     shot(staff, "staff-voting-open")
 
     # A resident of Riverside votes for it.
@@ -100,7 +100,7 @@ def test_board_proposes_staff_run_the_cycle_and_the_public_reads_the_result(site
 
     # Staff close voting, count and publish.
     staff.reload()
-    expect(staff.get_by_text("1 proposals made, 1 on the ballot, 1 ballots cast.")).to_be_visible()
+    expect(staff.get_by_text("Proposals made: 1; on the ballot: 1; ballots cast: 1.")).to_be_visible()
     move_cycle(staff, "counting")
     staff.get_by_role("button", name="Run the count").click()
     expect(staff.get_by_role("status")).to_have_text(
