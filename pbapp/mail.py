@@ -3,6 +3,11 @@
 Without ``MAIL_SERVER`` (a laptop, the demo) messages go to the server's log instead, in plain
 text, so a link in them can be copied and README command 1 works end to end with no mail server.
 A message that cannot be sent is reported to the caller, never raised at the visitor as a 500.
+
+Two ways out: ``send`` at once, for account emails (confirming an address, resetting a password,
+a sign-in link) that the visitor is waiting for, where the page says "try again" if the server
+refused; and ``queue``, for notifications, written to the database with the change they tell of
+and sent by ``flask mail send`` with retries (``pbapp.outbox``).
 """
 from __future__ import annotations
 
@@ -39,3 +44,10 @@ def send(to: str, subject: str, body: str) -> bool:
         current_app.logger.error("email to a user could not be sent: %s", error)
         return False
     return True
+
+
+def queue(to: str, subject: str, body: str, headers: dict | None = None):
+    """Queue one plain-text message in the request's transaction (see ``pbapp.outbox``)."""
+    from .outbox.worker import queue as add
+
+    return add(to, subject, body, headers)
