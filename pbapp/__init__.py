@@ -131,6 +131,7 @@ def blueprints() -> list:
     from .maps import bp as maps_bp
     from .metrics import bp as metrics_bp
     from .paper import bp as paper_bp
+    from .plans import bp as plans_bp
     from .projects import bp as projects_bp
     from .proposals import bp as proposals_bp
     from .reports import bp as reports_bp
@@ -138,7 +139,7 @@ def blueprints() -> list:
 
     return [main_bp, i18n_bp, auth_bp, boards_bp, cycles_bp, proposals_bp, voting_bp, projects_bp,
             audit_bp, paper_bp, metrics_bp, api_bp, feeds_bp, reports_bp, images_bp, maps_bp,
-            comments_bp, directory_bp, follows_bp]
+            comments_bp, directory_bp, follows_bp, plans_bp]
 
 
 def register_error_pages(app: Flask) -> None:

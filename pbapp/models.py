@@ -18,3 +18,5 @@ from .comments.models import Comment, CommentFlag  # noqa: F401,E402
 from .directory.models import Service  # noqa: F401,E402
 from .outbox.models import OutgoingMail  # noqa: F401,E402
 from .follows.models import DigestItem, Follow, FollowSettings  # noqa: F401,E402
+from .plans.models import (ActionPlan, ActionTarget, PlanAction, PlanFigure,  # noqa: F401,E402
+                           ProgressNote)
