@@ -77,6 +77,9 @@ def create_app(config: type | dict | None = None) -> Flask:
     from .directory import cli as directory_cli
 
     directory_cli.register(app)
+    from .surveys import cli as surveys_cli
+
+    surveys_cli.register(app)
     from . import outbox
 
     outbox.init_app(app)  # `flask mail`, and the worker after each request in development
@@ -135,11 +138,12 @@ def blueprints() -> list:
     from .projects import bp as projects_bp
     from .proposals import bp as proposals_bp
     from .reports import bp as reports_bp
+    from .surveys import bp as surveys_bp
     from .voting import bp as voting_bp
 
     return [main_bp, i18n_bp, auth_bp, boards_bp, cycles_bp, proposals_bp, voting_bp, projects_bp,
             audit_bp, paper_bp, metrics_bp, api_bp, feeds_bp, reports_bp, images_bp, maps_bp,
-            comments_bp, directory_bp, follows_bp, plans_bp]
+            comments_bp, directory_bp, follows_bp, plans_bp, surveys_bp]
 
 
 def register_error_pages(app: Flask) -> None:

@@ -20,3 +20,5 @@ from .outbox.models import OutgoingMail  # noqa: F401,E402
 from .follows.models import DigestItem, Follow, FollowSettings  # noqa: F401,E402
 from .plans.models import (ActionPlan, ActionTarget, PlanAction, PlanFigure,  # noqa: F401,E402
                            ProgressNote)
+from .surveys.models import (Survey, SurveyAnswer, SurveyCode,  # noqa: F401,E402
+                             SurveyParticipation, SurveyQuestion, SurveyResponse)
