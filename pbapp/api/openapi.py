@@ -281,6 +281,48 @@ SCHEMAS["ProjectDetail"]["description"] = "A funded project with its public reco
 for _name in ("Cycle", "Proposal", "Project", "Metric", "Measurement", "Comment"):
     SCHEMAS[f"{_name}Page"] = page_of(_name)
 
+_PLAN_CELL = null(obj({
+    "value": {**null(NUM), "description": "Null when hidden to protect the people counted."},
+    "suppressed": null({"enum": ["small", "complementary", "small-numerator",
+                                 "small-denominator"]}),
+    "period_start": DATE, "period_end": DATE},
+    "A published total, read from the metric's stored protection."))
+SCHEMAS["Plan"] = obj({
+    "id": ID, "title": STR, "board": ref("BoardRef"),
+    "status": {"enum": ["published", "closed"], "description": "closed: its yearly review "
+               "has been held; the next plan carries on what was unfinished."},
+    "period_start": DATE, "period_end": DATE, "previous_id": null(ID),
+    "next_id": {**null(ID), "description": "The next plan, once it is published."},
+    "neighbourhoods": array(ref("Place")),
+    "links": obj({"self": URL, "html": URL, "report": URL})}, "A board's published action plan.")
+SCHEMAS["PlanDetail"] = deepcopy(SCHEMAS["Plan"])
+SCHEMAS["PlanDetail"]["properties"].update({
+    "needs": {**STR, "description": "The needs assessment, Markdown source."},
+    "needs_html": {**STR, "description": "Rendered and sanitised."},
+    "review": {**null(STR), "description": "What the yearly review found (Markdown)."},
+    "figures": array(obj({"metric": STR, "neighbourhood": null(STR), "latest": _PLAN_CELL},
+                         "A figure the needs assessment rests on: the newest published total "
+                         "for the city (neighbourhood null) or a targeted neighbourhood.")),
+    "actions": array(obj({
+        "id": ID, "title": STR, "description": STR,
+        "lead": obj({"seat": null(STR), "organisation": STR}),
+        "partners": array(STR), "due_on": DATE,
+        "status": {"enum": ["planned", "under_way", "done", "dropped"]},
+        "state": {"enum": ["planned", "on_track", "late", "done", "dropped"],
+                  "description": "late: past its due date (in the city's calendar) and not "
+                                 "done."},
+        "carried_from_id": {**null(ID), "description": "The previous plan's action it "
+                                                       "continues."},
+        "proposal_ids": array(ID), "project_ids": array(ID),
+        "notes": array(obj({"noted_on": DATE, "body": STR, "body_html": STR})),
+        "targets": array(obj({
+            "metric": STR, "neighbourhood": null(STR), "baseline_on": DATE,
+            "baseline": _PLAN_CELL, "latest": _PLAN_CELL, "target": NUM, "target_on": DATE},
+            "baseline → latest → target, the first two under the small-cell rules."))}))})
+SCHEMAS["PlanDetail"]["required"] = list(SCHEMAS["PlanDetail"]["properties"])
+SCHEMAS["PlanDetail"]["description"] = "A published action plan with its actions."
+SCHEMAS["PlanPage"] = page_of("Plan")
+
 HEADERS = {
     "ETag": {"description": "Strong validator: the SHA-256 of the body, quoted.",
              "schema": {"type": "string"}},
@@ -397,6 +439,13 @@ PATHS = {
                       "default": {"$ref": "#/components/responses/Error"}}}},
 }
 
+PARAMETERS["plan_id"] = {"name": "id", "in": "path", "required": True,
+                         "description": "An action plan's id, written without leading zeros.",
+                         "schema": ID}
+PATHS["/plans"] = get("listPlans", "Published action plans, newest period first.", "PlanPage",
+                      not_found=False, paged=True)
+PATHS["/plans/{id}"] = get("getPlan", "One published action plan with its actions, progress "
+                           "notes and metric targets.", "PlanDetail", ("plan_id",))
 
 def document() -> dict:
     """A fresh copy each time, so no caller can change the published document."""

@@ -25,6 +25,7 @@ def _published(metric: Metric, scope: str, ref: str) -> list[Table]:
 class Figure:
     metric: Metric
     place: str  # "" for the city, else the neighbourhood's name
+    slug: str | None  # the neighbourhood's slug, None for the city
     latest: Table | None
 
 
@@ -35,7 +36,7 @@ def plan_figures(plan: ActionPlan) -> list[Figure]:
                                        for h in plan.neighbourhoods]
         for scope, ref, name in places:
             found = _published(f.metric, scope, ref)
-            out.append(Figure(f.metric, name, found[-1] if found else None))
+            out.append(Figure(f.metric, name, ref or None, found[-1] if found else None))
     return out
 
 

@@ -12,7 +12,7 @@ from ..labels import N_
 from ..number_inputs import DecimalNumberField, coerce_id
 
 #: the board's word for an action, as people read it
-STATUS_LABELS = {"planned": N_("Planned"), "under_way": N_("Under way"), "done": N_("Done"),
+STATUS_LABELS = {"planned": N_("To do"), "under_way": N_("Under way"), "done": N_("Done"),
                  "dropped": N_("Dropped")}
 #: what the public reads for an action (``services.action_state``)
 STATE_LABELS = {"planned": N_("Not started"), "on_track": N_("On track"), "late": N_("Late"),

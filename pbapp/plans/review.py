@@ -62,7 +62,7 @@ def review_plan(user, plan: ActionPlan, fields: ReviewFields) -> ActionPlan:
     refused = already_reviewed(plan)
     if refused:
         raise NotNow(refused)
-    review = clean_text(fields.review, 20_000, "review", gettext("review"), required=True,
+    review = clean_text(fields.review, 20_000, "review", gettext("review of the year"), required=True,
                         multiline=True)
     if fields.next_start is not None and fields.next_start <= plan.period_start:
         raise Invalid(gettext("The next plan must start after this one starts."), "next_start")

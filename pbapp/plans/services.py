@@ -109,7 +109,7 @@ def clean_text(value: str | None, limit: int, name: str, what: str, *, required=
         raise Invalid(gettext("Give the %(what)s.", what=what), name)
     if len(text) > limit:
         raise Invalid(gettext("The %(what)s is at most %(limit)s characters.", what=what,
-                              limit=f"{limit:,}"), name)
+                              limit=format(limit, ",")), name)
     return text
 
 
@@ -259,8 +259,10 @@ def _check_open(plan: ActionPlan) -> None:
 def add_action(user, plan: ActionPlan, fields: ActionFields) -> PlanAction:
     _check_edit(user, plan.board_id)
     _check_open(plan)
-    action = PlanAction(plan=plan)
+    action = PlanAction()
     _apply_action(action, plan, fields)
+    action.plan = plan
+    db.session.add(action)
     db.session.flush()
     record(user, "plan.action_add", f"plan:{plan.id}", action_id=action.id, title=action.title,
            status=action.status, due_on=action.due_on.isoformat())
@@ -288,6 +290,7 @@ def add_note(user, action: PlanAction, noted_on: date | None, body: str,
     text = clean_text(body, 5000, "body", gettext("note"), required=True, multiline=True)
     note = ProgressNote(action=action, noted_on=day, body=text, author_id=user.id)
     _translate(note, translations)
+    db.session.add(note)
     db.session.flush()
     record(user, "plan.note", f"plan:{action.plan_id}", action_id=action.id, note_id=note.id,
            noted_on=day.isoformat())
@@ -334,6 +337,7 @@ def add_target(user, action: PlanAction, fields: TargetFields) -> ActionTarget:
                       "metric_id")
     target = ActionTarget(action=action, metric=metric, neighbourhood=hood,
                           baseline_on=baseline_on, target_value=float(value), target_on=target_on)
+    db.session.add(target)
     db.session.flush()
     record(user, "plan.target_add", f"plan:{action.plan_id}", action_id=action.id,
            metric=metric.key, target_value=target.target_value, target_on=target_on.isoformat())

@@ -63,7 +63,7 @@ def world(app, make_user):
                       figures=[PlanFigure(metric=injuries)])
     draft = ActionPlan(board=east, title="Draft plan", period_start=date(2027, 1, 1),
                        period_end=date(2027, 12, 31), status="draft")
-    plan.actions = [
+    hub, training, mapping = actions = [
         PlanAction(title="Open a youth hub", lead=lead, lead_organisation=lead.organisation,
                    due_on=today + timedelta(days=30), status="under_way", projects=[project]),
         PlanAction(title="Train door staff", lead=lead, lead_organisation=lead.organisation,
@@ -71,10 +71,11 @@ def world(app, make_user):
         PlanAction(title="Map hot spots", lead=lead, lead_organisation=lead.organisation,
                    due_on=today - timedelta(days=60), status="done"),
     ]
+    plan.actions = list(actions)
     db.session.add_all([plan, draft])
     db.session.commit()
     return SimpleNamespace(riverside=riverside, northgate=northgate, east=east, north=north,
                            member=member, other=other, resident=resident, staff=staff,
                            past=past, lead=lead, injuries=injuries, project=project,
                            proposal=proposal, plan=plan, draft=draft,
-                           hub=plan.actions[0], training=plan.actions[1], mapping=plan.actions[2])
+                           hub=hub, training=training, mapping=mapping)
