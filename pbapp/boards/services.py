@@ -15,6 +15,7 @@ from flask_babel import gettext
 from sqlalchemy import func, select
 
 from ..audit.services import record
+from ..follows.notify import notify
 from ..auth.models import User
 from ..cycles.models import Neighbourhood
 from ..extensions import db
@@ -267,4 +268,7 @@ def save_meeting(board: Board, actor, meeting: Meeting | None = None, *, title: 
     db.session.flush()
     record(actor, "meeting.create" if created else "meeting.update", f"meeting:{meeting.id}",
            board=board.slug, title=title, starts_at=starts_at.isoformat(), changed=changed)
+    if created or "starts_at" in changed:
+        notify(board, "meeting" if created else "meeting_moved", actor, meeting_id=meeting.id,
+               title=title, starts_at=starts_at.isoformat())
     return meeting

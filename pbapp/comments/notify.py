@@ -1,8 +1,9 @@
 """Telling a proposal's author and the board's members that someone commented.
 
-Sent at once through ``pbapp.mail`` after the comment is committed (a mail server that is down
-costs the email, never the comment). The email names the page, not the words: a comment hidden
-later must not live on in people's inboxes.
+Queued through ``pbapp.mail.queue`` in the comment's own transaction and sent by the mail worker
+(``flask mail send``): a mail server that is down delays the email and never costs the comment
+or the email. The email names the page, not the words: a comment hidden later must not live on
+in people's inboxes.
 """
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def _message(item, comment: Comment, locale: str) -> tuple[str, str]:
 
 
 def tell(item, comment: Comment) -> int:
-    """One email to each person to tell, in English and Spanish; how many were sent."""
+    """Queue one email to each person to tell, in English and Spanish; how many were queued."""
     endpoint = "proposals.show" if isinstance(item, Proposal) else "projects.show"
     link = url_for(endpoint, _external=True, _anchor=f"comment-{comment.id}",
                    **({"proposal_id": item.id} if isinstance(item, Proposal)
@@ -37,7 +38,7 @@ def tell(item, comment: Comment) -> int:
     en_subject, en_body = _message(item, comment, "en")
     _es_subject, es_body = _message(item, comment, "es")
     text = f"{en_body}\n{link}\n\n{es_body}\n{link}\n"
-    sent = 0
-    for person in people_to_tell(item, comment.author):
-        sent += mail.send(person.email, en_subject, text)
-    return sent
+    people = people_to_tell(item, comment.author)
+    for person in people:
+        mail.queue(person.email, en_subject, text)
+    return len(people)

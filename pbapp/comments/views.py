@@ -96,9 +96,9 @@ def _post(item, action: str):
     except svc.Refused as error:
         db.session.rollback()
         return _refused(item, str(error), form, action)
+    notify.tell(item, comment)
     db.session.commit()
     request.environ[DONE] = True
-    notify.tell(item, comment)
     flash(_("Your comment is posted."), "success")
     return redirect(item_url(item, comment.id), 303)
 

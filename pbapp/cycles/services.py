@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from .. import tally
 from ..audit.services import record
+from ..follows.notify import notify
 from ..extensions import db
 from ..labels import FILTERS, N_
 from ..models_base import TranslationRefused, site_written, utcnow
@@ -323,6 +324,8 @@ def set_phase(cycle: Cycle, phase: str, actor) -> None:
     old = cycle.phase
     cycle.phase = phase
     record(actor, "cycle.phase", f"cycle:{cycle.id}", old=old, new=phase)
+    if old != phase:
+        notify(cycle, "phase", actor, old=old, new=phase)
 
 
 def count_options(cycle: Cycle, proposals: list[Proposal]) -> dict:
@@ -393,6 +396,9 @@ def publish_result(result: Result, actor) -> None:
     record(actor, "cycle.publish", f"cycle:{result.cycle_id}", result_id=result.id,
            funded=sorted(funded, key=str), computed=final.computed, old=old, new="implementation",
            projects={str(p.proposal_id): p.id for p in projects})
+    notify(result.cycle, "result", actor)
+    for p in ballot_choices(result.cycle):
+        notify(p, "decision", actor, status=p.status)
 
 
 def latest_results(cycle: Cycle) -> list[Result]:

@@ -6,7 +6,7 @@ never send one person two digests of the same news.
 """
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy import delete, select
 
@@ -15,7 +15,6 @@ from ..extensions import db
 from ..outbox.worker import queue
 from . import messages, things, unsubscribe
 from .models import DigestItem, FollowSettings
-from .notify import links_context
 
 
 def _body(user: User, items: list[DigestItem], locale: str) -> str:
@@ -41,7 +40,7 @@ def _body(user: User, items: list[DigestItem], locale: str) -> str:
                           "%(site)s.", site=current_app.config["SITE_NAME"]) + "\n"
                 + gettext("Stop following all of them, in one click:") + f"\n{stop}\n"
                 + gettext("Choose what you follow, or to be told at once:") + "\n"
-                + url_for("follows.index", _external=True) + "\n"), stop
+                + things.link("follows.index") + "\n"), stop
 
 
 def _one(user: User, locale: str) -> bool:
@@ -72,8 +71,4 @@ def queue_digests() -> int:
         .outerjoin(FollowSettings, FollowSettings.user_id == User.id)
         .where(User.id.in_(select(DigestItem.user_id).distinct()), User.deleted_at.is_(None))
         .order_by(User.id)).all()
-    queued = 0
-    with links_context():
-        for user, locale in people:
-            queued += _one(user, locale or "en")
-    return queued
+    return sum(_one(user, locale or "en") for user, locale in people)

@@ -7,9 +7,7 @@ change, never an unconfirmed or deleted account, never someone who may no longer
 """
 from __future__ import annotations
 
-import contextlib
-
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
@@ -20,15 +18,6 @@ from . import messages, things, unsubscribe
 from .models import DigestItem, Follow, FollowSettings
 
 
-def links_context():
-    """Where there is no request (a command, the digest run) links are built on
-    ``SITE_URL``, the address residents reach the site at."""
-    if has_request_context():
-        return contextlib.nullcontext()
-    return current_app.test_request_context(
-        base_url=current_app.config.get("SITE_URL") or "http://localhost:5000")
-
-
 def footer(user_id: int, thing, locale: str) -> tuple[str, str]:
     """The closing lines every email about follows ends with, and the one-click link."""
     stop = unsubscribe.link(user_id, things.kind_of(thing), thing.id)
@@ -37,8 +26,7 @@ def footer(user_id: int, thing, locale: str) -> tuple[str, str]:
             "You receive this email because you follow “%(name)s” on %(site)s.",
             name=things.title(thing, locale), site=current_app.config["SITE_NAME"]) + "\n" + \
             gettext("Stop following it, in one click:") + f"\n{stop}\n" + \
-            gettext("Everything you follow:") + "\n" + url_for("follows.index", _external=True) \
-            + "\n"
+            gettext("Everything you follow:") + "\n" + things.link("follows.index") + "\n"
     return text, stop
 
 
@@ -62,14 +50,13 @@ def notify(thing, event: str, actor=None, **params) -> int:
                User.email_verified_at.is_not(None))
         .order_by(User.id)).all()
     told = 0
-    with links_context():
-        for user, settings in rows:
-            if user.id == actor_id or not things.visible_to(user, thing):
-                continue
-            if settings is not None and settings.how == "daily":
-                db.session.add(DigestItem(user_id=user.id, kind=kind, thing_id=thing.id,
-                                          event=event, params=params))
-            else:
-                _email(user, thing, event, params, settings.locale if settings else "en")
-            told += 1
+    for user, settings in rows:
+        if user.id == actor_id or not things.visible_to(user, thing):
+            continue
+        if settings is not None and settings.how == "daily":
+            db.session.add(DigestItem(user_id=user.id, kind=kind, thing_id=thing.id,
+                                      event=event, params=params))
+        else:
+            _email(user, thing, event, params, settings.locale if settings else "en")
+        told += 1
     return told

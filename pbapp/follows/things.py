@@ -6,7 +6,9 @@ proposal not yet public, is neither followed nor told about).
 """
 from __future__ import annotations
 
-from flask import url_for
+from urllib.parse import urlsplit
+
+from flask import current_app, has_request_context, url_for
 
 from ..boards.models import Board
 from ..cycles.models import Cycle
@@ -44,11 +46,24 @@ def title(thing, locale=None) -> str:
     return thing.text(field, locale)
 
 
+def link(endpoint: str, **values) -> str:
+    """A full URL for an email. In a request, on the address it came to; elsewhere (the digest
+    command, a change made from the command line) on ``SITE_URL``. Built without pushing a
+    request context, whose end would close the database session the caller is writing in."""
+    if has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    base = urlsplit(current_app.config.get("SITE_URL") or "http://localhost:5000")
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/",
+                                       url_scheme=base.scheme or "http")
+    return adapter.build(endpoint, values, force_external=True)
+
+
 def url(thing, external: bool = False) -> str:
+    build = link if external else url_for
     if isinstance(thing, Cycle):
-        return url_for("cycles.show", slug=thing.slug, _external=external)
+        return build("cycles.show", slug=thing.slug)
     if isinstance(thing, Board):
-        return url_for("boards.show", slug=thing.slug, _external=external)
+        return build("boards.show", slug=thing.slug)
     if isinstance(thing, Proposal):
-        return url_for("proposals.show", proposal_id=thing.id, _external=external)
-    return url_for("projects.show", project_id=thing.id, _external=external)
+        return build("proposals.show", proposal_id=thing.id)
+    return build("projects.show", project_id=thing.id)

@@ -6,7 +6,6 @@ and the follows page manages them at any time.
 """
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import gettext
 
 from ..auth.emailed_links import LinkInvalid, make, read  # noqa: F401  (LinkInvalid: views)
@@ -25,8 +24,9 @@ def make_token(user_id: int, kind: str | None = None, thing_id: int | None = Non
 
 
 def link(user_id: int, kind: str | None = None, thing_id: int | None = None) -> str:
-    return url_for("follows.unsubscribe", token=make_token(user_id, kind, thing_id),
-                   _external=True)
+    from .things import link as full_url
+
+    return full_url("follows.unsubscribe", token=make_token(user_id, kind, thing_id))
 
 
 def headers(unsubscribe_url: str) -> dict[str, str]:

@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..audit.services import record
+from ..follows.notify import notify
 from ..cycles.models import Result
 from ..extensions import db
 from ..images.services import PictureChange, apply_picture
@@ -181,6 +182,7 @@ def post_update(user, project: Project, title: str, body: str,
     db.session.flush()
     record(user, "project.post_update", f"project:{project.id}", update_id=entry.id,
            title=title, **({"translations": entry.translations} if entry.translations else {}))
+    notify(project, "update", user, update_id=entry.id, title=title)
     return entry
 
 
@@ -216,6 +218,8 @@ def save_milestone(user, project: Project, fields: MilestoneFields,
         record(user, "project.milestone_add", f"project:{project.id}",
                milestone_id=milestone.id, title=clean.title, due_on=clean.due_on.isoformat(),
                **({"translations": milestone.translations} if milestone.translations else {}))
+        notify(project, "milestone", user, milestone_id=milestone.id, title=clean.title,
+               due_on=clean.due_on.isoformat())
         return milestone
     changes = {}
     for name in ("title", "due_on", "note"):
@@ -253,6 +257,7 @@ def complete_milestone(user, project: Project, milestone: Milestone,
     db.session.flush()
     record(user, "project.milestone_done", f"project:{project.id}", milestone_id=milestone.id,
            done_on=done_on.isoformat(), due_on=milestone.due_on.isoformat())
+    notify(project, "milestone_done", user, milestone_id=milestone.id, title=milestone.title)
     return milestone
 
 
@@ -297,4 +302,5 @@ def change_status(user, project: Project, to_status: str, reason: str = "",
     record(user, "project.status", f"project:{project.id}", old=old, new=to_status,
            reason=reason, **({"reason_es": change.translations["es"]["reason"]}
                              if change.translations else {}))
+    notify(project, "status", user, status=to_status)
     return project

@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..audit.services import record
+from ..follows.notify import notify
 from ..boards.models import Board
 from ..cycles.models import Cycle, Neighbourhood
 from ..extensions import db
@@ -301,6 +302,8 @@ def review_proposal(user, proposal: Proposal, decision: str, reason: str = "",
     record(user, f"proposal.{decision}", f"proposal:{proposal.id}", reason=reason.strip(),
            feasibility_note=proposal.feasibility_note, cost_note=proposal.cost_note,
            **({"reason_es": reason_es} if reason_es else {}))
+    notify(proposal, "decision", user, status=proposal.status,
+           reason=reason.strip() if decision == "reject" else "")
     return proposal
 
 

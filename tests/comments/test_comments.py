@@ -177,12 +177,14 @@ def test_rate_limit_per_account(app, client, login, csrf, world, fresh_limits):
 
 
 def test_authors_and_board_members_are_told_not_the_commenter(client, login, csrf, world,
-                                                              mailbox, fresh_limits):
+                                                              mailbox, runner, fresh_limits):
     page = f"/projects/{world.project.id}"
     login(world.member)
     assert _post(client, csrf, page, f"/comments/projects/{world.project.id}",
                  body="Progress?").status_code == 303
     comment = db.session.scalar(select(Comment))
+    assert not mailbox.messages  # queued with the comment, sent by the mail worker
+    assert "sent 1," in runner.invoke(args=["mail", "send"]).output
     assert mailbox.bodies_to(world.author.email)
     assert not mailbox.bodies_to(world.member.email)
     link = mailbox.last_link(world.author.email, f"/projects/{world.project.id}")
