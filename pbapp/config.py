@@ -67,6 +67,13 @@ class Config:
                                if os.environ.get("MAIL_SEND_AFTER_REQUEST") else None)
     #: the site's address, for links in emails written outside a request (``flask mail digest``)
     SITE_URL = os.environ.get("PBAPP_SITE_URL") or None
+    # Staff and board sign-in with the city's OpenID Connect provider (pbapp.auth.oidc): off
+    # unless the issuer (or its discovery URL), client id and client secret are all set
+    OIDC_ISSUER = os.environ.get("OIDC_ISSUER") or None
+    OIDC_DISCOVERY_URL = os.environ.get("OIDC_DISCOVERY_URL") or None
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID") or None
+    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET") or None
+    OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "City ID")
 
 
 class ProductionConfig(Config):

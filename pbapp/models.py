@@ -1,6 +1,7 @@
 """Imports every domain's models so metadata (Alembic, create_all) sees all tables."""
 from .audit.models import AuditEvent  # noqa: F401
 from .auth.models import User  # noqa: F401
+from .auth.oidc_models import ExternalIdentity  # noqa: F401
 from .boards.models import Board, Meeting, Membership  # noqa: F401
 from .images.models import Image  # noqa: F401
 from .cycles.models import CloseChange, Cycle, Neighbourhood, Result  # noqa: F401

@@ -70,6 +70,8 @@ ACTIONS = {
     "service.update": N_("changed a directory entry"),
     "user.create": N_("created an account"),
     "user.create_staff": N_("created a staff account"),
+    "user.oidc_link": N_("linked the account to its identity at the city's sign-in provider"),
+    "user.oidc_sign_in": N_("signed in with the city's sign-in provider"),
     "user.role": N_("changed an account's role"),
 }
 

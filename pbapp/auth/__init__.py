@@ -27,4 +27,4 @@ def load_user(user_id: str):
     return user
 
 
-from . import account_views, link_views, verify_views, views  # noqa: E402,F401
+from . import account_views, link_views, oidc_views, verify_views, views  # noqa: E402,F401

@@ -54,6 +54,10 @@ EXPECTED = {
     # the emailed links' pages: a form to fill in (POST), whoever opens them
     "auth.reset_password": ("/auth/password/reset/{reset_link}", PUBLIC),
     "auth.accept_invitation": ("/auth/invitation/{invitation_link}", PUBLIC),
+    # staff and board sign-in with the city's identity provider: absent while OIDC is off, as
+    # in the demo (tests/auth/test_oidc.py walks it with a provider of its own)
+    "auth.oidc_start": ("/auth/oidc/start", {r: 404 for r in ROLES}),
+    "auth.oidc_callback": ("/auth/oidc/callback", {r: 404 for r in ROLES}),
     "boards.index": ("/boards/", PUBLIC),
     "boards.new": ("/boards/new", ADMIN),
     "boards.show": ("/boards/{board}", PUBLIC),
