@@ -300,7 +300,7 @@ def test_emails_are_in_the_followers_language(app, client, login, csrf, town, ma
     db.session.commit()
     send(runner)
     [message] = mailbox.messages
-    assert message["Subject"] == "Novedades de “Lights project”"
+    assert message["Subject"] == "Novedades de «Lights project»"
     assert "Dejar de seguirlo" in message.get_body(("plain",)).get_content()
 
 
