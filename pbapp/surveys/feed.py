@@ -17,6 +17,7 @@ from sqlalchemy import select
 from ..cycles.models import Neighbourhood
 from ..extensions import db
 from ..metrics.models import Measurement, Metric, PublishedCell
+from ..metrics import protection
 from ..metrics.published import publish
 from .models import Survey, SurveyQuestion
 from .results import COUNTED, N, NOT_GIVEN
@@ -83,6 +84,8 @@ def feed_metrics(survey: Survey, counts: dict[tuple, int]) -> tuple[set[tuple], 
 
 def _places(survey: Survey, q: SurveyQuestion, counts, hoods) -> list[tuple[tuple, dict]]:
     places = _where(survey, hoods)
+    if not _hoods_safe(q, counts):
+        places = places[:1]
     if survey.breakdowns:
         bands = sorted({k[2] for k in counts if k[0] == q.id and k[1] == "age_band"})
         places += [(("age_band", band), {"scope": "city", "scope_ref": "",
@@ -112,3 +115,11 @@ def _published_here(metric: Metric, q: SurveyQuestion, places, start: date, end:
         else:
             shown |= keys
     return hidden, shown
+
+
+def _hoods_safe(q: SurveyQuestion, counts) -> bool:
+    """The metric takes each neighbourhood's figure only when those who gave none are 0 or at
+    least 11, both answered and counted: the city less the neighbourhoods is their number,
+    which no measurement hides."""
+    return all(not protection.is_small(counts.get((q.id, "neighbourhood", NOT_GIVEN, what), 0))
+               for what in (N, COUNTED))

@@ -54,10 +54,10 @@ def open_surveys() -> list[Survey]:
 @bp.app_template_global()
 def surveys_feeding(metric: Metric) -> list[Survey]:
     """The closed surveys whose answers fed ``metric`` (for the metric's page)."""
+    fed = select(SurveyQuestion.survey_id).where(SurveyQuestion.metric_id == metric.id)
     return list(db.session.scalars(
-        select(Survey).join(SurveyQuestion).where(SurveyQuestion.metric_id == metric.id,
-                                                  Survey.closed_at.is_not(None))
-        .distinct().order_by(Survey.closed_at.desc())))
+        select(Survey).where(Survey.id.in_(fed), Survey.closed_at.is_not(None))
+        .order_by(Survey.closed_at.desc())))
 
 
 @bp.get("/surveys")
