@@ -67,7 +67,14 @@ def _seed(app) -> None:
 
 
 @pytest.fixture(scope="module")
-def site(migrated):
+def site_settings() -> dict:
+    """Settings for the server's app; a module overrides this to turn on an optional feature
+    (its OpenID provider, say) for its own server."""
+    return {}
+
+
+@pytest.fixture(scope="module")
+def site(migrated, site_settings):
     """The demo city served on http://127.0.0.1:<free port> for one test module."""
     from browser_helpers import Site
     from tests.conftest import _empty_tables, config_for
@@ -84,6 +91,7 @@ def site(migrated):
     smtp.start()
     server_app = create_app(config_for(migrated))
     server_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port, MAIL_BACKEND="smtp")
+    server_app.config.update(site_settings)
     from pbapp.extensions import mail
 
     mail.init_app(server_app)
