@@ -18,7 +18,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from ..audit.services import record
 from ..extensions import db
@@ -69,6 +69,10 @@ def delete_account(user: User, password: str) -> None:
     from ..voting.models import VoterRollEntry
 
     memberships = _end_memberships(user)
+    from .oidc_models import ExternalIdentity
+
+    # the provider's identity may be linked again, to a new account (pbapp.auth.oidc_accounts)
+    db.session.execute(delete(ExternalIdentity).where(ExternalIdentity.user_id == user.id))
     for entry in db.session.scalars(select(VoterRollEntry).where(VoterRollEntry.user_id ==
                                                                  user.id)):
         entry.user_id = None  # the letter's code still votes as this entry, once

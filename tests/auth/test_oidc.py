@@ -286,3 +286,17 @@ def test_fuzzed_callback_queries_refuse_in_words(oidc, client, sam, query, with_
         assert 'class="flash flash-error"' in page
     assert _count(ExternalIdentity) == 0 and _count(AuditEvent) == 0
     assert signed_in_as(client) is None
+
+
+def test_a_deleted_account_frees_its_identity_for_a_new_account(oidc, client, sam, make_user):
+    from pbapp.auth.deletion import delete_account
+
+    sign_in_through(client, oidc)
+    sign_out(client)
+    delete_account(db.session.get(User, sam.id), "pw-123456789")
+    db.session.commit()
+    assert _count(ExternalIdentity) == 0
+    assert_refused(sign_in_through(client, oidc), NOT_FOR_RESIDENTS)
+    again = make_user(role="staff", email="sam.staff@example.org", name="Sam Again")
+    assert "Signed in as Sam Again." in sign_in_through(client, oidc).get_data(as_text=True)
+    assert db.session.scalar(select(ExternalIdentity.user_id)) == again.id
