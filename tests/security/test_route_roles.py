@@ -138,6 +138,10 @@ EXPECTED = {
     "api.openapi": ("/api/v1/openapi.json", PUBLIC),
     "audit.index": ("/staff/audit/", STAFF),
     "comments.queue": ("/staff/comments", STAFF),
+    # following by email: one's own follows; the emailed unsubscribe link's page is a button to
+    # press (POST), whoever opens it
+    "follows.index": ("/follows/", LOGIN),
+    "follows.unsubscribe": ("/follows/unsubscribe/{unsubscribe_link}", PUBLIC),
     "paper.index": ("/staff/paper/", STAFF),
     "paper.cycle": ("/staff/paper/2026-autumn", STAFF),
     "paper.places": ("/staff/paper/2026-spring/places", STAFF),
@@ -194,6 +198,7 @@ def city_extras() -> dict:
     from pbapp.boards.models import Board, Meeting, Membership
     from pbapp.cycles.models import Cycle, Result
     from pbapp.directory.models import Service
+    from pbapp.follows.unsubscribe import make_token as unsubscribe_token
     from pbapp.images.models import Image
     from pbapp.projects.models import Milestone, Project
     from pbapp.proposals.models import Idea, Proposal
@@ -246,6 +251,7 @@ def city_extras() -> dict:
         # for accounts nobody signs in as in these tests, so the links stay unspent
         "reset_link": reset_token(outsider),
         "invitation_link": reset_token(outsider, INVITE_SALT),
+        "unsubscribe_link": unsubscribe_token(outsider.id, "board", board.id),
     }
 
 
