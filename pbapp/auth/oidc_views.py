@@ -40,6 +40,7 @@ def oidc_start():
         abort(404)
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")) or url_for("auth.account"))
+    _forget_started_sign_ins()  # one at a time, so pressing again cannot swell the cookie
     session[NEXT_KEY] = safe_next(request.args.get("next"))
     try:
         return oidc.authorize_redirect(url_for("auth.oidc_callback", _external=True))

@@ -208,6 +208,16 @@ def test_a_forged_missing_or_replayed_state_is_refused(oidc, client, sam):
     assert_refused(client.get(f"{back.path}?{back.query}", follow_redirects=True), message, 1)
 
 
+def test_only_the_latest_start_is_kept(oidc, client, sam):
+    first = go_to_provider(client, oidc)
+    for _ in range(5):
+        latest = go_to_provider(client, oidc)
+    with client.session_transaction() as session:
+        assert len([key for key in session if key.startswith("_state_")]) == 1
+    assert_refused(come_back(client, first), "This sign-in had expired or was not started")
+    assert "Signed in as Sam Staff." in come_back(client, latest).get_data(as_text=True)
+
+
 def test_provider_unreachable(app, oidc, client, sam):
     from tests.conftest import free_port
 
