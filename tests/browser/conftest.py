@@ -90,7 +90,9 @@ def site(migrated, site_settings):
     smtp = Controller(mailbox, hostname="127.0.0.1", port=free_port())
     smtp.start()
     server_app = create_app(config_for(migrated))
-    server_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port, MAIL_BACKEND="smtp")
+    # queued mail (follows, comments) goes out after each request, as in development
+    server_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port, MAIL_BACKEND="smtp",
+                             MAIL_SEND_AFTER_REQUEST=True)
     server_app.config.update(site_settings)
     from pbapp.extensions import mail
 
