@@ -400,6 +400,9 @@ def seed_metrics(projects, hoods, staff, seed: int, today: date | None = None) -
     metrics = seed_catalogue()
     rows = seed_measurements(metrics, hoods, staff, today, rng)
     rows += seed_project_measurements(metrics, projects, staff, today, rng)
+    from .surveys.demo import add_demo_survey
+
+    add_demo_survey(metrics["feel-safe"], hoods, today, seed, LEVELS["feel-safe"][0])
     publish_all()  # targets are fitted to the published numbers
     with force_locale("en"):  # the published tables format numbers; there is no reader here
         targets = seed_targets(metrics, projects, today)

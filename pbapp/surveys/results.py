@@ -151,7 +151,9 @@ def _known_elsewhere(survey: Survey, counts, hidden: dict, known: set) -> dict:
     """``hidden`` checked again as a reader who also reads ``known`` (cells a metric page
     publishes): a question whose hidden numbers it would give away shows only its totals."""
     left = {k: r for k, r in hidden.items() if k not in known}
-    ranges = protection.audit(counts, relations(survey, counts), left)
+    linked = {k[0] for k in known}
+    ranges = protection.audit(counts, relations(survey, counts), left,
+                              only={k for k in left if k[0] in linked})
     weak = {k[0] for k in protection.failures(ranges, left)}
     if not weak:
         return hidden
