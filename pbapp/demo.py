@@ -301,6 +301,9 @@ def seed_demo(ballots: int = 3000, seed: int = 2026):
     from .directory.demo import add_demo_services
 
     add_demo_services(projects)  # Help near you: a dozen invented services
+    from .plans.demo import add_demo_plan
+
+    add_demo_plan(projects)  # an action plan with actions in every state
     db.session.commit()
     bar.update()
     bar.close()

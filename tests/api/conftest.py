@@ -138,6 +138,27 @@ H1_2026 = (date(2026, 1, 1), date(2026, 6, 30))
 Y2025 = (date(2025, 1, 1), date(2025, 12, 31))
 
 
+def _plans(project: Project, injuries: Metric, riverside: Neighbourhood):
+    """A published action plan (an action with a note, a target and its project) and a draft."""
+    from pbapp.plans.models import ActionPlan, ActionTarget, PlanAction, PlanFigure, ProgressNote
+
+    action = PlanAction(title="Open the youth centre", due_on=date(2026, 9, 1),
+                        status="under_way", lead_organisation="Youth Trust",
+                        partners_text="Library", projects=[project],
+                        notes=[ProgressNote(noted_on=date(2026, 5, 2), body="Keys *in hand*.")],
+                        targets=[ActionTarget(metric=injuries, baseline_on=date(2025, 12, 31),
+                                              target_value=30, target_on=date(2027, 6, 30))])
+    plan = ActionPlan(board_id=project.board_id, title="Safety plan", status="published",
+                      period_start=date(2026, 1, 1), period_end=date(2026, 12, 31),
+                      needs="Injuries **rose**.", neighbourhoods=[riverside],
+                      figures=[PlanFigure(metric=injuries)], actions=[action])
+    draft = ActionPlan(board_id=project.board_id, title="Draft plan", status="draft",
+                       period_start=date(2027, 1, 1), period_end=date(2027, 12, 31))
+    db.session.add_all([plan, draft])
+    db.session.commit()
+    return plan, draft
+
+
 def _metrics(project: Project, riverside: Neighbourhood, hillside: Neighbourhood):
     injuries = Metric(key="injuries", name="Violent injuries", definition="Treated in A&E.",
                       unit="people", kind="count", better="lower", source="hospital",
@@ -225,8 +246,9 @@ def world(app, make_user, make_cycle, make_proposal):
     injuries, safe = _metrics(project, riverside, hillside)
     db.session.add(Boundary(neighbourhood_id=riverside.id, polygons=[RIVERSIDE_OUTLINE]))
     db.session.commit()
+    plan, draft_plan = _plans(project, injuries, riverside)
     return SimpleNamespace(
         staff=staff, spring=spring, result=result, props=props, hidden=hidden,
         rejected=rejected, pulled=pulled, autumn=autumn, in_draft_cycle=in_draft_cycle,
         summer=summer, project=project, updates=[first, second], injuries=injuries, safe=safe,
-        riverside=riverside, hillside=hillside)
+        riverside=riverside, hillside=hillside, plan=plan, draft_plan=draft_plan)

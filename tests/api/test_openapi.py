@@ -64,6 +64,8 @@ def test_every_documented_path_and_status_is_exercised_and_fits(api, world):
         "/metrics/{key}": "/api/v1/metrics/injuries",
         "/metrics/{key}/measurements": "/api/v1/metrics/feel-safe/measurements",
         "/openapi.json": "/api/v1/openapi.json",
+        "/plans": "/api/v1/plans",
+        "/plans/{id}": f"/api/v1/plans/{world.plan.id}",
     }
     missing = {
         "/cycles/{slug}": "/api/v1/cycles/autumn",
@@ -77,6 +79,7 @@ def test_every_documented_path_and_status_is_exercised_and_fits(api, world):
         "/projects/{id}": f"/api/v1/projects/{project + 1}",
         "/metrics/{key}": "/api/v1/metrics/nothing",
         "/metrics/{key}/measurements": "/api/v1/metrics/nothing/measurements",
+        "/plans/{id}": f"/api/v1/plans/{world.draft_plan.id}",
     }
     assert set(urls) == set(api.doc["paths"])
     for template, url in urls.items():

@@ -59,12 +59,14 @@ VALUE_OF = {"proposal_id": "proposal", "project_id": "project", "milestone_id": 
             "target_id": "target", "batch_id": "batch", "entry_round": "round",
             "serial": "serial", "token": "verify_link", "fmt": "fmt", "rest": "rest",
             "filename": "filename", "image_id": "image_id", "name": "image_name",
-            "service_id": "service", "comment_id": "comment", "place_id": "place"}
+            "service_id": "service", "comment_id": "comment", "place_id": "place",
+            "plan_id": "plan", "action_id": "plan_action"}
 #: the value an endpoint needs where the kind's usual one would only redirect
 VALUE_FOR = {("proposals.edit", "proposal_id"): "draft", ("proposals.submit", "proposal_id"):
              "draft", ("proposals.withdraw", "proposal_id"): "draft",
              ("proposals.review", "proposal_id"): "submitted",
-             ("auth.login_link", "token"): "sign_in_link"}
+             ("auth.login_link", "token"): "sign_in_link",
+             ("plans.remove_target_view", "target_id"): "plan_target"}
 
 
 # The city, once per database -------------------------------------------------------------------

@@ -163,6 +163,21 @@ EXPECTED = {
     "directory.new": ("/directory/new", MEMBER),
     "directory.edit": ("/directory/{service}/edit", MEMBER),
     "directory.import_hsds": ("/directory/import", STAFF),
+    # action plans: the public reads published ones; the board's members and staff keep them
+    "plans.index": ("/plans", PUBLIC),
+    "plans.show": ("/plans/{plan}", PUBLIC),
+    "plans.report": ("/plans/{plan}/report", PUBLIC),
+    "plans.report_csv": ("/plans/{plan}/report.csv", PUBLIC),
+    "plans.report_json": ("/plans/{plan}/report.json", PUBLIC),
+    "plans.new": ("/plans/new?board={board}", MEMBER),
+    "plans.edit": ("/plans/{plan}/edit", MEMBER),
+    "plans.new_action": ("/plans/{plan}/actions/new", MEMBER),
+    "plans.edit_action": ("/plans/{plan}/actions/{plan_action}/edit", MEMBER),
+    "plans.note": ("/plans/{plan}/actions/{plan_action}/note", MEMBER),
+    "plans.targets": ("/plans/{plan}/actions/{plan_action}/targets", MEMBER),
+    "plans.review": ("/plans/{plan}/review", MEMBER),
+    "api.plans": ("/api/v1/plans", PUBLIC),
+    "api.plan": ("/api/v1/plans/{plan}", PUBLIC),
 }
 #: GET routes that only make sense in the middle of a journey (a held code, a fresh receipt,
 #: a paper batch); their access rules are tested with the journeys in tests/voting, tests/paper
@@ -179,6 +194,9 @@ HIDDEN = {
     "unpublished results in the API": ("/api/v1/cycles/2026-autumn/results",
                                        {r: 404 for r in ROLES}),
     "unpublished cycle report": ("/reports/cycles/2026-autumn", {r: 404 for r in ROLES}),
+    "draft action plan": ("/plans/{draft_plan}", {"anonymous": 404, "resident": 404,
+                                                  "member": 200, "staff": 200, "admin": 200}),
+    "draft action plan in the API": ("/api/v1/plans/{draft_plan}", {r: 404 for r in ROLES}),
 }
 
 
@@ -224,7 +242,12 @@ def city_extras() -> dict:
     project.image = Image(digest="d" * 64, content_type="image/png", width=1, height=1,
                           byte_size=1, alt="The project", data=b"png")
     outsider = User(email="outsider@example.org", name="Outsider", password_hash="!")
-    db.session.add_all([draft, submitted, idea, outsider])
+    from pbapp.plans.models import ActionPlan, ActionTarget
+
+    plan = db.session.scalar(select(ActionPlan).where(ActionPlan.board_id == board.id))
+    draft_plan = ActionPlan(board_id=board.id, title="A draft plan", status="draft",
+                            period_start=plan.period_start, period_end=plan.period_end)
+    db.session.add_all([draft, submitted, idea, outsider, draft_plan])
     db.session.commit()
     first = lambda model, *where: db.session.scalar(  # noqa: E731
         select(model.id).where(*where).order_by(model.id).limit(1))
@@ -241,6 +264,10 @@ def city_extras() -> dict:
         "image": f"{project.image.id}/{project.image.filename}",
         "milestone": first(Milestone, Milestone.project_id == project.id),
         "service": first(Service, Service.board_id == board.id),
+        "plan": plan.id,
+        "draft_plan": draft_plan.id,
+        "plan_action": plan.actions[0].id,
+        "plan_target": first(ActionTarget),
         "verify_link": verify_token(db.session.scalar(
             select(User).where(User.email == EMAILS["resident"]))),
         # for a board member nobody signs in as, so the link stays unspent
