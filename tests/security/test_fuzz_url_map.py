@@ -52,7 +52,8 @@ SLUG_OF = {"boards": "board", "reports.board": "board", "metrics": "metric",
            "proposals.new_idea": "open_cycle", "cycles.results": "published_cycle",
            "cycles.ballots_file": "published_cycle", "cycles.manage_result": "published_cycle",
            "cycles.manage_publish": "published_cycle", "reports.cycle": "published_cycle",
-           "api.cycle_results": "published_cycle", "voting.code": "code_cycle"}
+           "api.cycle_results": "published_cycle", "voting.code": "code_cycle",
+           "surveys": "survey"}
 VALUE_OF = {"proposal_id": "proposal", "project_id": "project", "milestone_id": "milestone",
             "meeting_id": "meeting", "membership_id": "membership", "result_id": "result",
             "idea_id": "idea", "user_id": "resident_id", "spending_id": "spending",
@@ -60,7 +61,8 @@ VALUE_OF = {"proposal_id": "proposal", "project_id": "project", "milestone_id": 
             "serial": "serial", "token": "verify_link", "fmt": "fmt", "rest": "rest",
             "filename": "filename", "image_id": "image_id", "name": "image_name",
             "service_id": "service", "comment_id": "comment", "place_id": "place",
-            "plan_id": "plan", "action_id": "plan_action"}
+            "plan_id": "plan", "action_id": "plan_action", "question_id": "survey_question",
+            "answer_id": "survey_answer"}
 #: the value an endpoint needs where the kind's usual one would only redirect
 VALUE_FOR = {("proposals.edit", "proposal_id"): "draft", ("proposals.submit", "proposal_id"):
              "draft", ("proposals.withdraw", "proposal_id"): "draft",

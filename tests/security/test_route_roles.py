@@ -173,6 +173,14 @@ EXPECTED = {
     "plans.edit": ("/plans/{plan}/edit", MEMBER),
     "plans.new_action": ("/plans/{plan}/actions/new", MEMBER),
     "plans.edit_action": ("/plans/{plan}/actions/{plan_action}/edit", MEMBER),
+    # surveys: residents read open and closed ones; staff build, review and close them
+    "surveys.index": ("/surveys", PUBLIC),
+    "surveys.show": ("/surveys/{survey}", PUBLIC),
+    "surveys.results": ("/surveys/{survey}/results", PUBLIC),
+    "surveys.staff_index": ("/staff/surveys", STAFF),
+    "surveys.new": ("/staff/surveys/new", STAFF),
+    "surveys.edit": ("/staff/surveys/{survey}/edit", STAFF),
+    "surveys.review": ("/staff/surveys/{survey}/review", STAFF),
     "plans.note": ("/plans/{plan}/actions/{plan_action}/note", MEMBER),
     "plans.targets": ("/plans/{plan}/actions/{plan_action}/targets", MEMBER),
     "plans.review": ("/plans/{plan}/review", MEMBER),
@@ -279,7 +287,18 @@ def city_extras() -> dict:
         "reset_link": reset_token(outsider),
         "invitation_link": reset_token(outsider, INVITE_SALT),
         "unsubscribe_link": unsubscribe_token(outsider.id, "board", board.id),
+        **_survey_values(),
     }
+
+
+def _survey_values() -> dict:
+    """The demo's closed survey, one of its questions and one of its written answers."""
+    from pbapp.surveys.models import Survey, SurveyAnswer
+
+    survey = db.session.scalar(select(Survey).where(Survey.slug == "feeling-safe"))
+    return {"survey": survey.slug, "survey_question": survey.questions[0].id,
+            "survey_answer": db.session.scalar(select(SurveyAnswer.id).where(
+                SurveyAnswer.text.is_not(None)).order_by(SurveyAnswer.id).limit(1))}
 
 
 def _as(client, login, role):
