@@ -29,6 +29,7 @@ from .services import (ActionFields, Invalid, NotAllowed, PlanFields, Refused, T
 @bp.app_context_processor
 def plan_helpers():
     return {"board_plans": board_plans, "action_state": action_state,
+            "may_plan": lambda board: can_edit(current_user, board.id),
             "state_label": lambda s: gettext(STATE_LABELS[s]),
             "action_status_label": lambda s: gettext(STATUS_LABELS.get(s, s)),
             "plan_status_label": lambda s: gettext(PLAN_STATUS_LABELS.get(s, s))}
