@@ -71,6 +71,9 @@ def create_app(config: type | dict | None = None) -> Flask:
     from . import cli
 
     cli.register(app)
+    from .agreements import cli as agreements_cli
+
+    agreements_cli.register(app)
     from .addresses import cli as addresses_cli
 
     addresses_cli.register(app)
@@ -119,6 +122,7 @@ def close_sessions_quietly(app: Flask) -> None:
 
 def blueprints() -> list:
     """Every blueprint, imported inside the factory so importing pbapp stays cheap."""
+    from .agreements import bp as agreements_bp
     from .api import bp as api_bp
     from .audit import bp as audit_bp
     from .auth import bp as auth_bp
@@ -143,7 +147,7 @@ def blueprints() -> list:
 
     return [main_bp, i18n_bp, auth_bp, boards_bp, cycles_bp, proposals_bp, voting_bp, projects_bp,
             audit_bp, paper_bp, metrics_bp, api_bp, feeds_bp, reports_bp, images_bp, maps_bp,
-            comments_bp, directory_bp, follows_bp, plans_bp, surveys_bp]
+            comments_bp, directory_bp, follows_bp, plans_bp, surveys_bp, agreements_bp]
 
 
 def register_error_pages(app: Flask) -> None:

@@ -304,6 +304,9 @@ def seed_demo(ballots: int = 3000, seed: int = 2026):
     from .plans.demo import add_demo_plan
 
     add_demo_plan(projects)  # an action plan with actions in every state
+    from .agreements.demo import add_demo_agreements
+
+    add_demo_agreements()  # two data-sharing agreements, one expiring within 30 days
     db.session.commit()
     bar.update()
     bar.close()

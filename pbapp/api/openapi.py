@@ -323,6 +323,37 @@ SCHEMAS["PlanDetail"]["required"] = list(SCHEMAS["PlanDetail"]["properties"])
 SCHEMAS["PlanDetail"]["description"] = "A published action plan with its actions."
 SCHEMAS["PlanPage"] = page_of("Plan")
 
+_AGREEMENT_REF = null(obj({"slug": STR, "title": STR, "href": URL},
+                          "The data-sharing agreement its measurements come under."))
+_WITHHELD = null(obj({"reason": {"enum": ["retention"]}, "since": DATE, "agreement": STR,
+                      "message": STR},
+                     "Set when every measurement is hidden because the agreement's retention "
+                     "date passed (its measurements list is then empty)."))
+SCHEMAS["Metric"]["properties"].update({"agreement": _AGREEMENT_REF, "withheld": _WITHHELD})
+SCHEMAS["Metric"]["required"] = list(SCHEMAS["Metric"]["properties"])
+_CONSENT = obj({"version": INT, "adopted_on": DATE, "body": STR},
+               "The consent text shown to residents, from the day it was adopted.")
+SCHEMAS["Agreement"] = obj({
+    "slug": STR, "title": STR, "starts_on": DATE, "expires_on": null(DATE),
+    "retain_until": {**null(DATE), "description": "After this day its measurements are "
+                                                  "hidden from every public output."},
+    "delete_by": null(DATE),
+    "expired": {**BOOL, "description": "Past its expiry (in the city's calendar): imports "
+                                       "under it are refused."},
+    "retention_passed": BOOL, "links": obj({"self": URL, "html": URL})},
+    "A data-sharing agreement behind shared metrics.")
+SCHEMAS["AgreementDetail"] = deepcopy(SCHEMAS["Agreement"])
+SCHEMAS["AgreementDetail"]["properties"].update({
+    "parties": STR, "purpose": STR, "legal_basis": STR, "data_shared": STR, "protection": STR,
+    "small_numbers": {**URL, "description": "The page on the small-numbers rules."},
+    "retention": STR, "objection": STR, "contact": STR, "consent": null(_CONSENT),
+    "consent_history": array(_CONSENT),
+    "metrics": array(obj({"key": STR, "href": URL}))})
+SCHEMAS["AgreementDetail"]["required"] = list(SCHEMAS["AgreementDetail"]["properties"])
+SCHEMAS["AgreementDetail"]["description"] = ("A data-sharing agreement with everything its "
+                                             "page says.")
+SCHEMAS["AgreementPage"] = page_of("Agreement")
+
 HEADERS = {
     "ETag": {"description": "Strong validator: the SHA-256 of the body, quoted.",
              "schema": {"type": "string"}},
@@ -446,6 +477,17 @@ PATHS["/plans"] = get("listPlans", "Published action plans, newest period first.
                       not_found=False, paged=True)
 PATHS["/plans/{id}"] = get("getPlan", "One published action plan with its actions, progress "
                            "notes and metric targets.", "PlanDetail", ("plan_id",))
+PARAMETERS["agreement_slug"] = {
+    "name": "slug", "in": "path", "required": True,
+    "description": "An agreement's slug: lower-case letters and digits, in parts joined by "
+                   "single hyphens.",
+    "schema": {"type": "string", "pattern": SLUG[0], "maxLength": SLUG[1]}}
+PATHS["/agreements"] = get("listAgreements", "The data-sharing agreements behind the shared "
+                           "metrics.", "AgreementPage", not_found=False, paged=True)
+PATHS["/agreements/{slug}"] = get("getAgreement", "One data-sharing agreement: parties, "
+                                  "purpose, legal basis, data, protection, retention, how to "
+                                  "object and the consent texts.", "AgreementDetail",
+                                  ("agreement_slug",))
 
 def document() -> dict:
     """A fresh copy each time, so no caller can change the published document."""

@@ -11,11 +11,12 @@ from datetime import date, datetime
 
 from flask import url_for
 
+from ..agreements.serialize import metric_fields as agreement_fields
 from ..cycles.exports import FORMATS
 from ..cycles.models import Cycle, Neighbourhood, Result
 from ..metrics.models import Metric
 from ..metrics.progress import Progress
-from ..models_base import StatusHistory
+from ..models_base import StatusHistory, site_today
 from ..projects.models import Project
 from ..proposals.models import TRANSLATED_FIELDS, TRANSLATION_LOCALES, Proposal
 from ..text import render_markdown
@@ -249,6 +250,7 @@ def metric(m: Metric) -> dict:
         "supplier": m.supplier or "", "frequency": m.frequency,
         "data_sharing": {"what": m.sharing_what or "", "consent": m.sharing_consent or "",
                          "retention": m.sharing_retention or ""},
+        **agreement_fields(m, site_today()),
         "links": {"self": url_for("api.metric", key=m.key),
                   "measurements": url_for("api.metric_measurements", key=m.key),
                   "html": url_for("metrics.show", key=m.key)},

@@ -109,8 +109,9 @@ def parse(data: bytes | str, lookup: Lookup, progress: bool = False) -> list:
                 continue
             row, wrong = check_row(dict(zip(names, record_)), lookup)
             if wrong:
-                problems.append(f"Line {line}: " + "; ".join(f"{field} {message}"
-                                                             for field, message in wrong) + ".")
+                problems.append(f"Line {line}: " + "; ".join(
+                    f"{field} {message}" if field else message.removesuffix(".")
+                    for field, message in wrong) + ".")
             elif row.key in seen:
                 problems.append(f"Line {line}: the same cell as line {seen[row.key]} "
                                 f"({row.describe()}); each cell may appear once.")

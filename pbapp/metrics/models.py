@@ -9,6 +9,7 @@ row already there. Raw values live here; the public only ever sees them through
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Optional
 
 from sqlalchemy import CheckConstraint, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -17,6 +18,9 @@ from ..auth.models import User
 from ..cycles.models import Neighbourhood
 from ..extensions import db
 from ..models_base import Translated, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from ..agreements.models import Agreement
 
 #: count: people or events counted (small cells hidden); percent and rate: numerator over
 #: denominator (shown only with a denominator of at least 11); median: a statistic of n cases
@@ -57,7 +61,13 @@ class Metric(Translated, db.Model):
     sharing_what: Mapped[str] = mapped_column(Text, default="")
     sharing_consent: Mapped[str] = mapped_column(Text, default="")
     sharing_retention: Mapped[str] = mapped_column(Text, default="")
+    #: the data-sharing agreement its measurements come under (``pbapp.agreements``); the
+    #: ``sharing_*`` texts above are what the catalogue said before agreements had pages
+    agreement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agreement.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    agreement: Mapped[Optional["Agreement"]] = relationship(back_populates="metrics")
 
     def __repr__(self) -> str:
         return f"<Metric {self.key}>"

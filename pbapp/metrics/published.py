@@ -29,7 +29,7 @@ from sqlalchemy import delete, event, insert, select
 from sqlalchemy.orm import Session
 
 from ..extensions import db
-from ..models_base import utcnow
+from ..models_base import site_today, utcnow
 from ..numbers import COUNT_MAX
 from . import protection
 from .models import Measurement, Metric, MetricAudit, PublishedCell
@@ -123,6 +123,8 @@ def publish(metric: Metric) -> MetricAudit:
     """Protect, audit and store one metric's public numbers (replacing what was stored)."""
     began = time.perf_counter()
     rows = list(db.session.scalars(select(Measurement).where(Measurement.metric_id == metric.id)))
+    if metric.agreement is not None and metric.agreement.retention_passed(site_today()):
+        rows = []  # past its agreement's retention date: published no more (pbapp.agreements)
     problems = unreadable(rows)
     hidden: dict = {}
     relations: list[protection.Relation] = []

@@ -7,7 +7,7 @@ commits once. Anything invalid raises ``Invalid`` before a row is touched.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field as data_field, fields
 from datetime import date
 
 from sqlalchemy import select
@@ -17,7 +17,7 @@ from .. import numbers
 from ..audit.services import record
 from ..cycles.models import Neighbourhood
 from ..extensions import db
-from ..models_base import TranslationRefused
+from ..models_base import TranslationRefused, site_today
 from ..numbers import COUNT_MAX, DB_INT_MAX, NumberRefused
 from ..projects.models import Project
 from .models import (BREAKDOWNS, DIRECTIONS, FREQUENCIES, KINDS, SCOPES, SOURCES, Measurement,
@@ -134,6 +134,8 @@ class Lookup:
     metrics: dict[str, Metric]
     neighbourhoods: dict[str, int]  # slug -> id
     projects: set[int]
+    #: the city's day the rows are checked on (agreements' expiry, ``pbapp.agreements.rules``)
+    today: date = data_field(default_factory=site_today)
 
     @classmethod
     def load(cls) -> "Lookup":
@@ -330,6 +332,12 @@ def check_row(raw: dict[str, str], lookup: Lookup, metric: Metric | None = None
     for name, limit in (("group", 80), ("source", 160), ("note", 2000)):
         if len(raw[name]) > limit:
             problems.append((name, f"is longer than {limit} characters"))
+    if metric is not None and end is not None:
+        from ..agreements.rules import import_refusal
+
+        refused = import_refusal(metric, end, lookup.today)
+        if refused:
+            problems.append((None, refused))
     if problems:
         return None, problems
     return Row(metric, scope, ref, hood_id, project_id, start, end, value, numerator,

@@ -22,6 +22,7 @@ from ..cycles.charts import number
 from ..cycles.models import Neighbourhood
 from ..extensions import db
 from ..labels import N_
+from ..models_base import site_today
 from .models import BREAKDOWNS, Metric, MetricAudit, PublishedCell
 from .protection import COMPLEMENTARY, SMALL
 from .published import SMALL_DENOMINATOR, SMALL_NUMERATOR
@@ -147,6 +148,8 @@ def _published(metric: Metric) -> dict[Key, PublishedCell]:
     audit = db.session.get(MetricAudit, metric.id)
     if audit is None or not audit.passed:
         return {}
+    if metric.agreement is not None and metric.agreement.retention_passed(site_today()):
+        return {}  # hidden from the day after, even before ``flask agreements check`` runs
     found = db.session.scalars(select(PublishedCell).where(PublishedCell.metric_id == metric.id)
                                .order_by(PublishedCell.id))
     return {_key(c): c for c in found}
