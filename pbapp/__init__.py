@@ -142,11 +142,13 @@ def blueprints() -> list:
     from .projects import bp as projects_bp
     from .proposals import bp as proposals_bp
     from .reports import bp as reports_bp
+    from .stories import bp as stories_bp
     from .surveys import bp as surveys_bp
     from .voting import bp as voting_bp
 
     return [main_bp, i18n_bp, auth_bp, boards_bp, cycles_bp, proposals_bp, voting_bp, projects_bp,
             audit_bp, paper_bp, metrics_bp, api_bp, feeds_bp, reports_bp, images_bp, maps_bp,
+            stories_bp,
             comments_bp, directory_bp, follows_bp, plans_bp, surveys_bp, agreements_bp]
 
 

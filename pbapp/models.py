@@ -24,3 +24,4 @@ from .plans.models import (ActionPlan, ActionTarget, PlanAction, PlanFigure,  # 
 from .surveys.models import (Survey, SurveyAnswer, SurveyCode,  # noqa: F401,E402
                              SurveyParticipation, SurveyQuestion, SurveyResponse)
 from .agreements.models import Agreement, ConsentText  # noqa: F401,E402
+from .stories.models import Story  # noqa: F401,E402

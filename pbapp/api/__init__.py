@@ -15,3 +15,4 @@ from . import http, views  # noqa: E402,F401
 from ..comments import api as _comments  # noqa: E402,F401  (comments' endpoints)
 from ..plans import api as _plans  # noqa: E402,F401  (action plans' endpoints)
 from ..agreements import api as _agreements  # noqa: E402,F401  (data-sharing agreements)
+from ..stories import api as _stories  # noqa: E402,F401  (stories beside statistics)

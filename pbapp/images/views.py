@@ -22,6 +22,12 @@ def _owner_is_public(image: Image) -> bool | None:
 
     if db.session.scalar(select(Project.id).where(Project.image_id == image.id)) is not None:
         return True
+    from ..stories.services import image_is_public
+
+    story_public = image_is_public(image)  # a story's: public once approved, else staff only
+    if story_public is not None:
+        return True if story_public else (False if getattr(current_user, "is_staff", False)
+                                          else None)
     proposal = db.session.scalar(select(Proposal).where(Proposal.image_id == image.id))
     if proposal is None or not can_view(current_user, proposal):
         return None
