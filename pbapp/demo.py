@@ -307,6 +307,9 @@ def seed_demo(ballots: int = 3000, seed: int = 2026):
     from .agreements.demo import add_demo_agreements
 
     add_demo_agreements()  # two data-sharing agreements, one expiring within 30 days
+    from .stories.demo import add_demo_stories
+
+    add_demo_stories(projects)  # approved and pending stories beside the numbers
     db.session.commit()
     bar.update()
     bar.close()

@@ -87,7 +87,8 @@ def _picked(field, model, message: str):
     raw = (field.data or "").strip()
     if not raw:
         return None
-    found = db.session.get(model, int(raw)) if raw.isdigit() and len(raw) <= 9 else None
+    found = (db.session.get(model, int(raw)) if raw.isascii() and raw.isdigit() and len(raw) <= 9
+             else None)
     if found is None:
         raise svc.Refused(message)
     return found
