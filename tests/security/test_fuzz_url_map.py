@@ -68,6 +68,7 @@ VALUE_FOR = {("proposals.edit", "proposal_id"): "draft", ("proposals.submit", "p
              "draft", ("proposals.withdraw", "proposal_id"): "draft",
              ("proposals.review", "proposal_id"): "submitted",
              ("auth.login_link", "token"): "sign_in_link",
+             ("stories.withdraw", "secret"): "story_link",
              ("plans.remove_target_view", "target_id"): "plan_target"}
 
 

@@ -181,6 +181,13 @@ EXPECTED = {
     "surveys.new": ("/staff/surveys/new", STAFF),
     "surveys.edit": ("/staff/surveys/{survey}/edit", STAFF),
     "surveys.review": ("/staff/surveys/{survey}/review", STAFF),
+    # stories: anyone reads and opens the form (it asks the signed-out to sign in); the private
+    # withdrawal link's page is a button to press (POST), whoever holds it; staff moderate
+    "stories.index": ("/stories", PUBLIC),
+    "stories.new": ("/stories/new", PUBLIC),
+    "stories.withdraw": ("/stories/withdraw/{story_link}", PUBLIC),
+    "stories.queue": ("/staff/stories", STAFF),
+    "api.stories": ("/api/v1/stories", PUBLIC),
     "plans.note": ("/plans/{plan}/actions/{plan_action}/note", MEMBER),
     "plans.targets": ("/plans/{plan}/actions/{plan_action}/targets", MEMBER),
     "plans.review": ("/plans/{plan}/review", MEMBER),
@@ -288,6 +295,7 @@ def city_extras() -> dict:
         "invitation_link": reset_token(outsider, INVITE_SALT),
         "unsubscribe_link": unsubscribe_token(outsider.id, "board", board.id),
         **_survey_values(),
+        **_story_values(),
     }
 
 
@@ -299,6 +307,23 @@ def _survey_values() -> dict:
     return {"survey": survey.slug, "survey_question": survey.questions[0].id,
             "survey_answer": db.session.scalar(select(SurveyAnswer.id).where(
                 SurveyAnswer.text.is_not(None)).order_by(SurveyAnswer.id).limit(1))}
+
+
+
+def _story_values() -> dict:
+    """A pending story of the demo resident's, with a withdrawal link whose secret we know."""
+    from pbapp.projects.models import Project
+    from pbapp.stories.models import Story
+    from pbapp.stories.services import hash_secret
+
+    secret = "route-matrix-story-link-0123456789abcdefghi"
+    resident = db.session.scalar(select(User).where(User.email == EMAILS["resident"]))
+    db.session.add(Story(author_id=resident.id, body="A story", name_choice="anonymous",
+                         project_id=db.session.scalar(select(Project.id).order_by(Project.id)
+                                                      .limit(1)),
+                         withdraw_hash=hash_secret(secret)))
+    db.session.commit()
+    return {"story_link": secret}
 
 
 def _as(client, login, role):
