@@ -488,6 +488,22 @@ PATHS["/agreements/{slug}"] = get("getAgreement", "One data-sharing agreement: p
                                   "purpose, legal basis, data, protection, retention, how to "
                                   "object and the consent texts.", "AgreementDetail",
                                   ("agreement_slug",))
+SCHEMAS["Story"] = obj({
+    "id": ID,
+    "text": {**STR, "description": "The author's words as staff approved them (Markdown); "
+                                   "staff may have taken out what could identify anyone."},
+    "text_es": {**null(STR), "description": "The same in Spanish, when staff gave it."},
+    "name": {**null(STR), "description": "The name the author chose; null when anonymous."},
+    "anonymous": BOOL, "published_at": TIME,
+    "neighbourhood": {**null(ref("Place")), "description": "Null when the story has none, or "
+                      "when a figure beside it is hidden for that neighbourhood (the "
+                      "small-cell rule for stories)."},
+    "project_id": null(ID), "metric": {**null(STR), "description": "The metric's key."},
+    "image": null(obj({"url": URL, "alt": STR, "width": INT, "height": INT}))},
+    "An approved story; a withdrawn one leaves at once (clients revalidate: max-age=0).")
+SCHEMAS["StoryPage"] = page_of("Story")
+PATHS["/stories"] = get("listStories", "Approved stories beside the statistics, newest first.",
+                        "StoryPage", not_found=False, paged=True)
 
 def document() -> dict:
     """A fresh copy each time, so no caller can change the published document."""

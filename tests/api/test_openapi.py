@@ -43,9 +43,26 @@ def test_an_undocumented_field_fails_the_check(world, client, schema_check):
         check.validate({k: v for k, v in body.items() if k != "phase"})
 
 
+def _an_agreement(world) -> None:
+    """A data-sharing agreement with a consent text, over the metric the API is asked for."""
+    from datetime import date
+
+    from pbapp.agreements.models import Agreement, ConsentText
+    from pbapp.extensions import db
+    from pbapp.metrics.models import Metric
+    from sqlalchemy import select
+
+    metric = db.session.scalar(select(Metric).where(Metric.key == "injuries"))
+    db.session.add(Agreement(slug="police-data", title="Police data", starts_on=date(2025, 1, 1),
+                             expires_on=date(2030, 1, 1), metrics=[metric],
+                             consents=[ConsentText(body="I agree.", adopted_on=date(2025, 1, 1))]))
+    db.session.commit()
+
+
 def test_every_documented_path_and_status_is_exercised_and_fits(api, world):
     """One real request per documented (path, status); the set must equal the document's."""
     project, proposal = world.project.id, world.props["Garden"].id
+    _an_agreement(world)
     urls = {
         "/": "/api/v1/",
         "/cycles": "/api/v1/cycles",
@@ -66,6 +83,9 @@ def test_every_documented_path_and_status_is_exercised_and_fits(api, world):
         "/openapi.json": "/api/v1/openapi.json",
         "/plans": "/api/v1/plans",
         "/plans/{id}": f"/api/v1/plans/{world.plan.id}",
+        "/stories": "/api/v1/stories",
+        "/agreements": "/api/v1/agreements",
+        "/agreements/{slug}": "/api/v1/agreements/police-data",
     }
     missing = {
         "/cycles/{slug}": "/api/v1/cycles/autumn",
@@ -80,6 +100,7 @@ def test_every_documented_path_and_status_is_exercised_and_fits(api, world):
         "/metrics/{key}": "/api/v1/metrics/nothing",
         "/metrics/{key}/measurements": "/api/v1/metrics/nothing/measurements",
         "/plans/{id}": f"/api/v1/plans/{world.draft_plan.id}",
+        "/agreements/{slug}": "/api/v1/agreements/nothing",
     }
     assert set(urls) == set(api.doc["paths"])
     for template, url in urls.items():

@@ -3,7 +3,6 @@ as "<11") and whose Northgate count is not, a funded project measured by it, a v
 resident, an unverified one, a board member and staff."""
 from __future__ import annotations
 
-import re
 from datetime import date
 from types import SimpleNamespace
 
@@ -81,15 +80,3 @@ def send_story(client, csrf):
         return client.post("/stories/new", data=data, content_type="multipart/form-data")
     return send
 
-
-def withdraw_link(page: str) -> str:
-    found = re.search(r'href="http://localhost(/stories/withdraw/[A-Za-z0-9_-]{43})"', page)
-    assert found, "no withdrawal link on the page"
-    return found.group(1)
-
-
-def story_article(page: str, story_id: int) -> str:
-    found = re.search(rf'<article class="story" id="story-{story_id}">(.*?)</article>', page,
-                      re.S)
-    assert found, f"story {story_id} is not on the page"
-    return found.group(1)

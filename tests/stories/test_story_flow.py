@@ -2,7 +2,6 @@
 the private link, and where approved stories show; on both databases."""
 from __future__ import annotations
 
-from conftest import story_article, withdraw_link
 from picture_files import has_metadata, photo
 from sqlalchemy import func, select
 
@@ -12,6 +11,7 @@ from pbapp.images.models import Image
 from pbapp.outbox.models import OutgoingMail
 from pbapp.stories import services as svc
 from pbapp.stories.models import Story
+from tests.stories.story_pages import story_article, withdraw_link
 
 
 def _stories() -> int:
@@ -284,3 +284,25 @@ def test_rate_limited_per_account(app, login, send_story, world):
         assert send_story(project=str(world.project.id)).status_code == 200
     assert send_story(project=str(world.project.id)).status_code == 429
     assert _stories() == 2
+
+
+def test_the_api_fits_its_document(client, login, csrf, send_story, world):
+    import io
+
+    from pbapp.api.openapi import document
+    from tests.api.conftest import validator
+
+    login(world.resident)
+    send_story(body="A story with a picture.", name_choice="own", project=str(world.project.id),
+               neighbourhood=str(world.northgate.id),
+               picture=(io.BytesIO(photo(300, 200)), "p.jpg"), picture_alt="A bus")
+    send_story(body="Anonymous.", metric=str(world.injuries.id))
+    for story_id in db.session.scalars(select(Story.id)):
+        _approve(client, login, csrf, world, story_id, text_es="En español.")
+    answer = client.get("/api/v1/stories")
+    assert answer.headers["Access-Control-Allow-Origin"] == "*"
+    assert "max-age=0" in answer.headers["Cache-Control"] and answer.headers["ETag"]
+    body = answer.get_json()
+    validator(document(), "/stories", 200).validate(body)
+    assert len(body["items"]) == 2 and body["items"][0]["text_es"] == "En español."
+    assert client.get("/api/v1/stories?page=%C2%B2").status_code == 400
