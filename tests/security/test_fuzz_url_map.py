@@ -61,6 +61,7 @@ VALUE_OF = {"proposal_id": "proposal", "project_id": "project", "milestone_id": 
             "serial": "serial", "token": "verify_link", "fmt": "fmt", "rest": "rest",
             "filename": "filename", "image_id": "image_id", "name": "image_name",
             "service_id": "service", "comment_id": "comment", "place_id": "place",
+            "kind": "follow_kind", "thing_id": "project",
             "plan_id": "plan", "action_id": "plan_action", "question_id": "survey_question",
             "answer_id": "survey_answer"}
 #: the value an endpoint needs where the kind's usual one would only redirect
@@ -134,6 +135,7 @@ def _more_values() -> dict:
     return {"image_id": image.id, "image_name": image.filename, "batch": batch.id, "round": 1, "serial": "A-1", "resident_id": resident.id,
             "spending": first(Spending.id), "target": first(ProjectMetric.id), "fmt": "csv",
             "rest": "nothing-here", "filename": "css/site.css", "metric": "violent-incidents",
+            "follow_kind": "project",
             "open_cycle": "2027-open", "published_cycle": "2026-spring",
             "voting_cycle": "2026-autumn", "code_cycle": "2026-youth-fund",
             "comment": comment.id, "place": place.id}
