@@ -84,7 +84,6 @@ def test_every_documented_path_and_status_is_exercised_and_fits(api, world):
         "/plans": "/api/v1/plans",
         "/plans/{id}": f"/api/v1/plans/{world.plan.id}",
         "/stories": "/api/v1/stories",
-        "/stories": "/api/v1/stories",
         "/agreements": "/api/v1/agreements",
         "/agreements/{slug}": "/api/v1/agreements/police-data",
     }
