@@ -53,7 +53,7 @@ SLUG_OF = {"boards": "board", "reports.board": "board", "metrics": "metric",
            "cycles.ballots_file": "published_cycle", "cycles.manage_result": "published_cycle",
            "cycles.manage_publish": "published_cycle", "reports.cycle": "published_cycle",
            "api.cycle_results": "published_cycle", "voting.code": "code_cycle",
-           "surveys": "survey"}
+           "surveys": "survey", "agreements": "agreement", "api.agreement": "agreement"}
 VALUE_OF = {"proposal_id": "proposal", "project_id": "project", "milestone_id": "milestone",
             "meeting_id": "meeting", "membership_id": "membership", "result_id": "result",
             "idea_id": "idea", "user_id": "resident_id", "spending_id": "spending",
@@ -135,6 +135,7 @@ def _more_values() -> dict:
     return {"image_id": image.id, "image_name": image.filename, "batch": batch.id, "round": 1, "serial": "A-1", "resident_id": resident.id,
             "spending": first(Spending.id), "target": first(ProjectMetric.id), "fmt": "csv",
             "rest": "nothing-here", "filename": "css/site.css", "metric": "violent-incidents",
+            "agreement": "police-recorded-violence",
             "follow_kind": "project",
             "open_cycle": "2027-open", "published_cycle": "2026-spring",
             "voting_cycle": "2026-autumn", "code_cycle": "2026-youth-fund",

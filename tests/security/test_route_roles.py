@@ -193,6 +193,13 @@ EXPECTED = {
     "plans.review": ("/plans/{plan}/review", MEMBER),
     "api.plans": ("/api/v1/plans", PUBLIC),
     "api.plan": ("/api/v1/plans/{plan}", PUBLIC),
+    # data-sharing agreements: everyone reads them; staff keep them
+    "agreements.index": ("/agreements/", PUBLIC),
+    "agreements.show": ("/agreements/police-recorded-violence", PUBLIC),
+    "agreements.new": ("/agreements/new", STAFF),
+    "agreements.edit": ("/agreements/police-recorded-violence/edit", STAFF),
+    "api.agreements": ("/api/v1/agreements", PUBLIC),
+    "api.agreement": ("/api/v1/agreements/police-recorded-violence", PUBLIC),
 }
 #: GET routes that only make sense in the middle of a journey (a held code, a fresh receipt,
 #: a paper batch); their access rules are tested with the journeys in tests/voting, tests/paper
