@@ -11,7 +11,8 @@ CSV is one tidy table, one line per cell, with the header
   10 people, "—" for a cell hidden so a small one cannot be worked out from the other
   published numbers, or a rate resting on fewer than 11 people)
 * suppressed: empty, or why the cell is hidden (small, complementary, small-numerator,
-  small-denominator)
+  small-denominator; retention when a metric's data-sharing agreement has passed its
+  retention date)
 
 Money is in whole currency units, dates are ISO 8601. Any cell that starts with = + - @, a tab
 or a carriage return gets a leading apostrophe, so a spreadsheet shows it instead of running

@@ -16,6 +16,7 @@ from ..cycles.views import describe_rounds, in_reader_language
 from ..labels import FILTERS, N_
 from ..metrics.progress import Progress
 from ..metrics.tables import BREAKDOWN_LABELS, format_value, series, tables_for
+from ..models_base import site_today
 from ..projects.models import Project
 from .cells import cell, column, day, from_metric, local_day, money, row, table
 
@@ -137,6 +138,18 @@ def target_scope(p: Progress) -> tuple[str, str]:
     return "city", ""
 
 
+def _withheld(metric) -> dict | None:
+    """A metric's latest figure hidden because its data-sharing agreement's retention date
+    passed (``pbapp.agreements``): said in the cell, with ``suppressed`` "retention"."""
+    from ..agreements.rules import withheld
+
+    gone = withheld(metric, site_today())
+    if gone is None:
+        return None
+    return cell(None, gettext("hidden since %(day)s: the data-sharing agreement's retention "
+                              "date has passed", day=gone.since.isoformat()), "retention")
+
+
 def progress_table(project: Project, progress: list[Progress]) -> dict:
     rows = []
     for p in progress:
@@ -146,7 +159,7 @@ def progress_table(project: Project, progress: list[Progress]) -> dict:
             "baseline": cell(t.baseline_value, format_value(m, t.baseline_value)),
             "baseline_period": cell(t.text("baseline_period", get_locale())),
             "latest": (cell(latest.value, latest.display, latest.hidden) if latest
-                       else cell(None, "–")),
+                       else _withheld(m) or cell(None, "–")),
             "latest_period": cell(p.latest.period_label if p.latest else None),
             "target": cell(t.target_value, format_value(m, t.target_value)),
             "target_on": day(t.target_on),

@@ -51,6 +51,9 @@ def test_numbers_leave_the_api_page_and_report_after_the_retention_date(world, c
     assert doc["withheld"]["agreement"] == "police-data"
     assert "retention date (2027-06-30) has passed" in doc["withheld"]["message"]
     assert "have been hidden since" in after["page"]
+    assert "progress,progress-{0},Violent incidents,latest,hidden since 2027-07-01: the " \
+        "data-sharing agreement's retention date has passed,retention".format(world.project.id) \
+        in after["csv"].replace('"', "")
     assert 'href="/agreements/police-data"' in after["page"]
     # the raw rows stay for staff until the partners delete them
     assert db.session.scalar(select(func.count(Measurement.id))) == 2
