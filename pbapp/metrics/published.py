@@ -6,6 +6,10 @@ linear programming) and stores the result as ``PublishedCell`` rows with a ``Met
 Pages, charts, downloads, reports and the API read only those rows, so they hide the same
 numbers and no request runs the solver.
 
+A metric whose data-sharing agreement is past its retention date (``pbapp.agreements.rules``)
+publishes no cell at all from the day after; ``flask agreements check`` (daily) or ``flask metrics
+protect`` protects it again so that happens on the day, with no change to its data.
+
 It runs by itself: a flush that writes measurements (the staff page, the CSV import, the CLI,
 the demo, a test) notes their metric, and the commit protects it before it ends, in the same
 transaction. So a measurement is never published unprotected, and never stored without its
