@@ -24,6 +24,37 @@ def pytest_configure(config):
     demo_cache.install()
 
 
+#: the files that take longest (``pytest --durations=0``, summed by file), slowest first. xdist
+#: hands whole files (``--dist loadfile``) to the workers in collection order
+#: (``--no-loadscope-reorder``), so these start first and the two workers finish together,
+#: instead of one working alone through a long file at the end.
+SLOWEST_FIRST = (
+    "tests/security/test_get_is_safe.py",
+    "tests/browser/test_accessibility_every_page.py",
+    "tests/security/test_fuzz_url_map.py",
+    "tests/api/test_schemathesis.py",
+    "tests/metrics/test_protection_demo.py",
+    "tests/security/test_stored_xss.py",
+    "tests/security/test_route_roles.py",
+    "tests/app/test_public_crawl.py",
+    "tests/browser/test_accessibility.py",
+    "tests/reports/test_report_downloads.py",
+    "tests/reports/test_report_memory.py",
+    "tests/browser/",  # then every other browser file: each starts a site and Chromium pages
+)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Slowest files first (see ``SLOWEST_FIRST``); a stable sort, so each file keeps its order
+    (its SQLite tests, then its PostgreSQL ones)."""
+    def rank(item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        return next((n for n, prefix in enumerate(SLOWEST_FIRST) if path.startswith(prefix)),
+                    len(SLOWEST_FIRST))
+    items.sort(key=rank)
+
+
 @pytest.fixture(scope="session")
 def testdata() -> Path:
     """The published elections in ``../shared/testdata`` (see its README)."""
@@ -60,24 +91,47 @@ def _create_from_template(name: str) -> None:
     raise RuntimeError("the template database 'test' stayed busy")
 
 
+#: the databases this worker made, by kind, kept for the whole session (see ``database_url``)
+_databases: dict[str, str] = {}
+_migrated: set[str] = set()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_databases_at_the_end():
+    """Drop this worker's PostgreSQL database once, when the session ends."""
+    yield
+    for url in _databases.values():
+        if url.startswith("postgresql"):
+            with _pg_admin() as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def database_url(request, tmp_path_factory):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
-        return
-    name = f"pbapp_test_{uuid.uuid4().hex[:12]}"
-    _create_from_template(name)
-    base = PG_ADMIN_URL.rsplit("/", 1)[0]
-    try:
-        yield f"postgresql+psycopg://{base.split('://', 1)[1]}/{name}"
-    finally:
-        with _pg_admin() as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    """The worker's database of this kind, made the first time it is asked for.
+
+    pytest tears a parametrised session fixture down whenever the next test wants the other
+    parameter, which under xdist's ``--dist loadfile`` is at almost every file (each file runs
+    its SQLite tests, then its PostgreSQL ones). Making and migrating a database each time cost
+    about 1.5 s a file, some four minutes a run, so both are made once and kept; every test
+    still starts from empty tables (``app``)."""
+    if request.param not in _databases:
+        if request.param == "sqlite":
+            url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+        else:
+            name = f"pbapp_test_{uuid.uuid4().hex[:12]}"
+            _create_from_template(name)
+            base = PG_ADMIN_URL.rsplit("/", 1)[0]
+            url = f"postgresql+psycopg://{base.split('://', 1)[1]}/{name}"
+        _databases[request.param] = url
+    return _databases[request.param]
 
 
 @pytest.fixture(scope="session")
 def migrated(database_url):
     """The schema built by the migrations (not create_all), once per database."""
+    if database_url in _migrated:
+        return database_url
     from flask_migrate import upgrade
 
     from pbapp import create_app
@@ -87,6 +141,7 @@ def migrated(database_url):
         upgrade(revision="heads")
         from pbapp.extensions import db
         db.engine.dispose()
+    _migrated.add(database_url)
     return database_url
 
 
