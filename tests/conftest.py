@@ -55,6 +55,16 @@ def pytest_collection_modifyitems(items):
     items.sort(key=rank)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _workers_share_demo_cities(tmp_path_factory, worker_id):
+    """Under xdist, the workers of a run share their seeded demo cities (``demo_cache``) in
+    the run's temporary folder, which pytest removes with old runs."""
+    if worker_id != "master":
+        import demo_cache
+
+        demo_cache.share_between_workers(tmp_path_factory.getbasetemp().parent / "demo-cities")
+
+
 @pytest.fixture(scope="session")
 def testdata() -> Path:
     """The published elections in ``../shared/testdata`` (see its README)."""

@@ -10,16 +10,34 @@ seeding with a different password hash (the browser tests' cheap one).
 
 Every test still starts from empty tables (the ``app`` fixture), so what one test changes in
 its copy of the city never reaches another.
+
+Under xdist the workers also share what they seeded (``share_between_workers``): the first worker
+to need a city seeds it for real and writes its rows to a file in the run's temporary folder,
+under a lock; the other worker waits for that file instead of seeding the same city again.
+Each database kind still seeds for real (the key names the dialect, not a worker's database).
 """
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import functools
 import hashlib
+import os
+import pickle
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import Integer, func, insert, literal, select, text, union_all
 
 _kept: dict[tuple, tuple[list[str], list[tuple]]] = {}
+#: the folder the workers of one run share their seeded cities in (None: this process only)
+_shared: Path | None = None
+
+
+def share_between_workers(folder: Path) -> None:
+    global _shared
+    folder.mkdir(parents=True, exist_ok=True)
+    _shared = folder
 
 
 def install() -> None:
@@ -41,18 +59,47 @@ def _from_memory(real):
         if not _empty(db):
             yield from real(ballots=ballots, seed=seed)
             return
-        key = (str(db.engine.url), ballots, seed, date.today(), site_today(),
-               auth_models.generate_password_hash, demo_code())
+        hasher = auth_models.generate_password_hash
+        key = (db.engine.dialect.name, ballots, seed, date.today(), site_today(),
+               f"{hasher.__module__}.{hasher.__qualname__}", demo_code())
         if key in _kept:
             lines, rows = _kept[key]
             _restore(db, rows)
         else:
-            lines = list(real(ballots=ballots, seed=seed))
-            _kept[key] = lines, _snapshot(db)
+            with _lock(key) as stored:
+                if stored is not None and stored.exists():
+                    lines, named = pickle.loads(stored.read_bytes())
+                    rows = [(db.metadata.tables[name], found) for name, found in named]
+                    _restore(db, rows)
+                else:
+                    lines = list(real(ballots=ballots, seed=seed))
+                    rows = _snapshot(db)
+                    if stored is not None:
+                        part = stored.with_suffix(".part")
+                        part.write_bytes(pickle.dumps(
+                            (lines, [(table.name, found) for table, found in rows])))
+                        os.replace(part, stored)
+            _kept[key] = lines, rows
         yield from lines
 
     seed_demo.seeds_from_memory = True
     return seed_demo
+
+
+@contextlib.contextmanager
+def _lock(key: tuple):
+    """The shared file of this city (None without a shared folder), held under an exclusive
+    lock so that only one worker seeds it."""
+    if _shared is None:
+        yield None
+        return
+    name = hashlib.sha256(repr(key).encode()).hexdigest()[:24]
+    with open(_shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield _shared / f"{name}.pickle"
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def demo_code() -> str:
