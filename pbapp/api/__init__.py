@@ -16,3 +16,4 @@ from ..comments import api as _comments  # noqa: E402,F401  (comments' endpoints
 from ..plans import api as _plans  # noqa: E402,F401  (action plans' endpoints)
 from ..agreements import api as _agreements  # noqa: E402,F401  (data-sharing agreements)
 from ..stories import api as _stories  # noqa: E402,F401  (stories beside statistics)
+from ..surveys import api as _surveys  # noqa: E402,F401  (surveys and their results)

@@ -505,6 +505,55 @@ SCHEMAS["StoryPage"] = page_of("Story")
 PATHS["/stories"] = get("listStories", "Approved stories beside the statistics, newest first.",
                         "StoryPage", not_found=False, paged=True)
 
+SCHEMAS["Survey"] = obj({
+    "slug": STR, "title": STR, "title_es": null(STR),
+    "status": {"enum": ["open", "closed", "published"], "description": "open: taking "
+               "answers; closed: no longer taking answers, results not yet published; "
+               "published: closed and its results published."},
+    "who_may_answer": {"enum": ["account", "code", "link"], "description": "account: "
+                       "residents with a confirmed account, once each; code: a code sent by "
+                       "letter, once per code; link: anyone with the link (an open "
+                       "consultation, which cannot stop one person answering twice)."},
+    "opens_at": TIME, "closes_at": TIME, "closed_at": null(TIME),
+    "links": obj({"html": URL, "results": null(URL), "results_html": null(URL)})},
+    "A survey residents can see (once it has opened).")
+SCHEMAS["SurveyPage"] = page_of("Survey")
+_SURVEY_CHOICES = array(obj({"value": INT, "count": ref("ProtectedCount"), "share": {
+    **null(NUM), "description": "Per cent of those who answered, one decimal place; null "
+                                "unless both numbers are shown."}}))
+SCHEMAS["SurveyResults"] = obj({
+    "survey": ref("Survey"), "responses": ref("ProtectedCount"),
+    "questions": array(obj({
+        "id": ID, "number": INT, "kind": {"enum": ["single", "multiple", "scale", "number",
+                                                   "text"]},
+        "wording": STR, "wording_es": null(STR),
+        "options": array(obj({"value": INT, "label": STR, "label_es": null(STR)})),
+        "metric": {**null(STR), "description": "The key of the metric it feeds."},
+        "answered": null(ref("ProtectedCount")), "choices": _SURVEY_CHOICES,
+        "breakdowns": array(obj({"breakdown": {"enum": ["neighbourhood", "age_band"]},
+                                 "group": {**STR, "description": "A neighbourhood's slug or "
+                                           "an age band; `not given` where unknown."},
+                                 "answered": ref("ProtectedCount"),
+                                 "choices": _SURVEY_CHOICES})),
+        "median": {**null(NUM), "description": "A number question's median, once 11 or more "
+                                               "answered."},
+        "texts": {**array(STR), "description": "Free-text answers published after staff "
+                                               "review, never with who wrote them."}})),
+    "protection": obj({"passed": BOOL, "cells": INT, "hidden": INT, "about": URL},
+                      "The small-cell audit run over all the survey's tables together."),
+    "links": ref("Links")},
+    "A closed survey's protected results: the same numbers as its results page.")
+PARAMETERS["survey_slug"] = {
+    "name": "slug", "in": "path", "required": True,
+    "description": "A survey's slug: lower-case letters and digits, in parts joined by single "
+                   "hyphens.",
+    "schema": {"type": "string", "pattern": SLUG[0], "maxLength": SLUG[1]}}
+PATHS["/surveys"] = get("listSurveys", "Surveys residents can see, newest first.", "SurveyPage",
+                        not_found=False, paged=True)
+PATHS["/surveys/{slug}/results"] = get("getSurveyResults", "A survey's published results, "
+                                       "small cells protected; 404 until it closes.",
+                                       "SurveyResults", ("survey_slug",))
+
 def document() -> dict:
     """A fresh copy each time, so no caller can change the published document."""
     return deepcopy({

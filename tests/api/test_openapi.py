@@ -59,10 +59,29 @@ def _an_agreement(world) -> None:
     db.session.commit()
 
 
+def _a_closed_survey() -> None:
+    """A survey that opened a week ago and closed with no answers (its results all zeros)."""
+    from datetime import timedelta
+
+    from pbapp.extensions import db
+    from pbapp.models_base import utcnow
+    from pbapp.surveys.models import Survey, SurveyQuestion
+    from pbapp.surveys.services import close
+
+    survey = Survey(slug="feeling-safe", title="Feeling safe", opens_at=utcnow() - timedelta(
+        days=7), closes_at=utcnow() + timedelta(days=7), questions=[SurveyQuestion(
+            kind="single", wording="Safe?", options=[{"en": "Yes"}, {"en": "No"}])])
+    db.session.add(survey)
+    db.session.flush()
+    close(survey)
+    db.session.commit()
+
+
 def test_every_documented_path_and_status_is_exercised_and_fits(api, world):
     """One real request per documented (path, status); the set must equal the document's."""
     project, proposal = world.project.id, world.props["Garden"].id
     _an_agreement(world)
+    _a_closed_survey()
     urls = {
         "/": "/api/v1/",
         "/cycles": "/api/v1/cycles",
@@ -86,6 +105,8 @@ def test_every_documented_path_and_status_is_exercised_and_fits(api, world):
         "/stories": "/api/v1/stories",
         "/agreements": "/api/v1/agreements",
         "/agreements/{slug}": "/api/v1/agreements/police-data",
+        "/surveys": "/api/v1/surveys",
+        "/surveys/{slug}/results": "/api/v1/surveys/feeling-safe/results",
     }
     missing = {
         "/cycles/{slug}": "/api/v1/cycles/autumn",
@@ -101,6 +122,7 @@ def test_every_documented_path_and_status_is_exercised_and_fits(api, world):
         "/metrics/{key}/measurements": "/api/v1/metrics/nothing/measurements",
         "/plans/{id}": f"/api/v1/plans/{world.draft_plan.id}",
         "/agreements/{slug}": "/api/v1/agreements/nothing",
+        "/surveys/{slug}/results": "/api/v1/surveys/nothing/results",
     }
     assert set(urls) == set(api.doc["paths"])
     for template, url in urls.items():
