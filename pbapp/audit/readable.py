@@ -68,6 +68,16 @@ ACTIONS = {
     "service.create": N_("added a service to the directory"),
     "service.delete": N_("removed a service from the directory"),
     "service.update": N_("changed a directory entry"),
+    "survey.answer.approved": N_("published a written survey answer"),
+    "survey.answer.withheld": N_("withheld a written survey answer"),
+    "survey.close": N_("closed the survey and published its results"),
+    "survey.codes": N_("made letter codes for the survey"),
+    "survey.create": N_("created the survey"),
+    "survey.edit": N_("changed the survey"),
+    "survey.measurement_refused": N_("closed a survey; its measurement for the metric was "
+                                     "refused (the data-sharing agreement had expired)"),
+    "survey.question.add": N_("added a question to the survey"),
+    "survey.question.remove": N_("removed a question from the survey"),
     "user.create": N_("created an account"),
     "user.create_staff": N_("created a staff account"),
     "user.oidc_link": N_("linked the account to its identity at the city's sign-in provider"),
@@ -151,6 +161,11 @@ def _names(kind: str, refs: set[str]) -> dict[str, tuple[str, str | None]]:
 
         for s in db.session.scalars(select(Service).where(Service.id.in_(ids))):
             out[str(s.id)] = (s.name, _link("directory.show", service_id=s.id))
+    elif kind == "survey":
+        from ..surveys.models import Survey
+
+        for v in db.session.scalars(select(Survey).where(Survey.id.in_(ids))):
+            out[str(v.id)] = (v.title, _link("surveys.edit", slug=v.slug))
     elif kind == "user":
         for u in db.session.scalars(select(User).where(User.id.in_(ids))):
             out[str(u.id)] = (u.name, None)

@@ -38,5 +38,7 @@ def register(app: Flask) -> None:
             db.session.commit()
             click.echo(f"{survey.slug}: " + ("closed, results published" if done
                                              else "already closed"))
+            for why in (done.refused if done else ()):
+                click.echo(f"{survey.slug}: {why}", err=True)
         if not todo:
             click.echo("No survey is due to close.")

@@ -8,11 +8,14 @@ results hide too, so one page cannot give away what the other hides.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import select
+
+from ..agreements.rules import day_words, import_refusal
 
 from ..cycles.models import Neighbourhood
 from ..extensions import db
@@ -26,10 +29,28 @@ from .results import COUNTED, N, NOT_GIVEN
 NOT_RECORDED = "not recorded"
 
 
+def city_day(moment: datetime) -> date:
+    return moment.astimezone(ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE")
+                                      or "UTC")).date()
+
+
 def period_of(survey: Survey) -> tuple[date, date]:
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "UTC")
-    end = survey.closed_at or survey.closes_at
-    return survey.opens_at.astimezone(zone).date(), end.astimezone(zone).date()
+    return city_day(survey.opens_at), city_day(survey.closed_at or survey.closes_at)
+
+
+def refusal(metric: Metric, end: date, today: date) -> str | None:
+    """Why the survey's measurement of ``metric`` cannot be added, in staff's language: the
+    metric import's own rule (``agreements.rules.import_refusal``), so a survey cannot bring in
+    what a file could not."""
+    if import_refusal(metric, end, today) is None:
+        return None
+    # a survey's period ends by the day it closes, so a refusal here is always an expiry
+    agreement = metric.agreement
+    return gettext("No measurement was added to the metric “%(metric)s”: its data-sharing "
+                   "agreement “%(agreement)s” expired on %(day)s. The survey's results are "
+                   "published; once the agreement is renewed, import the figures.",
+                   metric=metric.key, agreement=agreement.title,
+                   day=day_words(agreement.expires_on))
 
 
 def _amount(metric: Metric, counted: int, n: int) -> dict:
@@ -49,17 +70,24 @@ def _where(survey: Survey, hoods: dict[str, Neighbourhood]) -> list[tuple[tuple,
     return out
 
 
-def feed_metrics(survey: Survey, counts: dict[tuple, int]) -> tuple[set[tuple], set[tuple]]:
+def feed_metrics(survey: Survey, counts: dict[tuple, int], today: date
+                 ) -> tuple[set[tuple], set[tuple], dict[str, str]]:
     """Add the measurements of every linked question; return the survey cells the metrics
-    hide (to be hidden in the survey's results too) and those they show (as a rate, its
-    counted and answered numbers are public whatever the survey hides)."""
+    hide (to be hidden in the survey's results too), those they show (as a rate, its counted
+    and answered numbers are public whatever the survey hides), and, by metric key, why a
+    metric took none (its agreement: checked before any of its rows is written)."""
     start, end = period_of(survey)
     hoods = {h.slug: h for h in db.session.scalars(select(Neighbourhood))}
     hidden: set[tuple] = set()
     shown: set[tuple] = set()
+    refused: dict[str, str] = {}
     for q in survey.questions:
         metric = db.session.get(Metric, q.metric_id) if q.metric_id else None
         if metric is None or not q.has_choices or metric.kind == "median":
+            continue
+        why = refusal(metric, end, today)
+        if why:
+            refused[metric.key] = why
             continue
         places = _places(survey, q, counts, hoods)
         for (breakdown, group), where in places:
@@ -79,7 +107,7 @@ def feed_metrics(survey: Survey, counts: dict[tuple, int]) -> tuple[set[tuple], 
         found = _published_here(metric, q, places, start, end)
         hidden |= found[0]
         shown |= found[1]
-    return hidden, shown
+    return hidden, shown, refused
 
 
 def _places(survey: Survey, q: SurveyQuestion, counts, hoods) -> list[tuple[tuple, dict]]:

@@ -25,7 +25,7 @@ from ..models_base import utcnow
 from ..voting.codes import CODE_LENGTH, code_hash, new_code, normalise
 from ..voting.roll import AGE_BANDS, band_of
 from ..voting.services import voter_key
-from .feed import feed_metrics
+from .feed import city_day, feed_metrics
 from .models import (NUMBER_MAX, TEXT_MAX, Survey, SurveyAnswer, SurveyCode,
                      SurveyParticipation, SurveyQuestion, SurveyResponse)
 from .results import published, raw_counts
@@ -191,21 +191,32 @@ def make_codes(survey: Survey, count: int, actor=None) -> list[str]:
     return list(codes.values())
 
 
-def close(survey: Survey, actor=None, now: datetime | None = None) -> bool:
+@dataclass(frozen=True)
+class Closed:
+    """A survey just closed; ``refused``: why a linked metric took no measurement."""
+
+    refused: tuple[str, ...] = ()
+
+
+def close(survey: Survey, actor=None, now: datetime | None = None) -> Closed | None:
     """Close the survey, publish its protected results and add its linked measurements;
-    False when it was closed already (closing twice changes nothing)."""
+    None when it was closed already (closing twice changes nothing). A metric whose
+    data-sharing agreement refuses the measurement takes none, and the survey closes anyway:
+    its results are the residents' and do not depend on the partners' agreement."""
     now = now or utcnow()
     if survey.closed_at is not None:
-        return False
+        return None
     if now <= survey.opens_at:
         raise Refused(gettext("This survey has not opened yet; change its dates instead."))
     survey.closed_at = min(now, survey.closes_at)
     counts, _numbers, _responses = raw_counts(survey)
-    hidden, shown = feed_metrics(survey, counts)
+    hidden, shown, refused = feed_metrics(survey, counts, city_day(now))
     survey.results = published(survey, never_shown=hidden, known=shown)
     record(actor, "survey.close", f"survey:{survey.id}", slug=survey.slug)
+    for key in refused:
+        record(actor, "survey.measurement_refused", f"metric:{key}", survey=survey.slug)
     db.session.flush()
-    return True
+    return Closed(tuple(refused.values()))
 
 
 def due(now: datetime | None = None) -> list[Survey]:

@@ -167,6 +167,8 @@ def close(slug: str):
     db.session.commit()
     flash(_("The survey is closed and its results are published.") if closed
           else _("The survey was closed already; nothing changed."), "success")
+    for why in (closed.refused if closed else ()):
+        flash(why, "error")
     return redirect(url_for(".results", slug=slug), 303)
 
 

@@ -5,12 +5,12 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import literal, select
 
 from .. import page_memory
 from ..cycles.models import Neighbourhood
 from ..extensions import db, limiter
-from ..metrics.models import Metric
+from ..metrics.models import Measurement, Metric
 from ..metrics.tables import HIDDEN_MEANING, HIDDEN_TEXT
 from ..models_base import utcnow
 from ..reports.participation import age_band_label
@@ -53,10 +53,14 @@ def open_surveys() -> list[Survey]:
 
 @bp.app_template_global()
 def surveys_feeding(metric: Metric) -> list[Survey]:
-    """The closed surveys whose answers fed ``metric`` (for the metric's page)."""
+    """The closed surveys whose answers fed ``metric`` (for the metric's page): not one whose
+    measurement the metric's agreement refused."""
     fed = select(SurveyQuestion.survey_id).where(SurveyQuestion.metric_id == metric.id)
+    measured = select(Measurement.id).where(Measurement.metric_id == metric.id,
+                                            Measurement.note == literal("Survey: ") + Survey.slug)
     return list(db.session.scalars(
-        select(Survey).where(Survey.id.in_(fed), Survey.closed_at.is_not(None))
+        select(Survey).where(Survey.id.in_(fed), Survey.closed_at.is_not(None),
+                             measured.exists())
         .order_by(Survey.closed_at.desc())))
 
 
