@@ -116,6 +116,11 @@ PATIENCE_AFTER_503_S = 30.0
 #: what the ballot page says to a voter whose code has been used (their session holds it)
 ALREADY_CAST = "A ballot has already been cast with this account or code."
 _RECEIPT = re.compile(r'id="receipt-code">([A-Z0-9-]+)<')
+#: the ballot's Add buttons (issue 23): each names a proposal; without JavaScript a press is a
+#: POST that answers 303 back to the ballot, so each choice costs two requests
+_ADD = re.compile(r'name="op" value="add:(\d+)"')
+#: the benchmark cycle's max_ranks
+MAX_RANKS = 5
 
 
 def _attrs(text: str) -> dict:
@@ -239,6 +244,9 @@ class Journey:
     cast_s: float | None = None
     #: GETs sent again after a lost connection (a browser's reload)
     retries: int = 0
+    #: requests a journey that ends with a receipt sends: code form, code, ballot, review (POST
+    #: and its 303's GET), cast, receipt, and two for each Add (added as they are pressed)
+    requests: int = 7
     #: casts sent again and receipt pages loaded again after a 503, as that page asks
     casts_resent: int = 0
     receipt_reloads: int = 0
@@ -270,17 +278,26 @@ def to_review(b: Browser, slug: str, code: str, rng: random.Random, j: Journey) 
     b.expect(page, 303, f"/vote/{slug}/code/ballot")
     j.step = "ballot"
     page = b.expect(b.request("GET", f"/vote/{slug}/code/ballot"), 200)
-    ballot = form_to(page.body, f"/vote/{slug}/code/review")
-    ranks = sorted((k for k in ballot["selects"] if k.startswith("rank_")),
-                   key=lambda k: int(k[5:]))
-    if not ranks:
-        raise Failure("ballot without ranks")
-    choices = [v for v in ballot["selects"][ranks[0]] if v]
-    picked = rng.sample(choices, rng.randint(1, min(len(ranks), len(choices))))
-    fields = dict(ballot["inputs"])
-    fields.update({r: (picked[i] if i < len(picked) else "") for i, r in enumerate(ranks)})
+    choices = _ADD.findall(page.body)
+    if not choices:
+        raise Failure("ballot without Add buttons")
+    picked = rng.sample(choices, rng.randint(1, min(MAX_RANKS, len(choices))))
+    for pid in picked:  # Add, as a browser without JavaScript: 303 back to the ballot's GET
+        j.step = "add"
+        fields = dict(form_to(page.body, f"/vote/{slug}/code/review")["inputs"], op=f"add:{pid}")
+        b.expect(b.request("POST", f"/vote/{slug}/code/ballot", fields), 303,
+                 f"/vote/{slug}/code/ballot")
+        page = b.expect(b.request("GET", f"/vote/{slug}/code/ballot"), 200)
+    fields = form_to(page.body, f"/vote/{slug}/code/review")["inputs"]
+    ranked = [fields[k] for k in sorted((k for k in fields if k.startswith("rank_")),
+                                        key=lambda k: int(k[5:]))]
+    if ranked != picked:
+        raise Failure("ballot kept another ranking than the one added")
     j.step = "review"
-    page = b.expect(b.request("POST", f"/vote/{slug}/code/review", fields), 200)
+    b.expect(b.request("POST", f"/vote/{slug}/code/review", fields), 303,
+             f"/vote/{slug}/code/review")
+    page = b.expect(b.request("GET", f"/vote/{slug}/code/review"), 200)
+    j.requests += 2 * len(picked)
     return form_to(page.body, f"/vote/{slug}/code/cast")
 
 
