@@ -53,7 +53,8 @@ SLUG_OF = {"boards": "board", "reports.board": "board", "metrics": "metric",
            "cycles.ballots_file": "published_cycle", "cycles.manage_result": "published_cycle",
            "cycles.manage_publish": "published_cycle", "reports.cycle": "published_cycle",
            "api.cycle_results": "published_cycle", "voting.code": "code_cycle",
-           "surveys": "survey", "agreements": "agreement", "api.agreement": "agreement"}
+           "surveys": "survey", "agreements": "agreement", "api.agreement": "agreement",
+           "api.survey": "survey"}
 VALUE_OF = {"proposal_id": "proposal", "project_id": "project", "milestone_id": "milestone",
             "meeting_id": "meeting", "membership_id": "membership", "result_id": "result",
             "idea_id": "idea", "user_id": "resident_id", "spending_id": "spending",

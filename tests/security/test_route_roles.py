@@ -181,6 +181,8 @@ EXPECTED = {
     "surveys.new": ("/staff/surveys/new", STAFF),
     "surveys.edit": ("/staff/surveys/{survey}/edit", STAFF),
     "surveys.review": ("/staff/surveys/{survey}/review", STAFF),
+    "api.surveys": ("/api/v1/surveys", PUBLIC),
+    "api.survey_results": ("/api/v1/surveys/{survey}/results", PUBLIC),
     # stories: anyone reads and opens the form (it asks the signed-out to sign in); the private
     # withdrawal link's page is a button to press (POST), whoever holds it; staff moderate
     "stories.index": ("/stories", PUBLIC),
