@@ -130,7 +130,7 @@ def blueprints() -> list:
     from .comments import bp as comments_bp
     from .cycles import bp as cycles_bp
     from .directory import bp as directory_bp
-    from .follows import bp as follows_bp
+    from .follows import bp as follows_bp, views as _follow_views  # noqa: F401
     from .feeds import bp as feeds_bp
     from .i18n import bp as i18n_bp
     from .images import bp as images_bp

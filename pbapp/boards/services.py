@@ -15,7 +15,7 @@ from flask_babel import gettext
 from sqlalchemy import func, select
 
 from ..audit.services import record
-from ..follows.notify import notify
+from ..follows.tell import notify
 from ..auth.models import User
 from ..cycles.models import Neighbourhood
 from ..extensions import db

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from .. import tally
 from ..audit.services import record
-from ..follows.notify import notify
+from ..follows.tell import notify
 from ..extensions import db
 from ..labels import FILTERS, N_
 from ..models_base import TranslationRefused, site_written, utcnow

@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..audit.services import record
-from ..follows.notify import notify
+from ..follows.tell import notify
 from ..cycles.models import Result
 from ..extensions import db
 from ..images.services import PictureChange, apply_picture

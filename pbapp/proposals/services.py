@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..audit.services import record
-from ..follows.notify import notify
+from ..follows.tell import notify
 from ..boards.models import Board
 from ..cycles.models import Cycle, Neighbourhood
 from ..extensions import db
