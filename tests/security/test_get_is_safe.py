@@ -62,6 +62,14 @@ def _sample_url(rule) -> str:
     return rule.build(values, append_unknown=False)[1]
 
 
+#: POST routes that take no CSRF token by design, and what proves the request instead
+SIGNED_LINKS = {
+    # RFC 8058 one-click unsubscribe: mail clients POST with no page and no session; the signed
+    # token in the URL is the proof, so a forged one is refused as a bad link
+    "follows.unsubscribe": b"This unsubscribe link is not valid",
+}
+
+
 def test_every_post_route_refuses_a_request_without_a_csrf_token(app, client, login, make_user):
     login(make_user(role="admin"))
     rules = list(_post_rules(app))
@@ -70,6 +78,11 @@ def test_every_post_route_refuses_a_request_without_a_csrf_token(app, client, lo
         if rule.endpoint.startswith("api."):
             # the read-only API has no state-changing route: its catch-all answers 405
             assert client.post(_sample_url(rule)).status_code == 405, rule.rule
+            continue
+        if rule.endpoint in SIGNED_LINKS:
+            response = client.post(_sample_url(rule), data={"title": "forged"})
+            assert response.status_code == 400, (rule.rule, response.status_code)
+            assert SIGNED_LINKS[rule.endpoint] in response.data, rule.rule
             continue
         response = client.post(_sample_url(rule), data={"title": "forged"})
         assert response.status_code == 400, (rule.rule, response.status_code)
