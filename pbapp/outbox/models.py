@@ -1,4 +1,8 @@
-"""One row per email to send: kept after sending (or giving up), for the record."""
+"""One row per email to send: kept after sending (or giving up), for the record.
+
+The record is who, what subject and when: a sent message's body is erased, since it may hold a
+private link (a story's withdrawal link, an unsubscribe token) that no one should read back from
+the database."""
 from __future__ import annotations
 
 from datetime import datetime

@@ -89,6 +89,7 @@ def _tried(row: OutgoingMail, error: Exception | None, now: datetime, limit: int
     row.claimed_until = None
     if error is None:
         row.sent_at = utcnow()
+        row.body = ""  # the record keeps who and what subject, not a private link (models.py)
         return "sent"
     row.last_error = f"{type(error).__name__}: {error}"[:500]
     if row.attempts >= limit:
