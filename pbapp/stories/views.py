@@ -152,7 +152,8 @@ def submit():
 
 @bp.route("/stories/withdraw/<secret>", methods=["GET", "POST"])
 def withdraw(secret: str):
-    """Whoever holds the link may withdraw: GET asks, POST does it (mail scanners open links)."""
+    """Whoever holds the link may withdraw: GET asks, POST does it (mail scanners open links)
+    and answers 303 back to the link, whose page then says the story was withdrawn."""
     story = svc.by_secret(secret)
     if story is None:
         return _no_store((render_template("stories/withdraw_invalid.html"), 404))
@@ -164,7 +165,7 @@ def withdraw(secret: str):
         else:
             svc.withdraw(story)
             db.session.commit()
-            return _no_store(render_template("stories/withdrawn.html"))
+            return redirect(url_for(".withdraw", secret=secret), 303)
     return _no_store(render_template("stories/withdraw.html", story=story, form=form))
 
 

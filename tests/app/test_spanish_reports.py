@@ -62,15 +62,15 @@ def test_metric_pages(client, demo):
            "Quarterly", ">Survey<"])
     check(spanish(client, "/metrics/violent-incidents"),
           ["Qué es mejor", "Proporcionado por", "Acuerdo para compartir datos",
-           "Qué se comparte", "Consentimiento", "Cuánto tiempo se conserva", "Toda la ciudad",
+           "Compartido según:", "Toda la ciudad",
            "Los totales del gráfico, periodo por periodo.", "Periodo", "Desgloses de",
            "Grupo de edad", "Género", "Raza o etnia", "Discapacidad", "periodos, de",
            "Último valor mostrado:", "Cómo leer las tablas",
            "entre 1 y 10: oculto para proteger a las personas contadas",
            "oculto para que no se pueda deducir un número pequeño a partir de los demás números publicados",
            "no se midió en ese periodo"],
-          ["Which way is better", "Supplied by", "Data-sharing agreement", "What is shared",
-           ">Consent<", "How long it is kept", "The whole city", "The totals in the chart",
+          ["Which way is better", "Supplied by", "Data-sharing agreement", "Shared under:",
+           "The whole city", "The totals in the chart",
            "Breakdowns for", "Age band", ">Gender", "Race or ethnicity", ">Disability",
            "Latest shown", "Reading the tables", "between 1 and 10",
            "cannot be worked out", "not measured for that period"])
@@ -150,7 +150,7 @@ def test_english_stays_the_default(client, project):
     board = db.session.scalars(select(Board).order_by(Board.id)).first()
     pages = {
         "/metrics/": ["Shared metrics", "Lower is better", "Quarterly"],
-        "/metrics/violent-incidents": ["Data-sharing agreement", "What is shared",
+        "/metrics/violent-incidents": ["Data-sharing agreement", "Shared under:",
                                        "The whole city", "Age band", "Reading the tables"],
         "/projects/": ["Spent ", "milestones done"],
         f"/projects/{project.id}": ["Spent so far", "Spending by category", "Each payment",

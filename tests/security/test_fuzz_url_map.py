@@ -64,7 +64,7 @@ VALUE_OF = {"proposal_id": "proposal", "project_id": "project", "milestone_id": 
             "service_id": "service", "comment_id": "comment", "place_id": "place",
             "kind": "follow_kind", "thing_id": "project",
             "plan_id": "plan", "action_id": "plan_action", "question_id": "survey_question",
-            "answer_id": "survey_answer"}
+            "answer_id": "survey_answer", "story_id": "story"}
 #: the value an endpoint needs where the kind's usual one would only redirect
 VALUE_FOR = {("proposals.edit", "proposal_id"): "draft", ("proposals.submit", "proposal_id"):
              "draft", ("proposals.withdraw", "proposal_id"): "draft",

@@ -327,12 +327,12 @@ def _story_values() -> dict:
 
     secret = "route-matrix-story-link-0123456789abcdefghi"
     resident = db.session.scalar(select(User).where(User.email == EMAILS["resident"]))
-    db.session.add(Story(author_id=resident.id, body="A story", name_choice="anonymous",
-                         project_id=db.session.scalar(select(Project.id).order_by(Project.id)
-                                                      .limit(1)),
-                         withdraw_hash=hash_secret(secret)))
+    story = Story(author_id=resident.id, body="A story", name_choice="anonymous",
+                  project_id=db.session.scalar(select(Project.id).order_by(Project.id).limit(1)),
+                  withdraw_hash=hash_secret(secret))
+    db.session.add(story)
     db.session.commit()
-    return {"story_link": secret}
+    return {"story_link": secret, "story": story.id}
 
 
 def _as(client, login, role):

@@ -110,7 +110,8 @@ def test_submission_moderation_and_withdrawal(client, login, csrf, send_story, w
     assert db.session.get(Story, story.id).status == "approved"
     token = csrf(link)
     done = client.post(link, data={"csrf_token": token})
-    assert done.status_code == 200 and "was withdrawn" in done.get_data(as_text=True)
+    assert done.status_code == 303 and done.headers["Location"].endswith(link.split("/", 3)[3])
+    assert "was withdrawn" in client.get(link).get_data(as_text=True)
     db.session.expire_all()
     tomb = db.session.get(Story, story.id)
     assert (tomb.status, tomb.body, tomb.public_text, tomb.shown_name, tomb.translations,
