@@ -78,12 +78,13 @@ BLOCKING = ("serious", "critical")
 AXE_CONTEXT = {"bypass_csp": True}
 
 
-def axe_problems(page) -> list[dict]:
-    """The serious and critical axe violations on the page as it is now."""
+def axe_problems(page, rules: list[str] | None = None) -> list[dict]:
+    """The serious and critical axe violations on the page as it is now: of every rule of
+    ``AXE_TAGS``, or only of ``rules`` (such as ``["color-contrast"]``)."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.add_script_tag(path=str(AXE))
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-                           AXE_TAGS)
+    only = {"type": "rule", "values": rules} if rules else {"type": "tag", "values": AXE_TAGS}
+    result = page.evaluate("only => axe.run(document, {runOnly: only})", only)
     assert result["passes"], f"axe checked nothing on {page.url}"
     return [v for v in result["violations"] if v["impact"] in BLOCKING]
 
