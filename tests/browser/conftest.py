@@ -1,8 +1,10 @@
 """Browser journeys: Debian's Chromium, driven by Playwright, against the app on a real socket.
 
 The server is the app itself (werkzeug, threaded) on a free loopback port, over the same
-database as the rest of the suite (``migrated``: SQLite, then PostgreSQL), with the demo city
-seeded once per test module. Journeys never rely on one another: each makes what it changes
+database as the rest of the suite (``migrated``), with the demo city seeded once per test module.
+The journeys of the cycle itself (a ballot cast with a code; a board's proposal through the
+count to the published result) run on SQLite and PostgreSQL; the other modules, whose server
+side is tested on both databases through the test client, run on SQLite. Journeys never rely on one another: each makes what it changes
 (a fresh voting code, its own cycle) so the order they run in does not matter.
 
 The server has its own app instance, so each request gets its own app context and database

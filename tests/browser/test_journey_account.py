@@ -6,8 +6,15 @@ browser, as a resident would tap it in their mail app. Every page on the way is 
 """
 import uuid
 
+import pytest
+
 from browser_helpers import AXE_CONTEXT, PHONE, axe_problems, describe
 from playwright.sync_api import expect
+
+#: the server side of this journey is tested on both databases through the test client; in the
+#: browser it runs on SQLite (the cycle's own journeys, test_journey_vote_code and
+#: test_journey_board_and_staff, run on PostgreSQL too)
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 FIRST, SECOND = "a reset password for the phone", "and a changed one after that"
 

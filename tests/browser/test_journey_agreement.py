@@ -1,8 +1,15 @@
 """A resident on a phone opens a metric, follows its link to the data-sharing agreement behind
 it and reads it: who shares what, the consent text, how to object (issue 21, part 2). Both
 pages are checked by axe and must not scroll sideways."""
+import pytest
+
 from browser_helpers import AXE_CONTEXT, PHONE, axe_problems, describe
 from playwright.sync_api import expect
+
+#: the server side of this journey is tested on both databases through the test client; in the
+#: browser it runs on SQLite (the cycle's own journeys, test_journey_vote_code and
+#: test_journey_board_and_staff, run on PostgreSQL too)
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
 def test_resident_reads_the_agreement_behind_a_metric(site, new_page, shot):

@@ -5,12 +5,19 @@ from __future__ import annotations
 import time
 from urllib.parse import urlsplit
 
+import pytest
+
 from browser_helpers import (AXE_CONTEXT, CHAIR, CHAIR_NAME, STAFF, STAFF_NAME, axe_problems,
                              describe, sign_in)
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from pbapp.extensions import db
+
+#: the server side of this journey is tested on both databases through the test client; in the
+#: browser it runs on SQLite (the cycle's own journeys, test_journey_vote_code and
+#: test_journey_board_and_staff, run on PostgreSQL too)
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 TITLE = "Benches by the bus station"
 

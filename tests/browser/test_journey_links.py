@@ -4,8 +4,15 @@ the open data page, which is axe-clean and leads to the API's index. Without Jav
 links must work for everyone."""
 import re
 
+import pytest
+
 from browser_helpers import AUTUMN_NAME, AXE_CONTEXT, SPRING_NAME, axe_problems, describe
 from playwright.sync_api import expect
+
+#: the server side of this journey is tested on both databases through the test client; in the
+#: browser it runs on SQLite (the cycle's own journeys, test_journey_vote_code and
+#: test_journey_board_and_staff, run on PostgreSQL too)
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 YOUTH_NAME = "Youth fund 2026: vote with your letter code"
 

@@ -10,6 +10,11 @@ from playwright.sync_api import expect
 
 from tests.auth.oidc_provider import Provider
 
+#: the server side of this journey is tested on both databases through the test client; in the
+#: browser it runs on SQLite (the cycle's own journeys, test_journey_vote_code and
+#: test_journey_board_and_staff, run on PostgreSQL too)
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
 EMAIL = "olu.officer@example.org"
 
 

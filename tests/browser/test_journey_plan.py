@@ -1,8 +1,15 @@
 """A board member adds a progress note to a late action of the demo's action plan on a phone,
 with JavaScript off (issue 21, part 1); a resident then reads the note and the action's state on
 the public plan page. Every page on the way is checked by axe."""
+import pytest
+
 from browser_helpers import AXE_CONTEXT, CHAIR, CHAIR_NAME, PHONE, axe_problems, describe, sign_in
 from playwright.sync_api import expect
+
+#: the server side of this journey is tested on both databases through the test client; in the
+#: browser it runs on SQLite (the cycle's own journeys, test_journey_vote_code and
+#: test_journey_board_and_staff, run on PostgreSQL too)
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 LATE = "Place a youth worker in the emergency department"
 NOTE = "The hospital has appointed the youth worker; she starts on Monday."

@@ -5,8 +5,15 @@ Spanish, switched with the footer's language form.
 import csv
 import re
 
+import pytest
+
 from browser_helpers import SPRING_NAME, SPRING_NAME_ES
 from playwright.sync_api import expect
+
+#: the server side of this journey is tested on both databases through the test client; in the
+#: browser it runs on SQLite (the cycle's own journeys, test_journey_vote_code and
+#: test_journey_board_and_staff, run on PostgreSQL too)
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
 def open_spring_results(page) -> None:

@@ -6,8 +6,15 @@ cannot vote (one person, one ballot: nobody can vote as an address they do not o
 """
 import uuid
 
+import pytest
+
 from browser_helpers import AUTUMN, AUTUMN_NAME, PHONE
 from playwright.sync_api import expect
+
+#: the server side of this journey is tested on both databases through the test client; in the
+#: browser it runs on SQLite (the cycle's own journeys, test_journey_vote_code and
+#: test_journey_board_and_staff, run on PostgreSQL too)
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 PASSWORD = "a long sign-up password"
 

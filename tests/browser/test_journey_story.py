@@ -1,8 +1,15 @@
 """A resident shares a story about a project on a phone with JavaScript off, keeps the private
 withdrawal link; staff approve it; it then shows on the project's page (issue 21, part 3). Every
 page on the way is checked by axe."""
+import pytest
+
 from browser_helpers import AXE_CONTEXT, PHONE, axe_problems, describe, sign_in
 from playwright.sync_api import expect
+
+#: the server side of this journey is tested on both databases through the test client; in the
+#: browser it runs on SQLite (the cycle's own journeys, test_journey_vote_code and
+#: test_journey_board_and_staff, run on PostgreSQL too)
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 STORY = "The night bus now waits at the hospital stop, so I get home safe after my shift."
 
