@@ -48,7 +48,7 @@ def test_migrations_match_models(app):
 def test_the_demo_resident_can_open_the_live_ballot(client, runner, login):
     from pbapp.auth.models import User
 
-    runner.invoke(args=["demo", "--ballots", "50"])
+    runner.invoke(args=["demo", "--ballots", "100"])
     login(db.session.scalar(select(User).where(User.email == "resident@example.org")))
     page = client.get("/vote/2026-autumn").data
     assert b'name="op" value="add:' in page and b"Review my ballot" in page

@@ -59,7 +59,7 @@ def test_every_public_page_renders_and_shows_no_email(client, runner):
 
 
 def test_home_page_says_how_to_take_part_now(client, runner):
-    runner.invoke(args=["demo", "--ballots", "50"])
+    runner.invoke(args=["demo", "--ballots", "100"])
     page = client.get("/").data.decode()
     assert "Now: Autumn 2026 youth and wellbeing budget" in page
     assert "Vote now" in page and 'href="/vote/2026-autumn"' in page

@@ -98,7 +98,7 @@ def test_manage_links_only_for_chairs(client, chair, make_meeting):
 
 
 def test_demo_boards_render_without_member_emails(app, client, runner):
-    out = runner.invoke(args=["demo", "--ballots", "30"])
+    out = runner.invoke(args=["demo", "--ballots", "100"])
     assert out.exit_code == 0, out.output
     text = client.get("/boards/east-safety").get_data(as_text=True)
     assert "Eastside Community Safety Board" in text

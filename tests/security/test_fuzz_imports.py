@@ -53,7 +53,7 @@ def town(migrated):
     isolate_requests(app, db)
     with app.app_context():
         _empty_tables(db)
-        assert app.test_cli_runner().invoke(args=["demo", "--ballots", "10"]).exit_code == 0
+        assert app.test_cli_runner().invoke(args=["demo", "--ballots", "100"]).exit_code == 0
         users = {role: db.session.scalar(select(User.id).where(User.email == email))
                  for role, email in EMAILS.items()}
         metric = db.session.scalar(select(Metric.key).order_by(Metric.id))

@@ -91,7 +91,7 @@ def city(migrated, tmp_path_factory):
     with app.app_context():
         _empty_tables(db)
         runner = app.test_cli_runner()
-        assert runner.invoke(args=["demo", "--ballots", "40"]).exit_code == 0
+        assert runner.invoke(args=["demo", "--ballots", "100"]).exit_code == 0
         values = {**city_extras(), **_more_values()}
         db.session.commit()
         codes = tmp_path_factory.mktemp("codes") / "codes.csv"
