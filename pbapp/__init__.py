@@ -63,6 +63,9 @@ def create_app(config: type | dict | None = None) -> Flask:
     app.jinja_env.add_extension("pbapp.labels.LabelFilters")
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
     app.jinja_env.globals["get_locale"] = get_locale
+    from . import chrome
+
+    chrome.init_app(app)
     for blueprint in blueprints():
         app.register_blueprint(blueprint)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 
 from ..cycles.models import Cycle
 from ..extensions import db
@@ -59,9 +59,12 @@ def account_voter(cycle: Cycle, user) -> Voter | None:
                  band_of(age_in(cycle, user.birth_year)))
 
 
+_CODE_ROW = select(VotingCode).where(VotingCode.cycle_id == bindparam("cycle_id"),
+                                    VotingCode.code_hash == bindparam("hashed"))
+
+
 def code_row(cycle: Cycle, hashed: str) -> VotingCode | None:
-    return db.session.scalar(select(VotingCode).where(VotingCode.cycle_id == cycle.id,
-                                                      VotingCode.code_hash == hashed))
+    return db.session.scalar(_CODE_ROW, {"cycle_id": cycle.id, "hashed": hashed})
 
 
 def code_voter(cycle: Cycle, code: VotingCode) -> Voter:

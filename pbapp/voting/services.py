@@ -7,7 +7,7 @@ import secrets
 
 from flask import current_app
 from flask_babel import gettext, ngettext
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from ..cycles.models import Cycle
@@ -43,11 +43,17 @@ def new_receipt() -> str:
     return "-".join(raw[i:i + 4] for i in range(0, 16, 4))
 
 
+#: statements a ballot's every request runs, built once rather than on each (SQLAlchemy caches
+#: their compiled SQL either way; building them was a tenth of a small request)
+_CHOICES = (select(Proposal).where(Proposal.cycle_id == bindparam("cycle_id"),
+                                   Proposal.status.in_(("accepted", "funded", "not_funded")))
+            .order_by(Proposal.title))
+_PARTICIPATED = select(Participation.id).where(Participation.cycle_id == bindparam("cycle_id"),
+                                               Participation.voter_key == bindparam("key"))
+
+
 def ballot_choices(cycle: Cycle) -> list[Proposal]:
-    return list(db.session.scalars(
-        select(Proposal).where(Proposal.cycle_id == cycle.id,
-                               Proposal.status.in_(("accepted", "funded", "not_funded")))
-        .order_by(Proposal.title)))
+    return list(db.session.scalars(_CHOICES, {"cycle_id": cycle.id}))
 
 
 def ranking_from_ranks(cycle: Cycle, ranks: dict[int, str],
@@ -134,5 +140,4 @@ def is_counted(cycle: Cycle, receipt: str) -> bool:
 def has_voted(cycle: Cycle, key: str) -> bool:
     """For the page only (to skip a ballot the voter cannot cast); the unique constraint is
     what actually refuses a second ballot."""
-    return db.session.scalar(select(Participation.id).where(
-        Participation.cycle_id == cycle.id, Participation.voter_key == key)) is not None
+    return db.session.scalar(_PARTICIPATED, {"cycle_id": cycle.id, "key": key}) is not None

@@ -7,9 +7,10 @@ from dataclasses import replace
 
 from flask import (abort, current_app, flash, g, make_response, redirect, render_template,
                    request, session, url_for)
+from babel.numbers import format_decimal
 from flask_babel import get_locale, gettext
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from wtforms.fields.choices import SelectChoice
 
 from .. import page_memory
@@ -37,8 +38,12 @@ BALLOT_MAX_AGE = 2.0
 page_memory.watch(Cycle, Proposal)
 
 
+#: built once: each of a ballot's thirteen or so requests looks its cycle up by slug
+_CYCLE_BY_SLUG = select(Cycle).where(Cycle.slug == bindparam("slug"))
+
+
 def _cycle_or_404(slug: str) -> Cycle:
-    cycle = db.session.scalar(select(Cycle).where(Cycle.slug == slug))
+    cycle = db.session.scalar(_CYCLE_BY_SLUG, {"slug": slug})
     if cycle is None or cycle.phase == "draft":
         abort(404)
     return cycle
@@ -80,7 +85,7 @@ def _not_eligible_page(cycle: Cycle, steps: str = "voting."):
 
 
 def _ballot_page(cycle: Cycle, error: str | None = None, formdata=None, key: str | None = None,
-                 steps: str = "voting."):
+                 steps: str = "voting.", fragment: bool = False):
     """The ballot, or why it cannot be filled in; refusals come back here with their reason.
 
     ``steps`` is the endpoint prefix of the ballot/review/cast steps ("voting." for an account,
@@ -88,7 +93,8 @@ def _ballot_page(cycle: Cycle, error: str | None = None, formdata=None, key: str
     ranking kept in the session (``draft``) fills the ballot, and what an htmx edit (``formdata``)
     leaves is kept there in turn; what the last edit said (``_say``) is read once. The empty
     ballot a signed-out code voter first sees is the same for all of them, so it is kept in
-    memory (``page_memory``) for up to ``BALLOT_MAX_AGE`` seconds."""
+    memory (``page_memory``) for up to ``BALLOT_MAX_AGE`` seconds. An htmx edit (``fragment``)
+    gets the ballot area alone, the part its swap takes."""
     closed = why_closed(cycle)  # None while ballots are taken, else why not
     refused = None if closed else _not_eligible_page(cycle, steps)
     if refused is not None:
@@ -121,10 +127,12 @@ def _ballot_page(cycle: Cycle, error: str | None = None, formdata=None, key: str
             chosen = edit.get("chosen", [])
         else:
             chosen = list(dict.fromkeys(pid for pid in formdata.values() if pid in known))
-    page = render_template("voting/ballot.html", cycle=cycle, proposals=proposals,
+    fragment = fragment and not (closed or voted)
+    page = render_template("voting/_ballot_area.html" if fragment else "voting/ballot.html",
+                           cycle=cycle, proposals=proposals,
                            error=error, closed=closed, voted=voted, steps=steps,
                            announce=said.get("announce", ""), last_op=said.get("op", ""),
-                           removed=said.get("removed", ""),
+                           removed=said.get("removed", ""), **_card_words(cycle, proposals, steps),
                            **_ranking_view(cycle, proposals, chosen[:cycle.max_ranks]))
     if shared:
         page_memory.remember("ballots", page_key, page_memory.keep(page))
@@ -167,7 +175,7 @@ def _edit_ballot(cycle: Cycle, steps: str, key: str | None = None):
     opened from the ballot neither asks to resend a form nor empties the ballot. An htmx edit
     gets the page in place."""
     if _fragment_request():
-        return _ballot_page(cycle, formdata=request.form, key=key, steps=steps)
+        return _ballot_page(cycle, formdata=request.form, key=key, steps=steps, fragment=True)
     back = redirect(url_for(steps + "ballot", slug=cycle.slug), code=303)
     if why_closed(cycle):
         return back
@@ -182,6 +190,15 @@ def _edit_ballot(cycle: Cycle, steps: str, key: str | None = None):
     edit.pop("chosen", None)
     session[SAID_SESSION] = edit
     return back
+
+
+def _card_words(cycle: Cycle, proposals: list, steps: str) -> dict:
+    """Each proposal's title and cost in the page's language, and the edit buttons' address,
+    worked out once: a card shows them two or three times."""
+    locale = get_locale()
+    return {"titles": {p.id: p.text("title", locale) for p in proposals},
+            "costs": {p.id: format_decimal(p.cost, locale=locale) for p in proposals},
+            "edit_url": url_for(steps + "ballot", slug=cycle.slug)}
 
 
 def _ranking_view(cycle: Cycle, proposals: list, chosen: list[str]) -> dict:

@@ -30,3 +30,33 @@ def test_bad_choices_change_nothing(client, csrf):
 
 def test_lang_parameter_for_printed_links(client):
     assert '<html lang="es">' in client.get("/?lang=es").data.decode()
+
+
+def test_templates_speak_the_language_in_force(app):
+    """Templates' ``_`` and ``ngettext`` are bound once per render (pbapp.i18n): a template
+    rendered under ``force_locale`` in an English request (an email to a Spanish reader) is in
+    Spanish, and a value put into a message is escaped while the message itself is not."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    source = ('{{ _("Ballot tracker") }}|{{ ngettext("Rank up to %(num)d proposal, your '
+              'favourite first.", "Rank up to %(num)d proposals, your favourite first.", 1) }}|'
+              '{{ _("Sign out (%(name)s)", name="<b>") }}')
+    with app.test_request_context("/"):
+        english = render_template_string(source)
+        with force_locale("es"):
+            spanish = render_template_string(source)
+        after = render_template_string(source)
+    assert english == after == "Ballot tracker|Rank up to 1 proposal, your favourite first.|" \
+                               "Sign out (&lt;b&gt;)"
+    assert spanish.startswith("Seguimiento de papeletas|Ordena hasta 1 propuesta, tu favorita")
+    assert "&lt;b&gt;" in spanish
+
+
+def test_the_menu_kept_per_language(client):
+    """The menu's links are made once per language (pbapp.chrome): each language keeps its own."""
+    for _round in range(2):
+        spanish = client.get("/?lang=es").data.decode()
+        english = client.get("/").data.decode()
+        assert "Seguimiento de papeletas" in spanish and "Ballot tracker" not in spanish
+        assert "Ballot tracker" in english and "Seguimiento de papeletas" not in english
