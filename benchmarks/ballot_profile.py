@@ -44,19 +44,18 @@ class ClientBrowser(lv.Browser):
 
     def __init__(self, client, book):
         self.client, self.book, self.retries = client, book, 0
-        self.js = False
 
     def close(self) -> None:
         pass
 
-    def request(self, method: str, path: str, form: dict | None = None) -> lv.Page:
+    def request(self, method: str, path: str, form: dict | None = None,
+                more_headers: dict | None = None) -> lv.Page:
         headers = {"User-Agent": "pbapp-profile/1", "Accept": "text/html",
-                   "Referer": "https://localhost" + path}  # checked by CSRF over HTTPS
-        if self.js and method == "POST" and path.endswith("/code/ballot"):
-            headers.update({"HX-Request": "true", "HX-Target": "ballot-area"})
+                   "Referer": "https://localhost" + path,  # checked by CSRF over HTTPS
+                   **(more_headers or {})}
         kind = f"{method} {path.rsplit('/', 1)[-1] if '/code' in path else path}"
         if form and "op" in form:
-            kind += " (add)" + (" htmx" if self.js else "")
+            kind += " (add)" + (" htmx" if more_headers else "")
         statements = self.book.statements
         t = time.process_time()
         resp = self.client.open(path, method=method, data=form, headers=headers,
@@ -79,29 +78,6 @@ class Book:
             row[0] += 1
             row[1] += cpu
             row[2] += statements
-
-
-def js_to_review(b, slug, code, rng, j):
-    """``load_vote.to_review`` as a browser with htmx: each Add is one POST whose answer is the
-    ballot area in place."""
-    j.step = "form"
-    page = lv.submit_code(b, slug, code)
-    b.expect(page, 303, f"/vote/{slug}/code/ballot")
-    page = b.expect(b.request("GET", f"/vote/{slug}/code/ballot"), 200)
-    choices = lv._ADD.findall(page.body)
-    picked = rng.sample(choices, rng.randint(1, min(lv.MAX_RANKS, len(choices))))
-    for pid in picked:
-        fields = dict(lv.form_to(page.body, f"/vote/{slug}/code/review")["inputs"],
-                      op=f"add:{pid}")
-        page = b.expect(b.request("POST", f"/vote/{slug}/code/ballot", fields), 200)
-    fields = lv.form_to(page.body, f"/vote/{slug}/code/review")["inputs"]
-    ranked = [fields[k] for k in sorted((k for k in fields if k.startswith("rank_")),
-                                        key=lambda k: int(k[5:]))]
-    if ranked != picked:
-        raise lv.Failure("ballot kept another ranking than the one added")
-    b.expect(b.request("POST", f"/vote/{slug}/code/review", fields), 303)
-    page = b.expect(b.request("GET", f"/vote/{slug}/code/review"), 200)
-    return lv.form_to(page.body, f"/vote/{slug}/code/cast")
 
 
 def main() -> int:
@@ -157,12 +133,11 @@ def run(args, url: str, secret: str, tmp: Path) -> int:
         book.on = measured
         client = app.test_client()
         b = ClientBrowser(client, book)
-        b.js = args.js
         j = lv.Journey(code=code, server=0, started=time.time())
         if profiler and measured:
             profiler.enable()
-        to_review = js_to_review if args.js else lv.to_review
-        lv.cast_and_receipt(b, lv.LIVE_SLUG, to_review(b, lv.LIVE_SLUG, code, rng, j), j)
+        lv.cast_and_receipt(b, lv.LIVE_SLUG, lv.to_review(b, lv.LIVE_SLUG, code, rng, j, args.js),
+                            j)
         if profiler and measured:
             profiler.disable()
         journeys += measured

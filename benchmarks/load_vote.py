@@ -1,7 +1,7 @@
 """Load and faults: simulated voters casting ballots with codes against gunicorn, PostgreSQL, Redis.
 
     .venv/bin/python benchmarks/load_vote.py [--voters 200] [--seconds 60] [--servers 1]
-        [--fault none|kill-worker|restart-postgres] [--rate-seconds 10] [--json OUT.json]
+        [--fault none|kill-worker|restart-postgres] [--rate-seconds 10] [--js] [--json OUT.json]
 
 One run, all on loopback: a throwaway database ``CREATE DATABASE ... TEMPLATE test`` (dropped at
 the end), ``flask db upgrade``, a cycle in voting with 8 accepted proposals and codes from
@@ -35,8 +35,9 @@ first whole entry of each kind. Each check prints PASS or FAIL; any FAIL exits 1
 targets print apart, as TARGET MET or MISSED: the workers' CPU per ballot (at most 10 ms), cast
 p99 under 300 ms with 100 voters, and ballots/s at least 0.45 of the ceiling this machine sets in
 the same run: the ``/healthz`` rate divided by the requests a ballot took (7, and two for each
-Add: without JavaScript an Add is a POST and the 303's GET of the ballot). Processes and the database are removed on
-exit, Ctrl-C included. ``--fault restart-postgres`` restarts the machine's PostgreSQL cluster:
+Add: without JavaScript an Add is a POST and the 303's GET of the ballot; with ``--js`` one, as
+htmx sends it and the ballot area comes back in place). Processes and the database are removed
+on exit, Ctrl-C included. ``--fault restart-postgres`` restarts the machine's PostgreSQL cluster:
 run it only when nobody else is using that server.
 """
 from __future__ import annotations
@@ -176,9 +177,11 @@ class Browser:
     def close(self) -> None:
         self.conn.close()
 
-    def request(self, method: str, path: str, form: dict | None = None) -> Page:
+    def request(self, method: str, path: str, form: dict | None = None,
+                more_headers: dict | None = None) -> Page:
         body = urlencode(form) if form is not None else None
-        headers = {"User-Agent": "pbapp-load/1", "Accept": "text/html", **self.extra}
+        headers = {"User-Agent": "pbapp-load/1", "Accept": "text/html", **self.extra,
+                   **(more_headers or {})}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if body is not None:
@@ -269,8 +272,16 @@ def submit_code(b: Browser, slug: str, code: str) -> Page:
     return b.request("POST", f"/vote/{slug}/code", fields)
 
 
-def to_review(b: Browser, slug: str, code: str, rng: random.Random, j: Journey) -> dict:
-    """From the code form to the review page; returns the review's cast form."""
+#: what htmx sends with an Add when the page has JavaScript (``--js``)
+HTMX_HEADERS = {"HX-Request": "true", "HX-Target": "ballot-area",
+                "HX-Current-URL": "/vote/{slug}/code/ballot"}
+
+
+def to_review(b: Browser, slug: str, code: str, rng: random.Random, j: Journey,
+              js: bool = False) -> dict:
+    """From the code form to the review page; returns the review's cast form. With ``js``
+    each Add is sent as htmx sends it and answered with the ballot area in place: one request,
+    not a POST and the 303's GET."""
     j.step = "form"
     page = submit_code(b, slug, code)
     j.step = "code"
@@ -288,6 +299,10 @@ def to_review(b: Browser, slug: str, code: str, rng: random.Random, j: Journey) 
     for pid in picked:  # Add, as a browser without JavaScript: 303 back to the ballot's GET
         j.step = "add"
         fields = dict(form_to(page.body, f"/vote/{slug}/code/review")["inputs"], op=f"add:{pid}")
+        if js:
+            hx = {k: v.format(slug=slug) for k, v in HTMX_HEADERS.items()}
+            page = b.expect(b.request("POST", f"/vote/{slug}/code/ballot", fields, hx), 200)
+            continue
         b.expect(b.request("POST", f"/vote/{slug}/code/ballot", fields), 303,
                  f"/vote/{slug}/code/ballot")
         page = b.expect(b.request("GET", f"/vote/{slug}/code/ballot"), 200)
@@ -300,7 +315,7 @@ def to_review(b: Browser, slug: str, code: str, rng: random.Random, j: Journey) 
     b.expect(b.request("POST", f"/vote/{slug}/code/review", fields), 303,
              f"/vote/{slug}/code/review")
     page = b.expect(b.request("GET", f"/vote/{slug}/code/review"), 200)
-    j.requests += 2 * len(picked)
+    j.requests += (1 if js else 2) * len(picked)
     return form_to(page.body, f"/vote/{slug}/code/cast")
 
 
@@ -340,11 +355,11 @@ def cast_and_receipt(b: Browser, slug: str, cast_form: dict, j: Journey) -> None
 
 
 def vote_with_code(port: int, server: int, slug: str, code: str, rng: random.Random,
-                   headers: dict | None) -> Journey:
+                   headers: dict | None, js: bool = False) -> Journey:
     j = Journey(code=code, server=server, started=time.time())
     b = Browser(port, headers)
     try:
-        cast_and_receipt(b, slug, to_review(b, slug, code, rng, j), j)
+        cast_and_receipt(b, slug, to_review(b, slug, code, rng, j, js), j)
     except Failure as f:
         j.error = f.kind
     except Exception as exc:  # a bug in the client must not pass for a server fault
@@ -359,7 +374,7 @@ def vote_with_code(port: int, server: int, slug: str, code: str, rng: random.Ran
 # --- the load process ---------------------------------------------------------------------------
 
 def voters_main(ports: list[int], slug: str, codes: list[str], voters: int, seconds: float,
-                headers: dict | None, queue) -> None:
+                headers: dict | None, js: bool, queue) -> None:
     """Entry of the load process: ``voters`` threads, each voting with code after code.
 
     Puts ("started", t0) on ``queue`` as the voters start, then ("done", journeys as dicts,
@@ -384,7 +399,7 @@ def voters_main(ports: list[int], slug: str, codes: list[str], voters: int, seco
             code = code or next_code()
             if code is None:
                 break
-            j = vote_with_code(ports[port_i], port_i, slug, code, rng, headers)
+            j = vote_with_code(ports[port_i], port_i, slug, code, rng, headers, js)
             mine.append(j)
             if j.receipt or j.unknown or j.error in ("code refused", "cast refused"):
                 code = None  # used, or its fate is for the database to tell
@@ -1035,13 +1050,13 @@ def check_recovery(fault: dict, journeys: list[Journey], report: Report) -> None
                  f"{len(after)} receipts given after the site answered again")
 
 
-def run_load(ports, codes, voters, seconds, headers, faults=(), servers=()):
+def run_load(ports, codes, voters, seconds, headers, faults=(), servers=(), js=False):
     """The load process; meanwhile this process injects each (at seconds, fault function).
 
     Returns the journeys, the wall time, the faults and the CPU seconds the client and the
     ``servers``' workers used (of which workers killed meanwhile are left out)."""
     cpu_before = cpu_seconds([p for s in servers for p in s.worker_pids()])
-    proc, queue = in_child(voters_main, ports, LIVE_SLUG, codes, voters, seconds, headers)
+    proc, queue = in_child(voters_main, ports, LIVE_SLUG, codes, voters, seconds, headers, js)
     done = []
     try:
         _, t0 = queue.get(timeout=120)
@@ -1088,6 +1103,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="concurrent clients for the page-rate comparison")
     ap.add_argument("--app-limits", action="store_true",
                     help="do not exempt the voters from the rate limits (shows the policy cap)")
+    ap.add_argument("--js", action="store_true",
+                    help="voters whose browser runs JavaScript: each Add is one htmx request "
+                         "answered in place (default: no JavaScript, a POST and its 303's GET)")
     ap.add_argument("--json", help="also write the figures and checks as JSON here")
     args = ap.parse_args(argv)
     if args.voters < 1 or args.seconds <= 0:
@@ -1138,12 +1156,14 @@ def main(argv: list[str] | None = None) -> int:
             fault_fn = lambda: kill_worker(servers[0], code_path)  # noqa: E731
         elif args.fault == "restart-postgres":
             fault_fn = lambda: restart_postgres(servers[0], code_path)  # noqa: E731
-        print(f"load: {args.voters} voters for {args.seconds:g} s on {len(ports)} server(s)"
+        print(f"load: {args.voters} voters"
+              f" ({'with JavaScript: htmx Adds' if args.js else 'without JavaScript'})"
+              f" for {args.seconds:g} s on {len(ports)} server(s)"
               + (f", fault {args.fault} at {args.seconds / 2:g} s" if fault_fn else "")
               + ("" if token else ", rate limits applied to the voters"), flush=True)
         journeys, elapsed, faults, cpu = run_load(
             ports, codes, args.voters, args.seconds, headers,
-            [(args.seconds / 2, fault_fn)] if fault_fn else [], servers)
+            [(args.seconds / 2, fault_fn)] if fault_fn else [], servers, js=args.js)
         summarise(journeys, elapsed, report, cpu)
         load = report.figures["load"]
         setting = ("" if (args.voters, args.servers) == (TARGET_VOTERS, 1) else
@@ -1226,8 +1246,8 @@ def main(argv: list[str] | None = None) -> int:
                 per_ballot = load["requests_per_ballot"]
                 ceiling = rates["app"]["per_s"] / per_ballot
                 report.figures["ceiling_ballots_per_s"] = round(ceiling, 1)
-                print(f"ceiling: a ballot took {per_ballot} requests on average (7, and two for "
-                      f"each Add); the app's lightest one ({FLOOR_PATH}: its request cycle with no"
+                print(f"ceiling: a ballot took {per_ballot} requests on average (7, and "
+                      f"{'one' if args.js else 'two'} for each Add); the app's lightest one ({FLOOR_PATH}: its request cycle with no"
                       f" query or template) ran at {rates['app']['per_s']:.0f} req/s with the "
                       f"client on the same cores, so this machine serves at most {ceiling:.0f} "
                       f"ballots/s even if every view cost nothing (bare WSGI hellos: "

@@ -28,13 +28,13 @@ from .draft import forget_draft, keep_draft, recall_draft
 from .forms import CodeForm, TrackerForm, choice_label, nth, rank_fields, submitted_ranks
 from .identity import ClaimRefused, Voter, account_voter, claim_roll_entry, code_row, code_voter
 from .ranking_edit import apply_op, chosen_ids
+from . import shown
+from .shown import shown_choices
 from .services import (BallotRejected, ballot_choices, cast_ballot, has_voted, is_counted,
                        ranking_from_ranks)
 
 TRACKED_PHASES = ("voting", "counting", "implementation", "closed")
 SAID_SESSION = "ballot_said"  # what the last ballot POST did, for the GET its 303 leads to
-#: how long another worker may show an empty ballot from before a proposal was edited
-BALLOT_MAX_AGE = 2.0
 page_memory.watch(Cycle, Proposal)
 
 
@@ -93,7 +93,7 @@ def _ballot_page(cycle: Cycle, error: str | None = None, formdata=None, key: str
     ranking kept in the session (``draft``) fills the ballot, and what an htmx edit (``formdata``)
     leaves is kept there in turn; what the last edit said (``_say``) is read once. The empty
     ballot a signed-out code voter first sees is the same for all of them, so it is kept in
-    memory (``page_memory``) for up to ``BALLOT_MAX_AGE`` seconds. An htmx edit (``fragment``)
+    memory (``page_memory``) for up to ``shown.BALLOT_MAX_AGE`` seconds. An htmx edit (``fragment``)
     gets the ballot area alone, the part its swap takes."""
     closed = why_closed(cycle)  # None while ballots are taken, else why not
     refused = None if closed else _not_eligible_page(cycle, steps)
@@ -107,7 +107,7 @@ def _ballot_page(cycle: Cycle, error: str | None = None, formdata=None, key: str
     said = session.pop(SAID_SESSION, None) if not edited else None
     said = said if isinstance(said, dict) and said.get("cycle") == cycle.slug else {}
     error = error or said.get("error")
-    proposals = ballot_choices(cycle)
+    proposals = shown_choices(cycle)
     known = {str(p.id) for p in proposals}
     if formdata is None and not (closed or voted):
         formdata = recall_draft(cycle.slug, key, known)
@@ -117,7 +117,7 @@ def _ballot_page(cycle: Cycle, error: str | None = None, formdata=None, key: str
         page_key = (cycle.id, cycle.text("name", get_locale()), cycle.max_ranks,
                     cycle.budget_cents, cycle.method,
                     str(get_locale()), steps, request.full_path)
-        if (page := page_memory.recall("ballots", page_key, BALLOT_MAX_AGE)) is not None:
+        if (page := page_memory.recall("ballots", page_key, shown.BALLOT_MAX_AGE)) is not None:
             return _private(page_memory.serve(page))
     chosen = []
     if formdata is not None and not (closed or voted):
@@ -186,7 +186,7 @@ def _edit_ballot(cycle: Cycle, steps: str, key: str | None = None):
         return back  # the ballot's GET says why
     if has_voted(cycle, key):
         return back
-    edit = _edit(cycle, request.form, key, ballot_choices(cycle))
+    edit = _edit(cycle, request.form, key, shown_choices(cycle))
     edit.pop("chosen", None)
     session[SAID_SESSION] = edit
     return back
@@ -240,7 +240,7 @@ def review(slug: str):
 
 
 def _review_step(cycle: Cycle, steps: str, key: str | None = None):
-    proposals = ballot_choices(cycle)
+    proposals = shown_choices(cycle)
     back = redirect(url_for(steps + "ballot", slug=cycle.slug), code=303)
     try:
         _check_voter(cycle, steps)

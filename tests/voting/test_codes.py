@@ -247,7 +247,7 @@ def test_empty_ballot_is_kept_but_each_voter_gets_their_own_token(app, runner, t
         db.session.commit()
     assert "Lights edited elsewhere" not in first.get("/vote/autumn/code/ballot").get_data(
         as_text=True)
-    monkeypatch.setattr("pbapp.voting.views.BALLOT_MAX_AGE", 0)
+    monkeypatch.setattr("pbapp.voting.shown.BALLOT_MAX_AGE", 0)
     assert "Lights edited elsewhere" in first.get("/vote/autumn/code/ballot").get_data(
         as_text=True)
 
@@ -259,3 +259,37 @@ def test_a_refused_code_says_where_to_get_help(client, runner, tmp_path, open_cy
     refused = _vote(client, "ABCD-EFGH-JKMN-PQRS", [])
     text = refused.get_data(as_text=True)
     assert "write to elections@example.org for help" in text and "never your code" in text
+
+
+def test_proposals_kept_for_the_edit_steps_never_decide_a_cast(app, runner, tmp_path,
+                                                               open_cycle, monkeypatch):
+    """Weakness guarded: the proposals kept in a worker for the ballot's edit steps
+    (``pbapp.voting.shown``) letting a ballot for a proposal withdrawn meanwhile be cast, or
+    showing a proposal's words as they were long after another worker changed them."""
+    cycle, (lights, youth, _garden) = open_cycle
+    monkeypatch.setattr("pbapp.voting.shown.BALLOT_MAX_AGE", 60)  # however slow this machine
+    _, out = generate(runner, tmp_path, n=1)
+    voter, page = _ballot_with_code(app, read_codes(out)[0])
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    added = voter.post("/vote/autumn/code/ballot", data={"csrf_token": token,
+                                                         "op": f"add:{lights.id}"})
+    assert added.status_code == 303
+    with app.app_context():  # another worker withdraws it and renames another: bare UPDATEs
+        db.session.execute(update(Proposal).where(Proposal.id == lights.id)
+                           .values(status="withdrawn"))
+        db.session.execute(update(Proposal).where(Proposal.id == youth.id)
+                           .values(title="Youth centre, renamed elsewhere"))
+        db.session.commit()
+    ballot = voter.get("/vote/autumn/code/ballot").get_data(as_text=True)
+    assert "Street lights" in ballot and "renamed elsewhere" not in ballot  # kept (2 s at most)
+    review = voter.post("/vote/autumn/code/review", data={"csrf_token": token,
+                                                          "rank_1": str(lights.id)})
+    assert review.status_code == 303 and review.headers["Location"].endswith("/code/review")
+    cast = voter.post("/vote/autumn/code/cast", data={"csrf_token": token,
+                                                      "rank_1": str(lights.id)})
+    assert cast.status_code == 200 and "not on this ballot" in cast.get_data(as_text=True)
+    assert count(Ballot) == 0 and count(Participation) == 0
+    with app.app_context():
+        page_memory.forget()  # as the age limit does
+    fresh = voter.get("/vote/autumn/code/ballot").get_data(as_text=True)
+    assert "Street lights" not in fresh and "Youth centre, renamed elsewhere" in fresh
