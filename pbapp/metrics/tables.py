@@ -13,9 +13,15 @@ gives a hidden number away. A metric whose audit did not pass has no tables.
 from __future__ import annotations
 
 from collections import defaultdict
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from itertools import groupby
+from operator import itemgetter
 
+from flask_babel import get_locale
 from sqlalchemy import select
 
 from ..cycles.charts import number
@@ -77,16 +83,52 @@ def format_value(metric: Metric, value: float | None) -> str:
     if value is None:
         return "–"
     if metric.kind == "percent":
-        return f"{number(round(value, 1))}%"
-    return number(round(value, 1))  # counts are whole; rates and medians get one decimal
+        return f"{number_text(round(value, 1))}%"
+    return number_text(round(value, 1))  # counts are whole; rates and medians get one decimal
+
+
+def number_text(value) -> str:
+    """``cycles.charts.number``, kept per language and value: a report writes hundreds of
+    numbers, and Babel takes longer over each than building the rest of its cell does."""
+    return _number_in(_once(("locale",), lambda: str(get_locale() or "en")), value)
+
+
+@lru_cache(maxsize=4096)
+def _number_in(_locale: str, value) -> str:
+    return number(value)  # reads the same locale; 1, 1.0 and True all write "1"
 
 
 #: one published number: (scope, scope_ref, period_start, period_end, breakdown, group_name)
 Key = tuple
 
 
-def _key(m: PublishedCell) -> Key:
-    return (m.scope, m.scope_ref, m.period_start, m.period_end, m.breakdown, m.group_name)
+#: what ``read_once`` has read and built so far, while it is open
+_remembered: ContextVar[dict | None] = ContextVar("metric_tables_remembered", default=None)
+
+
+@contextmanager
+def read_once():
+    """Read each metric's published cells (and the reader's language) and build each scope's
+    tables once while open.
+
+    A report asks for the same metric's tables from many places (each target's progress, its
+    trend, the equity breakdowns, the stories beside them); without this each asks the database
+    again and formats every number again. For reading only: what is written while it is open
+    is not seen."""
+    token = _remembered.set({})
+    try:
+        yield
+    finally:
+        _remembered.reset(token)
+
+
+def _once(key: tuple, make):
+    memo = _remembered.get()
+    if memo is None:
+        return make()
+    if key not in memo:
+        memo[key] = make()
+    return memo[key]
 
 
 @dataclass(frozen=True)
@@ -100,27 +142,50 @@ class _Spec:
     parts: list[tuple[str, Key]]  # (group, key)
 
 
-def _specs(rows: dict[Key, PublishedCell], scope: str, ref: str) -> list[_Spec]:
-    """The tables of one scope, oldest period first: the totals-only table then each breakdown.
+@dataclass(frozen=True)
+class _Index:
+    """A metric's published keys, grouped as ``_specs`` looks them up for every scope."""
+
+    by_scope: dict[tuple[str, str], list[Key]]
+    hood_totals: dict[tuple[date, date], list[Key]]  # the neighbourhoods' totals, by period
+    in_city_table: dict[str, set[tuple[date, date]]]  # periods of each one's city-table cell
+
+
+def _indexed(rows: dict[Key, tuple]) -> _Index:
+    by_scope: dict[tuple[str, str], list[Key]] = defaultdict(list)
+    hood_totals: dict[tuple[date, date], list[Key]] = defaultdict(list)
+    in_city_table: dict[str, set[tuple[date, date]]] = defaultdict(set)
+    for k in rows:
+        by_scope[k[:2]].append(k)
+        if k[0] == "neighbourhood" and k[4] == "":
+            hood_totals[(k[2], k[3])].append(k)
+        elif k[:2] == ("city", "") and k[4] == "neighbourhood":
+            in_city_table[k[5]].add((k[2], k[3]))
+    return _Index(dict(by_scope), dict(hood_totals), dict(in_city_table))
+
+
+def _index(metric: Metric, rows: dict[Key, tuple]) -> _Index:
+    return _once(("index", metric.id), lambda: _indexed(rows))
+
+
+def _specs(rows: dict[Key, tuple], scope: str, ref: str, totals_only: bool = False,
+           index: _Index | None = None) -> list[_Spec]:
+    """The tables of one scope, oldest period first: the totals-only table then each breakdown
+    (unless ``totals_only``).
 
     The city's by-neighbourhood cells are the neighbourhoods' own totals when a period has any
     (else its own by-neighbourhood rows); in the latter case a neighbourhood with no total of
     its own takes its cell in that city table as its total."""
+    index = _indexed(rows) if index is None else index
     by_table: dict[tuple, list[Key]] = defaultdict(list)
-    for k in rows:
-        if k[0] == scope and k[1] == ref:
-            by_table[(k[2], k[3], k[4])].append(k)
-    hood_totals: dict[tuple[date, date], list[Key]] = defaultdict(list)
-    if scope in ("city", "neighbourhood"):
-        for k in rows:
-            if k[0] == "neighbourhood" and k[4] == "":
-                hood_totals[(k[2], k[3])].append(k)
+    for k in index.by_scope.get((scope, ref), ()):
+        by_table[(k[2], k[3], k[4])].append(k)
+    hood_totals = index.hood_totals if scope in ("city", "neighbourhood") else {}
     periods = {(s, e) for s, e, _ in by_table}
     if scope == "city":
         periods |= set(hood_totals)
     elif scope == "neighbourhood":
-        periods |= {(k[2], k[3]) for k in rows if k[:2] == ("city", "")
-                    and k[4] == "neighbourhood" and k[5] == ref}
+        periods |= index.in_city_table.get(ref, set())
     out = []
     for start, end in sorted(periods):
         own = (scope, ref, start, end, "", "")
@@ -129,7 +194,7 @@ def _specs(rows: dict[Key, PublishedCell], scope: str, ref: str) -> list[_Spec]:
             fallback = ("city", "", start, end, "neighbourhood", ref)
             total = fallback if fallback in rows else None
         out.append(_Spec(start, end, "", total, []))
-        for breakdown in BREAKDOWNS:
+        for breakdown in () if totals_only else BREAKDOWNS:
             keys = by_table.get((start, end, breakdown), [])
             if breakdown == "neighbourhood":
                 if scope == "neighbourhood":
@@ -143,19 +208,57 @@ def _specs(rows: dict[Key, PublishedCell], scope: str, ref: str) -> list[_Spec]:
     return out
 
 
-def _published(metric: Metric) -> dict[Key, PublishedCell]:
+_stored = PublishedCell.__table__.c
+#: what a table needs of a stored cell, its ``Key`` first: rows of these table columns skip
+#: the ORM's loading and cost a fraction of the objects
+_CELL_COLUMNS = (_stored.scope, _stored.scope_ref, _stored.period_start, _stored.period_end,
+                 _stored.breakdown, _stored.group_name, _stored.value, _stored.hidden)
+
+
+def _published(metric: Metric) -> dict[Key, tuple]:
     """The metric's stored, protected cells; none when its audit has not passed."""
-    audit = db.session.get(MetricAudit, metric.id)
-    if audit is None or not audit.passed:
+    return _once(("published", metric.id), lambda: _read_published(metric))
+
+
+def _read_published(metric: Metric) -> dict[Key, tuple]:
+    if not _publishes(metric, db.session.get(MetricAudit, metric.id)):
         return {}
-    if metric.agreement is not None and metric.agreement.retention_passed(site_today()):
-        return {}  # hidden from the day after, even before ``flask agreements check`` runs
-    found = db.session.scalars(select(PublishedCell).where(PublishedCell.metric_id == metric.id)
-                               .order_by(PublishedCell.id))
-    return {_key(c): c for c in found}
+    found = db.session.execute(select(*_CELL_COLUMNS).where(
+        _stored.metric_id == metric.id).order_by(_stored.id)).all()
+    return {c[:6]: c for c in found}
 
 
-def _cell(metric: Metric, m: PublishedCell | None, group: str, label: str) -> Cell:
+def _publishes(metric: Metric, audit: MetricAudit | None) -> bool:
+    if audit is None or not audit.passed:
+        return False
+    # hidden from the day after its agreement's retention date, even before ``flask agreements
+    # check`` runs
+    return metric.agreement is None or not metric.agreement.retention_passed(site_today())
+
+
+def read_published(metrics) -> None:
+    """Read the published cells of all these metrics in two queries, for ``read_once`` to
+    keep (without it open this does nothing): a report that shows many metrics then asks
+    the database once rather than per metric."""
+    memo = _remembered.get()
+    if memo is None:
+        return
+    wanted = {m.id: m for m in metrics if ("published", m.id) not in memo}
+    if not wanted:
+        return
+    audits = {a.metric_id: a for a in db.session.scalars(
+        select(MetricAudit).where(MetricAudit.metric_id.in_(list(wanted))))}
+    shown = [i for i, m in wanted.items() if _publishes(m, audits.get(i))]
+    found = db.session.execute(select(*_CELL_COLUMNS, _stored.metric_id).where(
+        _stored.metric_id.in_(shown)).order_by(_stored.metric_id, _stored.id)).all() \
+        if shown else []
+    for i in wanted:
+        memo[("published", i)] = {}
+    for metric_id, cells in groupby(found, key=itemgetter(len(_CELL_COLUMNS))):
+        memo[("published", metric_id)] = {c[:6]: c for c in cells}
+
+
+def _cell(metric: Metric, m, group: str, label: str) -> Cell:
     if m is None:
         return Cell(group, label, None, None, "–")
     if m.hidden:
@@ -167,16 +270,23 @@ def _cell(metric: Metric, m: PublishedCell | None, group: str, label: str) -> Ce
 
 
 def _neighbourhood_names() -> dict[str, str]:
-    return dict(db.session.execute(select(Neighbourhood.slug, Neighbourhood.name)).all())
+    return _once(("names",), lambda: dict(db.session.execute(
+        select(Neighbourhood.slug, Neighbourhood.name)).all()))
 
 
 def tables_for(metric: Metric, scope: str = "city", scope_ref: str = "") -> list[Table]:
     """Every published table for one metric and scope, oldest period first: per period the
     totals-only table (breakdown "") then each breakdown that has rows. A number hidden in one
     of them is hidden in all of them, and on the other scopes' tables it appears in."""
+    return list(_once(("tables", metric.id, scope, scope_ref),
+                      lambda: _tables_of_scope(metric, scope, scope_ref)))
+
+
+def _tables_of_scope(metric: Metric, scope: str, scope_ref: str,
+                     totals_only: bool = False) -> list[Table]:
     rows = _published(metric)
-    return _tables(metric, rows, _specs(rows, scope, scope_ref), scope, scope_ref,
-                   _neighbourhood_names())
+    specs = _specs(rows, scope, scope_ref, totals_only, _index(metric, rows))
+    return _tables(metric, rows, specs, scope, scope_ref, _neighbourhood_names())
 
 
 def tables_by_scope(metric: Metric) -> dict[tuple[str, str], list[Table]]:
@@ -184,11 +294,13 @@ def tables_by_scope(metric: Metric) -> dict[tuple[str, str], list[Table]]:
     names = _neighbourhood_names()
     rows = _published(metric)
     scopes = sorted({k[:2] for k in rows}, key=_scope_order)
-    return {(scope, ref): _tables(metric, rows, _specs(rows, scope, ref), scope, ref, names)
+    index = _indexed(rows)
+    return {(scope, ref): _tables(metric, rows, _specs(rows, scope, ref, index=index), scope,
+                                  ref, names)
             for scope, ref in scopes}
 
 
-def _tables(metric: Metric, rows: dict[Key, PublishedCell], specs: list[_Spec], scope: str,
+def _tables(metric: Metric, rows: dict[Key, tuple], specs: list[_Spec], scope: str,
             scope_ref: str, names: dict[str, str]) -> list[Table]:
     total_label = str(BREAKDOWN_LABELS[""])
     out = []
@@ -202,9 +314,23 @@ def _tables(metric: Metric, rows: dict[Key, PublishedCell], specs: list[_Spec], 
     return out
 
 
+def latest_breakdowns(metric: Metric, scope: str = "city", scope_ref: str = "") -> list[Table]:
+    """The breakdown tables of the newest period that has any, in ``tables_for``'s order:
+    who the latest numbers are about, without building every older period's tables too."""
+    rows = _published(metric)
+    specs = [s for s in _specs(rows, scope, scope_ref, index=_index(metric, rows))
+             if s.breakdown]
+    if not specs:
+        return []
+    latest = max((s.start, s.end) for s in specs)
+    return _tables(metric, rows, [s for s in specs if (s.start, s.end) == latest], scope,
+                   scope_ref, _neighbourhood_names())
+
+
 def series(metric: Metric, scope: str = "city", scope_ref: str = "") -> list[Table]:
     """The totals over time (the breakdown "" tables), oldest first."""
-    return [t for t in tables_for(metric, scope, scope_ref) if t.breakdown == ""]
+    return list(_once(("series", metric.id, scope, scope_ref),
+                      lambda: _tables_of_scope(metric, scope, scope_ref, totals_only=True)))
 
 
 def latest_total(metric: Metric, scope: str = "city", scope_ref: str = "") -> Table | None:

@@ -10,13 +10,14 @@ nothing reaches a report without small-cell protection.
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 
 from flask_babel import to_user_timezone
 
 from .. import dates
-from ..cycles.charts import number
 from ..metrics.suppression import protect_counts
-from ..metrics.tables import HIDDEN_TEXT, Table
+from ..metrics.tables import HIDDEN_TEXT, Table, number_text
+from .words import get_locale
 
 
 def cell(value, display: str | None = None, suppressed: str | None = None) -> dict:
@@ -24,7 +25,7 @@ def cell(value, display: str | None = None, suppressed: str | None = None) -> di
         if value is None:
             display = ""
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            display = number(value)
+            display = number_text(value)
         else:
             display = str(value)
     return {"value": value, "display": display, "suppressed": suppressed}
@@ -45,7 +46,13 @@ def day(when: date | datetime | None) -> dict:
         return cell(None)
     if isinstance(when, datetime):
         when = to_user_timezone(when).date()
-    return cell(when.isoformat(), dates.day(when))
+    return cell(when.isoformat(), _day_in(str(get_locale()), when))
+
+
+@lru_cache(maxsize=1024)
+def _day_in(_locale: str, when: date) -> str:
+    """``dates.day``, kept per language and date: a report writes a hundred dates."""
+    return dates.day(when)
 
 
 def local_day(when: date | datetime) -> date:

@@ -6,11 +6,14 @@ cell has no value in its table dict, so it is never drawn and never named in the
 """
 from __future__ import annotations
 
+import json
+import threading
+
 import pygal
-from flask_babel import gettext, ngettext
 
 from ..cycles.charts import TWO_TONE, Chart, chart_config, render_svg, number
 from .participation import NOT_RECORDED
+from .words import get_locale, gettext, ngettext
 
 
 def _values(t: dict, key: str) -> list:
@@ -135,17 +138,47 @@ def trend_chart(t: dict) -> Chart:
     return Chart(cid, t["title"], summary, render_svg(chart))
 
 
+def _drawing(t: dict):
+    """The function that draws this table's chart, if it has one."""
+    if t["id"] in ("turnout-neighbourhood", "turnout-age"):
+        return counts_chart
+    if t["id"] == "projects" and t["rows"]:
+        return budget_chart
+    if t["id"] == "spending":
+        return spending_chart
+    if t["id"].startswith("trend-"):
+        return trend_chart
+    return None
+
+
+_drawn: dict[tuple, Chart] = {}
+_drawn_lock = threading.Lock()
+DRAWN_SIZE = 128
+
+
+def _drawn_once(draw, t: dict) -> Chart:
+    """A chart is a function of its table and the reader's language alone, and drawing it
+    (pygal) costs more than gathering the whole report: each is drawn once and kept, as
+    ``cycles.charts.cached_charts`` keeps a count's. Changed numbers make another table, so
+    they are drawn afresh."""
+    key = (draw.__name__, str(get_locale()), json.dumps(t, sort_keys=True, default=str))
+    with _drawn_lock:
+        chart = _drawn.get(key)
+    if chart is None:
+        chart = draw(t)
+        with _drawn_lock:
+            while len(_drawn) >= DRAWN_SIZE:
+                _drawn.pop(next(iter(_drawn)))
+            _drawn[key] = chart
+    return chart
+
+
 def report_charts(report: dict) -> dict[str, Chart]:
     """The chart for each table that has one, by table id."""
     out = {}
     for s in report["sections"]:
         for t in s["tables"]:
-            if t["id"] in ("turnout-neighbourhood", "turnout-age"):
-                out[t["id"]] = counts_chart(t)
-            elif t["id"] == "projects" and t["rows"]:
-                out[t["id"]] = budget_chart(t)
-            elif t["id"] == "spending":
-                out[t["id"]] = spending_chart(t)
-            elif t["id"].startswith("trend-"):
-                out[t["id"]] = trend_chart(t)
+            draw = _drawing(t)
+            if draw is not None:
+                out[t["id"]] = _drawn_once(draw, t)
     return out

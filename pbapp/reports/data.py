@@ -9,23 +9,25 @@ from __future__ import annotations
 from collections import defaultdict
 
 from flask import url_for
-from flask_babel import get_locale, gettext
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from ..boards.models import Board, Meeting
 from ..cycles.models import Cycle, Result
 from ..extensions import db
-from ..labels import FILTERS
-from ..metrics.progress import Progress, progress_for
+from ..metrics.models import Metric, ProjectMetric
+from ..metrics.progress import Progress
+from ..metrics.progress import progress_of as judge_target
+from ..metrics.tables import read_published
 from ..models_base import utcnow
 from ..projects.models import SPENDING_CATEGORIES, Project, spent_cents
 from ..projects.views import spending_category
 from ..proposals.models import Proposal
 from .cells import cell, column, day, money, row, table
 from .participation import turnout_tables
-from .sections import (equity_tables, progress_table, projects_table, result_tables,
+from .sections import (equity_tables, label, progress_table, projects_table, result_tables,
                        status_label, timeline_table, trend_table)
+from .words import get_locale, gettext
 
 
 def section(id: str, title: str, tables: list[dict]) -> dict:
@@ -37,25 +39,38 @@ def published_cycle_ids() -> set[int]:
         Result.published_at.is_not(None)).distinct()))
 
 
-def _projects(query) -> list[Project]:
+def _projects(query, *options) -> list[Project]:
+    # a board's members (loaded with it elsewhere, for its member lists) are not reported here
     return list(db.session.scalars(query.options(
-        selectinload(Project.board), selectinload(Project.cycle),
+        selectinload(Project.board).lazyload(Board.memberships),
         selectinload(Project.history), selectinload(Project.milestones),
-        selectinload(Project.updates))))
+        selectinload(Project.updates), *options)))
 
 
 def cycle_projects(cycle: Cycle) -> list[Project]:
+    # each project's cycle is this one, already in the session: no query needed to find it
     return _projects(Project.listed(cycle.id))
 
 
 def board_projects(board: Board) -> list[Project]:
     published = published_cycle_ids()
-    return [p for p in _projects(Project.listed().where(Project.board_id == board.id))
+    return [p for p in _projects(Project.listed().where(Project.board_id == board.id),
+                                 selectinload(Project.cycle))
             if p.cycle_id in published]
 
 
 def progress_of(projects: list[Project]) -> dict[int, list[Progress]]:
-    return {p.id: progress_for(p.id) for p in projects}
+    """Each project's progress (as ``metrics.progress.progress_for`` judges it), with every
+    target, and every metric's published cells, read at once rather than project by project."""
+    targets = db.session.scalars(select(ProjectMetric).where(
+        ProjectMetric.project_id.in_([p.id for p in projects])).order_by(ProjectMetric.id)
+        .options(joinedload(ProjectMetric.metric).joinedload(Metric.agreement),
+                 joinedload(ProjectMetric.neighbourhood))).all() if projects else []
+    read_published(t.metric for t in targets)
+    by_project: dict[int, list[Progress]] = {p.id: [] for p in projects}
+    for t in targets:
+        by_project[t.project_id].append(judge_target(t))
+    return by_project
 
 
 def _progress_sections(projects: list[Project], progress: dict[int, list[Progress]]) -> list:
@@ -66,10 +81,14 @@ def _progress_sections(projects: list[Project], progress: dict[int, list[Progres
 
 
 def cycle_report(cycle: Cycle, result: Result, projects: list[Project] | None = None,
-                 progress: dict[int, list[Progress]] | None = None) -> dict:
+                 progress: dict[int, list[Progress]] | None = None,
+                 shown: dict | None = None) -> dict:
+    """``shown``: what the page's results partial reads (``cycles.views._result_context``),
+    so the count and the turnout are not read twice for one page."""
     projects = cycle_projects(cycle) if projects is None else projects
     progress = progress_of(projects) if progress is None else progress
     spent = spent_cents(p.id for p in projects)
+    counted = (shown["turnout"], shown["places"]) if shown else None
     return {
         "report": "cycle",
         "title": gettext("Transparency report: %(cycle)s",
@@ -78,8 +97,9 @@ def cycle_report(cycle: Cycle, result: Result, projects: list[Project] | None = 
                     "method": result.method, "phase": cycle.phase,
                     "url": url_for("cycles.show", slug=cycle.slug)},
         "sections": [
-            section("participation", gettext("Participation"), turnout_tables(cycle)),
-            section("results", gettext("Results"), result_tables(result)),
+            section("participation", gettext("Participation"), turnout_tables(cycle, counted)),
+            section("results", gettext("Results"),
+                    result_tables(result, shown["data"] if shown else None)),
             section("projects", gettext("Funded projects"),
                     [projects_table(projects, spent, "board")]),
             *_progress_sections(projects, progress),
@@ -114,7 +134,7 @@ def board_report(board: Board, projects: list[Project] | None = None,
         column("outcome", gettext("Outcome")), column("project", gettext("Project status"))],
         [row(p.id, p.text("title", get_locale()), {
             "cycle": cell(p.cycle.text("name", get_locale())), "cost": money(p.cost_cents),
-            "outcome": cell(p.status, FILTERS["status_label"](p.status)),
+            "outcome": cell(p.status, label("status_label", p.status)),
             "project": (cell(project_of[p.id].status, status_label(project_of[p.id].status))
                         if p.id in project_of else cell(None))},
             url=url_for("proposals.show", proposal_id=p.id)) for p in proposals],
@@ -161,7 +181,7 @@ def _spending_table(project: Project, spent: int) -> dict:
 
 
 def project_report(project: Project, progress: list[Progress] | None = None) -> dict:
-    progress = progress_for(project.id) if progress is None else progress
+    progress = progress_of([project])[project.id] if progress is None else progress
     spent = spent_cents([project.id])[project.id]
     summary = table("project", gettext("The project"), [column("value", gettext("Value"))], [
         row("summary", gettext("Summary"),

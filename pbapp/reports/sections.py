@@ -6,8 +6,9 @@ tables, never from raw rows.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import url_for
-from flask_babel import get_locale, gettext
 
 from .. import dates, tally
 from ..cycles.charts import outcome_words
@@ -15,22 +16,35 @@ from ..cycles.models import Cycle, Result
 from ..cycles.views import describe_rounds, in_reader_language
 from ..labels import FILTERS, N_
 from ..metrics.progress import Progress
-from ..metrics.tables import BREAKDOWN_LABELS, format_value, series, tables_for
+from ..metrics.tables import BREAKDOWN_LABELS, format_value, latest_breakdowns, series
 from ..models_base import site_today
 from ..projects.models import Project
 from .cells import cell, column, day, from_metric, local_day, money, row, table
+from .words import get_locale, gettext
 
 PROGRESS_WORDS = {"achieved": N_("Achieved"), "on_track": N_("On track"),
                   "off_track": N_("Off track"), "no_data": N_("No data yet")}
 
 
 def status_label(status: str) -> str:
-    return FILTERS["project_status_label"](status)
+    return label("project_status_label", status)
 
 
-def result_tables(result: Result) -> list[dict]:
-    """The published count: what was counted, who won, and each round's tallies."""
-    data = in_reader_language(result.data)
+def label(kind: str, code) -> str:
+    """``FILTERS[kind](code)``, looked up once per language and code: each lookup builds the
+    kind's whole table of words afresh, and a report looks up hundreds."""
+    return _label_in(str(get_locale()), kind, code)
+
+
+@lru_cache(maxsize=512)
+def _label_in(_locale: str, kind: str, code) -> str:
+    return FILTERS[kind](code)
+
+
+def result_tables(result: Result, data: dict | None = None) -> list[dict]:
+    """The published count: what was counted, who won, and each round's tallies. ``data``: the
+    stored count in the reader's language (``in_reader_language``), when the caller has it."""
+    data = in_reader_language(result.data) if data is None else data
     names = data.get("names", {})
     pb = result.method in tally.PB_METHODS
     value = column("value", gettext("Value"))
@@ -59,7 +73,7 @@ def result_tables(result: Result) -> list[dict]:
                 "cost": cell(p.get("cost")), "score": cell(p.get("score")),
                 "funded": cell(bool(p.get("funded")), gettext("yes") if p.get("funded")
                                else gettext("no")),
-                "reason": cell(p.get("reason"), FILTERS["reason_label"](p.get("reason"))),
+                "reason": cell(p.get("reason"), label("reason_label", p.get("reason"))),
                 "part_funded": cell(p.get("part_funded"), "" if p.get("part_funded") is None else
                                     gettext("part-funded: %(amount)s of %(cost)s",
                                             amount=_units(p["part_funded"]),
@@ -192,13 +206,7 @@ def equity_tables(progress: list[Progress]) -> list[dict]:
         if (metric.id, scope, ref) in seen:
             continue
         seen.add((metric.id, scope, ref))
-        broken = [t for t in tables_for(metric, scope, ref) if t.breakdown]
-        if not broken:
-            continue
-        latest = max((t.period_start, t.period_end) for t in broken)
-        for t in broken:
-            if (t.period_start, t.period_end) != latest:
-                continue
+        for t in latest_breakdowns(metric, scope, ref):
             title = gettext("%(metric)s by %(breakdown)s, %(where)s, %(period)s",
                             metric=metric.text("name", locale),
                             breakdown=gettext(BREAKDOWN_LABELS[t.breakdown]).lower(),

@@ -2,6 +2,8 @@
 report once, then draw it as HTML, CSV or JSON."""
 from __future__ import annotations
 
+import functools
+
 from flask import abort, current_app, make_response, render_template
 from jinja2 import TemplateNotFound
 from sqlalchemy import select
@@ -12,9 +14,10 @@ from ..cycles.models import Cycle, Result
 from ..cycles.views import _result_context, published_result
 from ..extensions import db
 from ..metrics.models import Measurement, Metric, ProjectMetric
+from ..metrics.tables import read_once
 from ..projects.models import Milestone, Project, ProjectStatusChange, ProjectUpdate, Spending
 from ..proposals.models import Proposal
-from . import bp
+from . import bp, words
 from .charts import report_charts
 from .data import (board_projects, board_report, cycle_projects, cycle_report, progress_of,
                    project_report, published_cycle_ids)
@@ -52,6 +55,16 @@ page_memory.watch(Board, Membership, Meeting, Cycle, Result, Proposal, Project,
                   ProjectMetric)
 
 
+def _reading_once(view):
+    """A report reads the same metrics' tables, and the reader's language, from many sections:
+    look each up once."""
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        with read_once(), words.bound():
+            return view(*args, **kwargs)
+    return wrapper
+
+
 def _has_progress_partial() -> bool:
     try:
         current_app.jinja_env.get_template(PROGRESS_PARTIAL)
@@ -82,17 +95,20 @@ def _json(report: dict, name: str):
 
 @bp.get("/cycles/<slug>")
 @page_memory.for_every_reader
+@_reading_once
 def cycle(slug: str):
     cycle, result = _published_cycle(slug)
     projects = cycle_projects(cycle)
     progress = progress_of(projects)
-    report = cycle_report(cycle, result, projects, progress)
+    shown = _result_context(result)
+    report = cycle_report(cycle, result, projects, progress, shown)
     return _page("reports/cycle.html", report, cycle=cycle, projects=projects,
-                 progress_by_project=progress, **_result_context(result))
+                 progress_by_project=progress, **shown)
 
 
 @bp.get("/cycles/<slug>.csv")
 @page_memory.for_every_reader
+@_reading_once
 def cycle_csv(slug: str):
     cycle, result = _published_cycle(slug)
     return _csv(cycle_report(cycle, result), f"{cycle.slug}-report")
@@ -100,6 +116,7 @@ def cycle_csv(slug: str):
 
 @bp.get("/cycles/<slug>.json")
 @page_memory.for_every_reader
+@_reading_once
 def cycle_json(slug: str):
     cycle, result = _published_cycle(slug)
     return _json(cycle_report(cycle, result), f"{cycle.slug}-report")
@@ -107,6 +124,7 @@ def cycle_json(slug: str):
 
 @bp.get("/boards/<slug>")
 @page_memory.for_every_reader
+@_reading_once
 def board(slug: str):
     board = _board(slug)
     projects = board_projects(board)
@@ -117,6 +135,7 @@ def board(slug: str):
 
 @bp.get("/boards/<slug>.csv")
 @page_memory.for_every_reader
+@_reading_once
 def board_csv(slug: str):
     board = _board(slug)
     return _csv(board_report(board), f"board-{board.slug}-report")
@@ -124,6 +143,7 @@ def board_csv(slug: str):
 
 @bp.get("/boards/<slug>.json")
 @page_memory.for_every_reader
+@_reading_once
 def board_json(slug: str):
     board = _board(slug)
     return _json(board_report(board), f"board-{board.slug}-report")
@@ -131,6 +151,7 @@ def board_json(slug: str):
 
 @bp.get("/projects/<int:project_id>")
 @page_memory.for_every_reader
+@_reading_once
 def project(project_id: int):
     project = _project(project_id)
     progress = progress_of([project])
@@ -140,6 +161,7 @@ def project(project_id: int):
 
 @bp.get("/projects/<int:project_id>.csv")
 @page_memory.for_every_reader
+@_reading_once
 def project_csv(project_id: int):
     project = _project(project_id)
     return _csv(project_report(project), f"project-{project.id}-report")
@@ -147,6 +169,7 @@ def project_csv(project_id: int):
 
 @bp.get("/projects/<int:project_id>.json")
 @page_memory.for_every_reader
+@_reading_once
 def project_json(project_id: int):
     project = _project(project_id)
     return _json(project_report(project), f"project-{project.id}-report")
