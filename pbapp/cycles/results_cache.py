@@ -2,7 +2,8 @@
 
 A published count never changes, so its page is kept (``page_memory``). Which count is the
 published one for a slug is looked up again at most every ``RESULTS_RECHECK_SECONDS`` (default
-2) in each worker; a commit in this process that writes a cycle or a result forgets at once.
+2) in each worker; a commit in this process that writes a cycle, a result or a result's
+override forgets at once.
 """
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ from sqlalchemy import select
 from .. import page_memory
 from ..extensions import db
 from .models import Cycle, Result
+from .overrides import ResultOverride
 
 RECHECK_SECONDS = 2.0
-page_memory.watch(Cycle, Result)
+page_memory.watch(Cycle, Result, ResultOverride)
 
 
 class Published(NamedTuple):

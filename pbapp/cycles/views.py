@@ -19,8 +19,9 @@ from .charts import cached_charts, number, progression
 from .exports import FORMATS, cvr_file, file_hashes
 from .forms import ActionForm, CycleForm, PhaseForm
 from .. import front, page_memory
-from . import results_cache
+from . import result_section, results_cache
 from .models import PHASES, Cycle, Neighbourhood, Result
+from .overrides import describe
 from .services import (CycleInvalid, PhaseError, advance_phase, count_cycle, create_cycle,
                        cycle_stats, latest_results, locked_fields, phase_moves, publish_result,
                        update_cycle)
@@ -100,7 +101,8 @@ def onward_links(names: dict) -> tuple[set[str], dict[str, int]]:
 
 
 def _result_context(result: Result) -> dict:
-    """What ``_result.html`` shows: the rounds in words and numbers, charts and turnout."""
+    """What ``_result.html`` shows: the rounds in words and numbers, charts, turnout and staff
+    changes. The public pages keep it (``result_section``); staff's review page reads it afresh."""
     data = in_reader_language(result.data)
     names = data.get("names", {})
     pages, projects = onward_links(names)
@@ -108,7 +110,8 @@ def _result_context(result: Result) -> dict:
     for rnd, changes, said in zip(rounds, round_changes(data), round_sentences(data)):
         rnd.update(changes, sentences=said)
         rnd["rows"] = [(*row, change) for row, change in zip(rnd["tallies"], changes["changes"])]
-    key = (result.id, result.cvr_sha256, str(result.counted_at))
+    # the charts name the proposals, so a title translated since is a new key
+    key = (result.id, result.cvr_sha256, str(result.counted_at), tuple(sorted(names.items())))
     turnout = turnout_by_channel(result.cycle_id)
     return {"result": result, "data": data, "names": names, "rounds": rounds,
             "winners": [names.get(w, w) for w in data.get("winners", [])],
@@ -118,7 +121,8 @@ def _result_context(result: Result) -> dict:
             "turnout": turnout, "places": place_turnout(result.cycle_id, turnout),
             "number": number,
             "proposal_pages": pages, "project_of": projects,
-            "winner_ids": [str(w) for w in data.get("winners", [])]}
+            "winner_ids": [str(w) for w in data.get("winners", [])],
+            "overrides": describe(result, names, get_locale())}
 
 
 @bp.get("/")
@@ -158,7 +162,8 @@ def results(slug: str):
     if body is None:
         body = page_memory.remember("results-bodies", key, Markup(render_template(
             "cycles/_results_body.html", cycle=cycle, hashes=file_hashes(cycle, result),
-            **_result_context(result))))
+            names=result_section.shown(result)["names"],
+            result_html=result_section.drawn(result))))
     g.shared_page = shared
     page = render_template("cycles/results.html", cycle=cycle, result=result, body=body)
     if shared:

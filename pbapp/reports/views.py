@@ -11,7 +11,8 @@ from sqlalchemy import select
 from .. import page_memory
 from ..boards.models import Board, Meeting, Membership
 from ..cycles.models import Cycle, Result
-from ..cycles.views import _result_context, published_result
+from ..cycles import result_section
+from ..cycles.views import published_result
 from ..extensions import db
 from ..metrics.models import Measurement, Metric, ProjectMetric
 from ..metrics.tables import read_once
@@ -100,10 +101,10 @@ def cycle(slug: str):
     cycle, result = _published_cycle(slug)
     projects = cycle_projects(cycle)
     progress = progress_of(projects)
-    shown = _result_context(result)
-    report = cycle_report(cycle, result, projects, progress, shown)
+    report = cycle_report(cycle, result, projects, progress, result_section.shown(result))
     return _page("reports/cycle.html", report, cycle=cycle, projects=projects,
-                 progress_by_project=progress, **shown)
+                 progress_by_project=progress, result=result,
+                 result_html=result_section.drawn(result, in_report=True))
 
 
 @bp.get("/cycles/<slug>.csv")
@@ -111,7 +112,8 @@ def cycle(slug: str):
 @_reading_once
 def cycle_csv(slug: str):
     cycle, result = _published_cycle(slug)
-    return _csv(cycle_report(cycle, result), f"{cycle.slug}-report")
+    return _csv(cycle_report(cycle, result, shown=result_section.shown(result)),
+                f"{cycle.slug}-report")
 
 
 @bp.get("/cycles/<slug>.json")
@@ -119,7 +121,8 @@ def cycle_csv(slug: str):
 @_reading_once
 def cycle_json(slug: str):
     cycle, result = _published_cycle(slug)
-    return _json(cycle_report(cycle, result), f"{cycle.slug}-report")
+    return _json(cycle_report(cycle, result, shown=result_section.shown(result)),
+                 f"{cycle.slug}-report")
 
 
 @bp.get("/boards/<slug>")
