@@ -18,10 +18,13 @@ PG_ADMIN_URL = os.environ.get("PBAPP_TEST_PG", "postgresql://127.0.0.1:5432/test
 
 def pytest_configure(config):
     """Seed the demo city once per database and worker (see ``demo_cache``); before collection,
-    so modules that import ``seed_demo`` by name get the wrapped one too."""
+    so modules that import ``seed_demo`` by name get the wrapped one too. Each app's URL
+    builders are compiled once per process (``fast_routes``)."""
     import demo_cache
+    import fast_routes
 
     demo_cache.install()
+    fast_routes.install()  # an app per test, so its URL builders compiled once per process
 
 
 #: the files that take longest (``pytest --durations=0``, summed by file), slowest first. xdist
