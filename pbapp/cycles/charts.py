@@ -225,9 +225,28 @@ def result_charts(data: dict) -> list[Chart]:
     return [ranked_chart(data)]
 
 
-_cache: dict[tuple, list[Chart]] = {}
-_cache_lock = threading.Lock()
-CACHE_SIZE = 64
+class Kept:
+    """Drawn charts kept per worker, the oldest dropped first past ``size``: drawing one
+    (pygal) costs more than gathering what it is drawn from."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._items: dict[tuple, object] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, draw):
+        with self._lock:
+            found = self._items.get(key)
+        if found is None:
+            found = draw()
+            with self._lock:
+                while len(self._items) >= self.size:
+                    self._items.pop(next(iter(self._items)))
+                self._items[key] = found
+        return found
+
+
+_kept = Kept(64)
 
 
 def cached_charts(key: tuple, data: dict) -> list[Chart]:
@@ -236,13 +255,4 @@ def cached_charts(key: tuple, data: dict) -> list[Chart]:
     ``key`` must identify the count itself (id with its CVR hash and time), since ids are reused
     when a database is emptied. The charts are kept per language, since their words are.
     """
-    key = (*key, str(get_locale()))
-    with _cache_lock:
-        charts = _cache.get(key)
-    if charts is None:
-        charts = result_charts(data)
-        with _cache_lock:
-            while len(_cache) >= CACHE_SIZE:
-                _cache.pop(next(iter(_cache)))
-            _cache[key] = charts
-    return charts
+    return _kept.get((*key, str(get_locale())), lambda: result_charts(data))

@@ -7,11 +7,10 @@ cell has no value in its table dict, so it is never drawn and never named in the
 from __future__ import annotations
 
 import json
-import threading
 
 import pygal
 
-from ..cycles.charts import TWO_TONE, Chart, chart_config, render_svg, number
+from ..cycles.charts import TWO_TONE, Chart, Kept, chart_config, number, render_svg
 from .participation import NOT_RECORDED
 from .words import get_locale, gettext, ngettext
 
@@ -151,9 +150,7 @@ def _drawing(t: dict):
     return None
 
 
-_drawn: dict[tuple, Chart] = {}
-_drawn_lock = threading.Lock()
-DRAWN_SIZE = 128
+_drawn = Kept(128)
 
 
 def _drawn_once(draw, t: dict) -> Chart:
@@ -162,15 +159,7 @@ def _drawn_once(draw, t: dict) -> Chart:
     ``cycles.charts.cached_charts`` keeps a count's. Changed numbers make another table, so
     they are drawn afresh."""
     key = (draw.__name__, str(get_locale()), json.dumps(t, sort_keys=True, default=str))
-    with _drawn_lock:
-        chart = _drawn.get(key)
-    if chart is None:
-        chart = draw(t)
-        with _drawn_lock:
-            while len(_drawn) >= DRAWN_SIZE:
-                _drawn.pop(next(iter(_drawn)))
-            _drawn[key] = chart
-    return chart
+    return _drawn.get(key, lambda: draw(t))
 
 
 def report_charts(report: dict) -> dict[str, Chart]:
