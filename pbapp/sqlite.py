@@ -6,6 +6,7 @@
   break SAVEPOINTs). A request that changes state (anything but GET/HEAD/OPTIONS) begins
   ``BEGIN IMMEDIATE``: it takes the write lock before its first read, so two voters can never
   both read and then fail to upgrade to a write ("database is locked"); they queue instead.
+  Work outside a request that reads then writes asks for the same with the ``WRITES`` option.
 """
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: an execution option for work outside a request that reads then writes (the mail worker's
+#: claim): ``session.connection(execution_options={WRITES: True})`` begins it IMMEDIATE too
+WRITES = "pbapp_sqlite_writes"
 
 
 def _is_sqlite(dbapi_connection) -> bool:
@@ -37,5 +41,6 @@ def _tune(dbapi_connection, _record):
 def _begin(conn):
     if conn.dialect.name != "sqlite":
         return
-    writing = has_request_context() and request.method not in READ_METHODS
+    writing = conn.get_execution_options().get(WRITES) or (
+        has_request_context() and request.method not in READ_METHODS)
     conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")

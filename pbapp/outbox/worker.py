@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from ..extensions import db, mail
 from ..models_base import utcnow
+from ..sqlite import WRITES
 from .models import OutgoingMail
 
 #: how long a claim holds a row; far longer than sending a batch takes
@@ -63,6 +64,8 @@ def claim(session: Session, now: datetime, limit: int = BATCH) -> list[int]:
     candidates = select(OutgoingMail.id).where(*_due(now)).order_by(OutgoingMail.id).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
+    else:  # SQLite: take the write lock first, or two workers that both read cannot both write
+        session.connection(execution_options={WRITES: True})
     ids = list(session.scalars(candidates))
     if not ids:
         session.rollback()
