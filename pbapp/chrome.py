@@ -13,6 +13,9 @@ from markupsafe import Markup
 
 PARTS = {"head": "_chrome/head_links.html", "nav": "_chrome/nav_links.html",
          "footer": "_chrome/footer_links.html"}
+#: a handful is usual (parts × languages); the address's root comes from the server, but the
+#: memory never grows past this whatever a request says
+LIMIT = 64
 
 
 def chrome(part: str) -> Markup:
@@ -20,6 +23,8 @@ def chrome(part: str) -> Markup:
     key = (part, str(get_locale()), request.script_root)
     made = kept.get(key)
     if made is None:
+        if len(kept) >= LIMIT:
+            kept.clear()
         made = kept[key] = Markup(render_template(PARTS[part]))
     return made
 

@@ -60,3 +60,13 @@ def test_the_menu_kept_per_language(client):
         english = client.get("/").data.decode()
         assert "Seguimiento de papeletas" in spanish and "Ballot tracker" not in spanish
         assert "Ballot tracker" in english and "Seguimiento de papeletas" not in english
+
+
+def test_the_kept_menu_never_grows_past_its_limit(app):
+    """Weakness guarded: a memory that grows with whatever root address requests bring."""
+    from pbapp import chrome
+
+    for n in range(chrome.LIMIT + 5):
+        with app.test_request_context("/", base_url=f"http://localhost/p{n}/"):
+            assert f'href="/p{n}/cycles/"' in chrome.chrome("nav")
+    assert len(app.extensions["pbapp_chrome"]) <= chrome.LIMIT
